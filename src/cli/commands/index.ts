@@ -1,0 +1,12 @@
+import type { Command } from "commander";
+
+/**
+ * Every `mlflow-lab` command registers itself here. One line per command file keeps merges trivial.
+ */
+type Register = (program: Command) => void;
+
+const registrations: Register[] = [];
+
+export function registerCommands(program: Command): void {
+  for (const register of registrations) register(program);
+}
