@@ -1,0 +1,56 @@
+/**
+ * The seam between the toolkit and the Pulumi engine. The real implementation drives the Pulumi CLI
+ * through the Automation API; tests use a recording fake, because the CLI cannot be installed in CI.
+ * Everything above this interface (failover, setup, teardown) is the real code under test.
+ */
+
+/** A stack config value as the Automation API takes it (`secret` values are encrypted in the stack file). */
+export interface StackConfigValue {
+  value: string;
+  secret?: boolean;
+}
+
+export type StackConfig = Record<string, StackConfigValue>;
+
+export interface StackOutput {
+  value: unknown;
+  secret: boolean;
+}
+
+export type StackOutputs = Record<string, StackOutput>;
+
+export interface DeployEvents {
+  /** A line of engine progress meant for people (resource created, waiting, ...). */
+  onProgress?(line: string): void;
+}
+
+export interface UpResult {
+  outputs: StackOutputs;
+  /** Counts of resource operations the engine reported (create/update/delete/same). */
+  summary: Record<string, number>;
+}
+
+export interface Deployer {
+  /** Creates the stack when missing, otherwise selects it; never duplicates. */
+  ensureStack(stack: string): Promise<void>;
+  getConfig(stack: string): Promise<StackConfig>;
+  /** Merges the given keys into the stack config (keys are `azure-mlflow-lab:<key>` or provider keys). */
+  setConfig(stack: string, config: StackConfig): Promise<void>;
+  up(stack: string, events?: DeployEvents): Promise<UpResult>;
+  destroy(stack: string, events?: DeployEvents): Promise<void>;
+  outputs(stack: string): Promise<StackOutputs>;
+}
+
+/**
+ * A failed `up`/`destroy`. `armErrors` carries the ARM error codes and messages the engine reported, so
+ * failover can decide whether to try another region or stop.
+ */
+export class DeploymentError extends Error {
+  constructor(
+    message: string,
+    readonly armErrors: ReadonlyArray<{ code: string; message: string }>,
+  ) {
+    super(message);
+    this.name = "DeploymentError";
+  }
+}
