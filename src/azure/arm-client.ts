@@ -1,0 +1,403 @@
+/**
+ * The one raw ARM pipeline: bearer auth, retries (429/503 Retry-After, 429 without it, 5xx, 408,
+ * network errors), bounded concurrency, nextLink paging and LRO polling, typed ArmError. Everything
+ * that talks to ARM without an official SDK client goes through here.
+ */
+import type { TokenCredential } from "@azure/core-auth";
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  isRestError,
+  type HttpClient,
+  type HttpMethods,
+  type Pipeline,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
+import { systemClock, type Clock } from "./clock";
+import { armEndpoint, armScope, createCredential, type Env } from "./credentials";
+import { ArmError, extractErrorDetail, parseArmError } from "./errors";
+import { isTerminal, planLro, statusFromPoll, type LroMode, type OperationStatus } from "./lro";
+import { rateLimitHeaders, Semaphore, type RateLimitRemaining } from "./rate-limit";
+import { DEFAULT_RETRY_OPTIONS, decideRetry, parseRetryAfterMs, type RetryDecision, type RetryOptions } from "./retry";
+
+export type ArmMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "HEAD";
+export type QueryValue = string | number | boolean | undefined;
+
+export interface ArmRequest {
+  method: ArmMethod;
+  /** Path below the endpoint, e.g. `/subscriptions/{id}/resourcegroups`. */
+  path?: string;
+  /** Absolute URL on the same origin as the endpoint (nextLink, polling URLs). */
+  url?: string;
+  /** Added as `api-version` unless the URL already has one. */
+  apiVersion?: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Statuses >= 400 that are answers, not errors (e.g. 404 for "is it gone?"). */
+  allowStatus?: number[];
+  abortSignal?: AbortSignal;
+}
+
+export interface ArmResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+  url: string;
+}
+
+export interface RetryEvent {
+  method: string;
+  url: string;
+  attempt: number;
+  status?: number;
+  networkErrorCode?: string;
+  delayMs: number;
+  reason: Extract<RetryDecision, { retry: true }>["reason"];
+}
+
+export interface ArmClientOptions {
+  credential: TokenCredential;
+  /** ARM endpoint, default https://management.azure.com. */
+  endpoint?: string;
+  retry?: Partial<RetryOptions>;
+  /** HTTP attempts in flight at once across all callers of this client. Default 8. */
+  maxConcurrency?: number;
+  /** Poll interval when a poll response carries no Retry-After. Default 2000 ms (the SDK's). */
+  defaultPollIntervalMs?: number;
+  clock?: Clock;
+  random?: () => number;
+  /** Transport override (tests); default core-rest-pipeline's Node client. */
+  httpClient?: HttpClient;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+export interface OperationPollResult<T> {
+  status: OperationStatus;
+  error?: ArmError;
+  /** How long the service asked us to wait before the next poll (or the default interval). */
+  retryAfterMs?: number;
+  result?: T;
+}
+
+/** Enough to resume polling after a restart (cleanup writes it to its journal). */
+export interface OperationState {
+  method: string;
+  requestUrl: string;
+  mode: LroMode | "none";
+  pollUrl?: string;
+  finalUrl?: string;
+  status: OperationStatus;
+}
+
+export class ArmClient {
+  readonly endpoint: string;
+  private readonly pipeline: Pipeline;
+  private readonly httpClient: HttpClient;
+  private readonly retryOptions: RetryOptions;
+  private readonly semaphore: Semaphore;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly onRetry?: (event: RetryEvent) => void;
+  readonly defaultPollIntervalMs: number;
+  private remaining: RateLimitRemaining = {};
+  private last: RateLimitRemaining = {};
+
+  constructor(options: ArmClientOptions) {
+    this.endpoint = (options.endpoint ?? "https://management.azure.com").replace(/\/+$/, "");
+    this.retryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+    this.semaphore = new Semaphore(options.maxConcurrency ?? 8);
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.onRetry = options.onRetry;
+    this.defaultPollIntervalMs = options.defaultPollIntervalMs ?? 2_000;
+    this.httpClient = options.httpClient ?? createDefaultHttpClient();
+    this.pipeline = createEmptyPipeline();
+    this.pipeline.addPolicy(
+      bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: armScope(this.endpoint) }),
+      { phase: "Sign" },
+    );
+  }
+
+  /** Remaining budget per `x-ms-ratelimit-remaining-*` header, latest value seen for each. */
+  rateLimitRemaining(): RateLimitRemaining {
+    return { ...this.remaining };
+  }
+
+  /** The `x-ms-ratelimit-remaining-*` headers of the most recent response only. */
+  lastRateLimit(): RateLimitRemaining {
+    return { ...this.last };
+  }
+
+  /** Builds the absolute URL for a request, refusing other origins (the token must not leak). */
+  buildUrl(req: Pick<ArmRequest, "path" | "url" | "apiVersion" | "query">): string {
+    let url: URL;
+    if (req.url) {
+      url = new URL(req.url);
+      const base = new URL(this.endpoint);
+      if (url.origin !== base.origin) {
+        throw new ArmError({
+          status: 0,
+          code: "UnexpectedOrigin",
+          message: `Refusing to send ARM credentials to ${url.origin}; expected ${base.origin}.`,
+        });
+      }
+    } else if (req.path) {
+      const path = req.path.startsWith("/") ? req.path : `/${req.path}`;
+      url = new URL(this.endpoint + path);
+    } else {
+      throw new Error("ArmRequest needs a path or a url");
+    }
+    if (req.apiVersion && !url.searchParams.has("api-version")) url.searchParams.set("api-version", req.apiVersion);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    return url.toString();
+  }
+
+  /** Sends one ARM request with retries; throws ArmError for error statuses not in allowStatus. */
+  async request<T = unknown>(req: ArmRequest): Promise<ArmResponse<T>> {
+    const url = this.buildUrl(req);
+    for (let attempt = 0; ; attempt++) {
+      let response: PipelineResponse;
+      try {
+        response = await this.semaphore.run(() => this.send(req, url));
+      } catch (e) {
+        if (req.abortSignal?.aborted) throw e;
+        const code = networkErrorCode(e);
+        const decision = decideRetry({ attempt, networkErrorCode: code }, this.retryOptions, this.random);
+        if (!decision.retry) {
+          throw new ArmError({ status: 0, code: code ?? "RequestSendError", message: `${req.method} ${stripQuery(url)}: ${(e as Error).message}` });
+        }
+        this.onRetry?.({ method: req.method, url, attempt, networkErrorCode: code, delayMs: decision.delayMs, reason: decision.reason });
+        await this.clock.sleep(decision.delayMs, req.abortSignal);
+        continue;
+      }
+      const headers = headersOf(response);
+      this.recordRateLimit(headers);
+      const status = response.status;
+      const bodyText = response.bodyAsText ?? "";
+      if (status < 400 || req.allowStatus?.includes(status)) {
+        return { status, headers, body: parseBody(bodyText) as T, url };
+      }
+      const retryAfterMs = parseRetryAfterMs((n) => headers[n], this.clock.now());
+      const decision = decideRetry({ attempt, status, retryAfterMs }, this.retryOptions, this.random);
+      if (!decision.retry) {
+        throw parseArmError({ status, bodyText, retryAfterMs, requestId: headers["x-ms-request-id"] });
+      }
+      this.onRetry?.({ method: req.method, url, attempt, status, delayMs: decision.delayMs, reason: decision.reason });
+      await this.clock.sleep(decision.delayMs, req.abortSignal);
+    }
+  }
+
+  /** Pages of a list, following absolute nextLinks through empty pages until absent, null or "". */
+  async *pages<T = unknown>(path: string, apiVersion: string, query?: Record<string, QueryValue>): AsyncGenerator<T[]> {
+    let next: ArmRequest | undefined = { method: "GET", path, apiVersion, query };
+    const seen = new Set<string>();
+    while (next) {
+      const res: ArmResponse<{ value?: T[]; nextLink?: string | null }> = await this.request(next);
+      const body = res.body ?? {};
+      yield Array.isArray(body.value) ? body.value : [];
+      const link = body.nextLink;
+      if (typeof link !== "string" || link.length === 0) break;
+      if (seen.has(link)) throw new ArmError({ status: res.status, code: "PagingLoop", message: `nextLink repeats: ${stripQuery(link)}` });
+      seen.add(link);
+      next = { method: "GET", url: link };
+    }
+  }
+
+  /** All items of a list (convenience over pages()). */
+  async listAll<T = unknown>(path: string, apiVersion: string, query?: Record<string, QueryValue>): Promise<T[]> {
+    const out: T[] = [];
+    for await (const page of this.pages<T>(path, apiVersion, query)) out.push(...page);
+    return out;
+  }
+
+  /** Sends the initial request of a long-running operation and returns a handle to poll it. */
+  async beginOperation<T = unknown>(req: ArmRequest): Promise<ArmOperation<T>> {
+    const res = await this.request<unknown>(req);
+    const plan = planLro(req.method, res.url, { status: res.status, header: (n) => res.headers[n], body: res.body });
+    const state: OperationState = { method: req.method, requestUrl: res.url, mode: plan.mode, pollUrl: plan.pollUrl, finalUrl: plan.finalUrl, status: plan.initialStatus };
+    const op = new ArmOperation<T>(this, state);
+    op.absorbInitial(res, plan.initialStatus);
+    return op;
+  }
+
+  /** A handle for an operation started earlier (e.g. before a crash). */
+  resumeOperation<T = unknown>(state: OperationState): ArmOperation<T> {
+    return new ArmOperation<T>(this, { ...state });
+  }
+
+  /** Waits the client's clock (used by operations; exposed so callers pace with the same clock). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.clock.sleep(ms, signal);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  private async send(req: ArmRequest, url: string): Promise<PipelineResponse> {
+    const headers = createHttpHeaders({ accept: "application/json", ...req.headers });
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers.set("content-type", "application/json");
+    }
+    const request = createPipelineRequest({ url, method: req.method as HttpMethods, headers, body, abortSignal: req.abortSignal });
+    return this.pipeline.sendRequest(this.httpClient, request);
+  }
+
+  private recordRateLimit(headers: Record<string, string>): void {
+    const found = rateLimitHeaders(Object.entries(headers));
+    if (Object.keys(found).length === 0) return;
+    this.last = found;
+    Object.assign(this.remaining, found);
+  }
+}
+
+export class ArmOperation<T = unknown> {
+  private current: OperationState;
+  private error?: ArmError;
+  private result?: T;
+  private retryAfterMs?: number;
+
+  constructor(private readonly client: ArmClient, state: OperationState) {
+    this.current = state;
+  }
+
+  get status(): OperationStatus {
+    return this.current.status;
+  }
+
+  /** A copy of the state, for resumeOperation after a restart. */
+  get state(): OperationState {
+    return { ...this.current };
+  }
+
+  /** @internal Takes what the initial response already told us. */
+  absorbInitial(res: ArmResponse<unknown>, status: OperationStatus): void {
+    this.retryAfterMs = parseRetryAfterMs((n) => res.headers[n], this.client.now());
+    if (status === "failed" || status === "canceled") this.error = failureError(res.status, res.body, status);
+    if (status === "succeeded" && this.current.mode === "none" && this.current.method !== "PUT" && this.current.method !== "PATCH") {
+      this.result = (res.body === "" ? undefined : res.body) as T;
+    }
+  }
+
+  /** One poll (no waiting). After a terminal state it returns that state again without a request. */
+  async poll(signal?: AbortSignal): Promise<OperationPollResult<T>> {
+    if (!isTerminal(this.current.status) && this.current.pollUrl && this.current.mode !== "none") {
+      const res = await this.client.request<unknown>({ method: "GET", url: this.current.pollUrl, allowStatus: errorStatuses, abortSignal: signal });
+      const view = { status: res.status, header: (n: string) => res.headers[n], body: res.body };
+      const status = statusFromPoll(this.current.mode, view);
+      this.retryAfterMs = parseRetryAfterMs(view.header, this.client.now());
+      // A status monitor may move the next poll (Azure-AsyncOperation can change between polls).
+      if (this.current.mode === "status-monitor") {
+        const moved = res.headers["operation-location"] ?? res.headers["azure-asyncoperation"];
+        if (moved) this.current.pollUrl = new URL(moved, this.current.pollUrl).toString();
+      }
+      if (status === "succeeded") {
+        this.result = await this.finalResult(res, signal);
+      } else if (status === "failed" || status === "canceled") {
+        this.error = failureError(res.status, res.body, status);
+      }
+      this.current.status = status;
+    }
+    return {
+      status: this.current.status,
+      error: this.error,
+      result: this.result,
+      retryAfterMs: isTerminal(this.current.status) ? undefined : (this.retryAfterMs ?? this.client.defaultPollIntervalMs),
+    };
+  }
+
+  /** Polls until terminal, sleeping Retry-After (or the default interval) between polls. */
+  async pollUntilDone(options: { signal?: AbortSignal; intervalMs?: number } = {}): Promise<T | undefined> {
+    let r = await this.peek();
+    while (!isTerminal(r.status)) {
+      await this.client.sleep(options.intervalMs ?? r.retryAfterMs ?? this.client.defaultPollIntervalMs, options.signal);
+      r = await this.poll(options.signal);
+    }
+    if (r.status !== "succeeded") throw r.error ?? new ArmError({ status: 0, code: "OperationFailed", message: `operation ${r.status}` });
+    return r.result;
+  }
+
+  private async peek(): Promise<OperationPollResult<T>> {
+    return {
+      status: this.current.status,
+      error: this.error,
+      result: this.result,
+      retryAfterMs: this.retryAfterMs ?? this.client.defaultPollIntervalMs,
+    };
+  }
+
+  private async finalResult(last: ArmResponse<unknown>, signal?: AbortSignal): Promise<T | undefined> {
+    const { method, mode, finalUrl } = this.current;
+    if (method === "DELETE") return undefined;
+    if (mode === "body" || mode === "location") {
+      if (last.status !== 204 && last.body !== "" && last.body !== undefined) return last.body as T;
+    }
+    if (finalUrl) {
+      const res = await this.client.request<T>({ method: "GET", url: finalUrl, abortSignal: signal });
+      return res.body;
+    }
+    return undefined;
+  }
+}
+
+const errorStatuses = Array.from({ length: 200 }, (_, i) => 400 + i).filter((s) => s !== 408 && s !== 429 && !(s >= 500 && s !== 501 && s !== 505));
+
+function failureError(status: number, body: unknown, outcome: OperationStatus): ArmError {
+  const detail = extractErrorDetail(body);
+  if (detail) {
+    return new ArmError({ status: status >= 400 ? status : 200, code: detail.code, message: detail.message, details: detail.details, target: detail.target });
+  }
+  return new ArmError({
+    status: status >= 400 ? status : 200,
+    code: outcome === "canceled" ? "OperationCanceled" : "OperationFailed",
+    message: `The operation ${outcome === "canceled" ? "was canceled" : "failed"} without an error body (HTTP ${status}).`,
+  });
+}
+
+function headersOf(response: PipelineResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of response.headers) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return "";
+  const t = text.trimStart();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function networkErrorCode(e: unknown): string | undefined {
+  if (isRestError(e)) return e.code ?? "REQUEST_SEND_ERROR";
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function stripQuery(url: string): string {
+  const i = url.indexOf("?");
+  return i < 0 ? url : url.slice(0, i);
+}
+
+/** An ArmClient from the environment: MLFLOW_LAB_ACCESS_TOKEN / DefaultAzureCredential, MLFLOW_LAB_ARM_ENDPOINT. */
+export function createArmClient(options: Partial<ArmClientOptions> & { env?: Env } = {}): ArmClient {
+  const env = options.env ?? process.env;
+  return new ArmClient({
+    ...options,
+    credential: options.credential ?? createCredential(env),
+    endpoint: options.endpoint ?? armEndpoint(env),
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * Retry decisions for ARM calls (pure: no I/O, no clock). Mirrors the Azure SDK's rules and closes
+ * its gap: the SDK retries a 429 only when it carries a Retry-After header, ARM does not always send
+ * one, so a 429 without it gets capped exponential backoff with jitter here.
+ */
+
+export interface RetryOptions {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** First backoff step for exponential retries. */
+  baseDelayMs: number;
+  /** Upper bound of one exponential backoff step. */
+  maxDelayMs: number;
+  /** Upper bound honoured for a server-sent Retry-After (a bad header must not park us for hours). */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
+  maxRetries: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 64_000,
+  maxRetryAfterMs: 10 * 60_000,
+};
+
+/** Network error codes worth another attempt (the SDK's list plus undici's socket errors). */
+export const RETRYABLE_NETWORK_CODES = new Set([
+  "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ENOTFOUND",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "EAI_AGAIN",
+  "REQUEST_SEND_ERROR",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+export type HeaderLookup = (name: string) => string | undefined;
+
+/**
+ * Milliseconds to wait from the throttling headers, in the SDK's order of preference:
+ * `retry-after-ms`, `x-ms-retry-after-ms`, then `Retry-After` (seconds or an HTTP-date).
+ * Undefined when absent or unparseable; never negative.
+ */
+export function parseRetryAfterMs(header: HeaderLookup, nowMs: number): number | undefined {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const raw = header(name)?.trim();
+    if (raw) {
+      const ms = Number(raw);
+      if (Number.isFinite(ms) && ms >= 0) return Math.round(ms);
+    }
+  }
+  const raw = header("retry-after")?.trim();
+  if (!raw) return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
+  const date = Date.parse(raw);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+export interface AttemptOutcome {
+  /** 0 for the first attempt. */
+  attempt: number;
+  /** HTTP status, when a response came back. */
+  status?: number;
+  /** Error code of a network failure (no response). */
+  networkErrorCode?: string;
+  /** From parseRetryAfterMs, when the response carried a throttling header. */
+  retryAfterMs?: number;
+}
+
+export type RetryDecision =
+  | { retry: false }
+  | { retry: true; delayMs: number; reason: "retry-after" | "throttled-backoff" | "server-error" | "network-error" };
+
+export function isRetryableStatus(status: number): boolean {
+  if (status === 408 || status === 429) return true;
+  return status >= 500 && status !== 501 && status !== 505;
+}
+
+/** The SDK's backoff: half the clamped exponential step fixed, half random. */
+export function backoffDelayMs(attempt: number, options: RetryOptions, random: () => number): number {
+  const exponential = options.baseDelayMs * 2 ** attempt;
+  const clamped = Math.min(options.maxDelayMs, exponential);
+  return Math.round(clamped / 2 + random() * (clamped / 2));
+}
+
+export function decideRetry(
+  outcome: AttemptOutcome,
+  options: RetryOptions = DEFAULT_RETRY_OPTIONS,
+  random: () => number = Math.random,
+): RetryDecision {
+  if (outcome.attempt >= options.maxRetries) return { retry: false };
+  if (outcome.status === undefined) {
+    if (outcome.networkErrorCode && RETRYABLE_NETWORK_CODES.has(outcome.networkErrorCode)) {
+      return { retry: true, delayMs: backoffDelayMs(outcome.attempt, options, random), reason: "network-error" };
+    }
+    return { retry: false };
+  }
+  const status = outcome.status;
+  if ((status === 429 || status === 503) && outcome.retryAfterMs !== undefined) {
+    return { retry: true, delayMs: Math.min(outcome.retryAfterMs, options.maxRetryAfterMs), reason: "retry-after" };
+  }
+  if (status === 429) {
+    return { retry: true, delayMs: backoffDelayMs(outcome.attempt, options, random), reason: "throttled-backoff" };
+  }
+  if (isRetryableStatus(status)) {
+    return { retry: true, delayMs: backoffDelayMs(outcome.attempt, options, random), reason: "server-error" };
+  }
+  return { retry: false };
+}

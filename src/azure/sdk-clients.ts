@@ -1,0 +1,139 @@
+/**
+ * The official Azure SDK clients, built with the toolkit's credential and endpoint (so they work
+ * against the ARM test server too) and one extra pipeline policy: the SDK retries a 429 only when it
+ * carries Retry-After, so a 429 without it is retried here with capped exponential backoff.
+ */
+import type { TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { ComputeManagementClient } from "@azure/arm-compute";
+import { AzureDatabricksManagementClient } from "@azure/arm-databricks";
+import { KeyVaultManagementClient } from "@azure/arm-keyvault";
+import { ManagementLockClient } from "@azure/arm-locks";
+import { PolicyClient } from "@azure/arm-policy";
+import { ResourceGraphClient } from "@azure/arm-resourcegraph";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
+import { systemClock, type Clock } from "./clock";
+import { armEndpoint, armScope, createCredential, type Env } from "./credentials";
+import { backoffDelayMs, DEFAULT_RETRY_OPTIONS, type RetryOptions } from "./retry";
+
+export const THROTTLE_BACKOFF_POLICY_NAME = "mlflowLabThrottleWithoutRetryAfter";
+
+const RETRY_AFTER_HEADERS = ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"];
+
+/** Retries a 429 that names no wait; a 429 with Retry-After is left to the SDK's own retry policy. */
+export function throttleWithoutRetryAfterPolicy(
+  options: { retry?: Partial<RetryOptions>; clock?: Clock; random?: () => number } = {},
+): PipelinePolicy {
+  const retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  return {
+    name: THROTTLE_BACKOFF_POLICY_NAME,
+    async sendRequest(request, next) {
+      for (let attempt = 0; ; attempt++) {
+        const response = await next(request);
+        if (response.status !== 429) return response;
+        if (RETRY_AFTER_HEADERS.some((h) => response.headers.has(h))) return response;
+        if (attempt >= retry.maxRetries) return response;
+        await clock.sleep(backoffDelayMs(attempt, retry, random), request.abortSignal as AbortSignal | undefined);
+      }
+    },
+  };
+}
+
+export interface SdkContext {
+  credential: TokenCredential;
+  endpoint: string;
+  retry?: Partial<RetryOptions>;
+  clock?: Clock;
+  random?: () => number;
+}
+
+/** Credential and endpoint from the environment (MLFLOW_LAB_ACCESS_TOKEN, MLFLOW_LAB_ARM_ENDPOINT). */
+export function sdkContextFromEnv(env: Env = process.env, extra: Partial<SdkContext> = {}): SdkContext {
+  return { credential: extra.credential ?? createCredential(env), endpoint: extra.endpoint ?? armEndpoint(env), ...extra };
+}
+
+/** Options every modular (TypeSpec-generated) client accepts. */
+function modularOptions(ctx: SdkContext) {
+  return {
+    endpoint: ctx.endpoint,
+    credentials: { scopes: [armScope(ctx.endpoint)] },
+    additionalPolicies: [
+      { policy: throttleWithoutRetryAfterPolicy({ retry: ctx.retry, clock: ctx.clock, random: ctx.random }), position: "perRetry" as const },
+    ],
+    ...(ctx.retry?.maxRetries !== undefined ? { retryOptions: { maxRetries: ctx.retry.maxRetries } } : {}),
+  };
+}
+
+export function createComputeClient(ctx: SdkContext, subscriptionId: string): ComputeManagementClient {
+  return new ComputeManagementClient(ctx.credential, subscriptionId, modularOptions(ctx));
+}
+
+export function createResourcesClient(ctx: SdkContext, subscriptionId: string): ResourceManagementClient {
+  return new ResourceManagementClient(ctx.credential, subscriptionId, modularOptions(ctx));
+}
+
+export function createSubscriptionClient(ctx: SdkContext): SubscriptionClient {
+  return new SubscriptionClient(ctx.credential, modularOptions(ctx));
+}
+
+export function createResourceGraphClient(ctx: SdkContext): ResourceGraphClient {
+  return new ResourceGraphClient(ctx.credential, modularOptions(ctx));
+}
+
+export function createPolicyClient(ctx: SdkContext, subscriptionId: string): PolicyClient {
+  return new PolicyClient(ctx.credential, subscriptionId, modularOptions(ctx));
+}
+
+export function createKeyVaultClient(ctx: SdkContext, subscriptionId: string): KeyVaultManagementClient {
+  return new KeyVaultManagementClient(ctx.credential, subscriptionId, modularOptions(ctx));
+}
+
+export function createDatabricksClient(ctx: SdkContext, subscriptionId: string): AzureDatabricksManagementClient {
+  return new AzureDatabricksManagementClient(ctx.credential, subscriptionId, modularOptions(ctx));
+}
+
+/** arm-locks is a classic (core-client) package: the host is `$host`, the scope `credentialScopes`. */
+export function createLocksClient(ctx: SdkContext, subscriptionId: string): ManagementLockClient {
+  return new ManagementLockClient(ctx.credential, subscriptionId, {
+    $host: ctx.endpoint,
+    endpoint: ctx.endpoint,
+    credentialScopes: [armScope(ctx.endpoint)],
+    additionalPolicies: [
+      { policy: throttleWithoutRetryAfterPolicy({ retry: ctx.retry, clock: ctx.clock, random: ctx.random }), position: "perRetry" },
+    ],
+    ...(ctx.retry?.maxRetries !== undefined ? { retryOptions: { maxRetries: ctx.retry.maxRetries } } : {}),
+  });
+}
+
+/** Lazily built clients for one subscription. */
+export interface SdkClients {
+  readonly compute: ComputeManagementClient;
+  readonly resources: ResourceManagementClient;
+  readonly subscriptions: SubscriptionClient;
+  readonly resourceGraph: ResourceGraphClient;
+  readonly policy: PolicyClient;
+  readonly locks: ManagementLockClient;
+  readonly keyVault: KeyVaultManagementClient;
+  readonly databricks: AzureDatabricksManagementClient;
+}
+
+export function createSdkClients(ctx: SdkContext, subscriptionId: string): SdkClients {
+  const cache = new Map<string, unknown>();
+  const lazy = <T>(key: string, make: () => T): T => {
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as T;
+  };
+  return {
+    get compute() { return lazy("compute", () => createComputeClient(ctx, subscriptionId)); },
+    get resources() { return lazy("resources", () => createResourcesClient(ctx, subscriptionId)); },
+    get subscriptions() { return lazy("subscriptions", () => createSubscriptionClient(ctx)); },
+    get resourceGraph() { return lazy("resourceGraph", () => createResourceGraphClient(ctx)); },
+    get policy() { return lazy("policy", () => createPolicyClient(ctx, subscriptionId)); },
+    get locks() { return lazy("locks", () => createLocksClient(ctx, subscriptionId)); },
+    get keyVault() { return lazy("keyVault", () => createKeyVaultClient(ctx, subscriptionId)); },
+    get databricks() { return lazy("databricks", () => createDatabricksClient(ctx, subscriptionId)); },
+  };
+}
