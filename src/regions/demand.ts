@@ -1,0 +1,80 @@
+import { namespaceOf, normalizeLocation } from "./normalize";
+
+/**
+ * What a stack asks of a region, derived from its lab config. Only the fields region selection needs
+ * are read, so this works with the full LabConfig (src/config) and with a hand-written object in tests.
+ */
+export interface RegionDemandConfig {
+  region?: string;
+  nodeType: string;
+  nodeTypeFallbacks?: readonly string[];
+  /** Worker count of the lab cluster; the lab's cluster is single node (the driver only). */
+  workers?: number;
+  databricksServing?: { enabled?: boolean };
+  azureMl?: boolean;
+  endpoints?: ReadonlyArray<{ kind: string }>;
+}
+
+export interface Demand {
+  /** The node types to try, in order (primary first, fallbacks after, duplicates removed). */
+  nodeTypes: string[];
+  /** VMs the cluster needs at once: 1 driver + workers (single node = 1). */
+  nodes: number;
+  /** Resource types that must be offered in the region (canonical casing). */
+  resourceTypes: string[];
+  /** Provider namespaces that must be registered on the subscription. */
+  providers: string[];
+  /** Whether the region must support Databricks Core Model Serving, and why. */
+  servingRequired: boolean;
+  servingReason: string;
+  preferredRegion?: string;
+}
+
+export const RESOURCE_TYPES = {
+  databricksWorkspaces: "Microsoft.Databricks/workspaces",
+  mlWorkspaces: "Microsoft.MachineLearningServices/workspaces",
+  containerGroups: "Microsoft.ContainerInstance/containerGroups",
+  managedClusters: "Microsoft.ContainerService/managedClusters",
+} as const;
+
+const ENDPOINT_RESOURCE_TYPE: Record<string, string> = {
+  aci: RESOURCE_TYPES.containerGroups,
+  aks: RESOURCE_TYPES.managedClusters,
+  managed: RESOURCE_TYPES.mlWorkspaces,
+};
+
+function unique(values: Iterable<string>): string[] {
+  const seen = new Map<string, string>();
+  for (const value of values) if (!seen.has(value.toLowerCase())) seen.set(value.toLowerCase(), value);
+  return [...seen.values()];
+}
+
+/**
+ * Model serving is required for every lab stack, not only when the stack creates the Databricks
+ * serving endpoint: lab DS-04's "Serve" step is done by hand in the workspace UI (lab-requirements §1.1
+ * and §4: "in a region with Core Model Serving"), so a workspace in a region without serving breaks the
+ * lab half-way through even when `databricksServing.enabled` is false.
+ */
+export function demandFromConfig(config: RegionDemandConfig): Demand {
+  const resourceTypes: string[] = [RESOURCE_TYPES.databricksWorkspaces];
+  if (config.azureMl) resourceTypes.push(RESOURCE_TYPES.mlWorkspaces);
+  for (const endpoint of config.endpoints ?? []) {
+    const type = ENDPOINT_RESOURCE_TYPE[endpoint.kind];
+    if (type) resourceTypes.push(type);
+  }
+  const types = unique(resourceTypes);
+  // Cluster VMs draw on Microsoft.Compute quota and the workspace's managed storage on Microsoft.Storage.
+  const providers = unique([...types.map(namespaceOf), "Microsoft.Compute", "Microsoft.Storage"]);
+  const serving = config.databricksServing?.enabled === true;
+  return {
+    nodeTypes: unique([config.nodeType, ...(config.nodeTypeFallbacks ?? [])]),
+    nodes: 1 + Math.max(0, Math.floor(config.workers ?? 0)),
+    resourceTypes: types,
+    providers,
+    servingRequired: true,
+    servingReason: serving
+      ? "the stack creates a Databricks serving endpoint"
+      : "the lab's serving step needs Databricks Core Model Serving in the workspace region",
+    preferredRegion: config.region ? normalizeLocation(config.region) : undefined,
+  };
+}

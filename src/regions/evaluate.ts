@@ -1,0 +1,407 @@
+import { OperationFailedError, UserInputError } from "../cli/errors";
+import { type BlockEntry, describeBlock, matchingBlocks } from "./blocklist";
+import type { Demand } from "./demand";
+import { KNOWN_SERVING_DISCREPANCIES } from "./model-serving-regions";
+import { normalizeFamily, normalizeLocation, normalizeResourceType, VM_SIZE_PATTERN } from "./normalize";
+import { pickIndex } from "./seeded-random";
+import type { ModelServingSignals, RegionSignals, RegionSignalsSnapshot, SkuRow, UsageRow } from "./signals";
+
+/**
+ * Pure region evaluation: signals × demand → a verdict for every region and one choice. No I/O, no
+ * clock (the caller passes `now`), no ambient randomness (the caller passes a seed).
+ */
+
+export type Constraint = "subscription" | "blocked" | "policy" | "offering" | "provider" | "serving" | "size" | "quota";
+
+export interface Reason {
+  constraint: Constraint;
+  text: string;
+}
+
+export interface Headroom {
+  vCPUsNeeded: number;
+  /** The size's quota family row; null when unknown. */
+  family: { name: string; free: number; limit: number } | null;
+  /** "Total Regional vCPUs"; null when unknown. */
+  cores: { free: number; limit: number } | null;
+  /** vCPUs left after the lab's cluster: min(family free, cores free) − need; null when neither is known. */
+  spare: number | null;
+}
+
+export interface RegionVerdict {
+  region: string;
+  displayName?: string;
+  nodeType: string;
+  eligible: boolean;
+  /** Why the region is excluded (empty when eligible). */
+  reasons: Reason[];
+  /** Caveats on an eligible region: unknown signals, providers that will be registered. */
+  notes: string[];
+  headroom: Headroom | null;
+  /** 1 = the choice; only on eligible regions. */
+  rank?: number;
+}
+
+export interface RegionChoice {
+  region: string;
+  nodeType: string;
+  headroom: Headroom;
+  why: string;
+}
+
+export interface NodeTypeAttempt {
+  nodeType: string;
+  eligibleRegions: number;
+}
+
+export interface SelectionResult {
+  choice: RegionChoice;
+  /** Verdicts for the chosen node type: the choice first, other eligible regions by rank, then the excluded. */
+  verdicts: RegionVerdict[];
+  nodeTypesTried: NodeTypeAttempt[];
+  seed: string;
+}
+
+export interface EvaluateOptions {
+  seed: string | number;
+  now: Date;
+  blocklist?: readonly BlockEntry[];
+  /** The serving list to use (defaults to the snapshot's). */
+  modelServing?: ModelServingSignals;
+  /** Whether unregistered providers may be registered by the deploy (default true). */
+  canRegisterProviders?: boolean;
+}
+
+/** No region fits any node type. One line names the constraint that excluded most regions and the fix. */
+export class NoEligibleRegionError extends OperationFailedError {
+  constructor(
+    message: string,
+    readonly verdictsByNodeType: Record<string, RegionVerdict[]>,
+    readonly nodeTypesTried: NodeTypeAttempt[],
+  ) {
+    super(message);
+    this.name = "NoEligibleRegionError";
+  }
+}
+
+const USABLE_SUBSCRIPTION_STATES = new Set(["enabled", "warned"]);
+const TRIAL_QUOTA_IDS = /freetrial|azureforstudents|azurepass|msdn|sponsored/i;
+
+interface SizeInfo {
+  name: string;
+  family: string;
+  vCPUs: number;
+}
+
+/** Family and vCPUs of a size do not depend on the region: learn them from any region that lists it. */
+function sizeCatalog(regions: readonly RegionSignals[]): Map<string, SizeInfo> {
+  const catalog = new Map<string, SizeInfo>();
+  for (const region of regions) {
+    for (const sku of region.skus ?? []) {
+      const key = sku.name.toLowerCase();
+      if (!catalog.has(key)) catalog.set(key, { name: sku.name, family: sku.family, vCPUs: sku.vCPUs });
+    }
+  }
+  return catalog;
+}
+
+function findUsage(rows: readonly UsageRow[], name: string): UsageRow | undefined {
+  const key = normalizeFamily(name);
+  return rows.find((row) => normalizeFamily(row.name) === key);
+}
+
+/** Restriction text when the size cannot be deployed here, else undefined (zone-only restrictions keep it usable). */
+function restrictionReason(sku: SkuRow): string | undefined {
+  const restrictedZones = new Set<string>();
+  let zoneReason: string | undefined;
+  for (const restriction of sku.restrictions) {
+    const type = restriction.type.toLowerCase();
+    const code = restriction.reasonCode ?? "restricted";
+    if (type === "location") return `${sku.name} ${code}`;
+    if (type === "zone") {
+      for (const zone of restriction.zones ?? []) restrictedZones.add(zone);
+      // A zone restriction that names no zones restricts them all.
+      if ((restriction.zones ?? []).length === 0) restrictedZones.add("*");
+      zoneReason = code;
+      continue;
+    }
+    return `${sku.name} restricted (${restriction.type}${restriction.reasonCode ? `: ${restriction.reasonCode}` : ""})`;
+  }
+  if (zoneReason === undefined) return undefined;
+  const everyZone = restrictedZones.has("*") || (sku.zones.length > 0 && sku.zones.every((zone) => restrictedZones.has(zone)));
+  return everyZone ? `${sku.name} ${zoneReason} in every zone` : undefined;
+}
+
+function quotaLine(name: string, row: UsageRow, need: number): { free: number; limit: number; text?: string } {
+  const free = Math.max(0, row.limit - row.currentValue);
+  const text = free < need ? `${name}: ${free} of ${row.limit} free, need ${need}` : undefined;
+  return { free, limit: row.limit, text };
+}
+
+function providerState(snapshot: RegionSignalsSnapshot, namespace: string): string | undefined {
+  return snapshot.providers[namespace.toLowerCase()];
+}
+
+export function evaluateRegion(
+  snapshot: RegionSignalsSnapshot,
+  region: RegionSignals,
+  demand: Demand,
+  nodeType: string,
+  options: EvaluateOptions,
+  catalog: Map<string, SizeInfo> = sizeCatalog(snapshot.regions),
+): RegionVerdict {
+  const reasons: Reason[] = [];
+  const notes: string[] = [];
+  const name = normalizeLocation(region.name);
+  const serving = options.modelServing ?? snapshot.modelServing;
+
+  const subscriptionState = snapshot.subscription.state;
+  if (!USABLE_SUBSCRIPTION_STATES.has(subscriptionState.toLowerCase())) {
+    reasons.push({ constraint: "subscription", text: `subscription ${snapshot.subscription.id} is ${subscriptionState}` });
+  }
+
+  const allowed = snapshot.policy.allowedLocations;
+  if (allowed !== null && !allowed.includes(name)) {
+    const by = snapshot.policy.assignments?.length ? ` (${snapshot.policy.assignments.join(", ")})` : "";
+    reasons.push({ constraint: "policy", text: `not allowed by policy${by}` });
+  } else if (allowed === null && snapshot.policy.error) {
+    notes.push(`policy unknown (${snapshot.policy.error})`);
+  }
+
+  for (const type of demand.resourceTypes) {
+    const locations = snapshot.resourceTypes[normalizeResourceType(type)];
+    if (locations === undefined || locations === null) notes.push(`${type} offering unknown${snapshot.resourceTypesError ? ` (${snapshot.resourceTypesError})` : ""}`);
+    else if (!locations.includes(name)) reasons.push({ constraint: "offering", text: `${type} not offered` });
+  }
+
+  for (const namespace of demand.providers) {
+    const state = providerState(snapshot, namespace);
+    if (state === undefined) {
+      if (snapshot.providersError) notes.push(`provider ${namespace} state unknown (${snapshot.providersError})`);
+      else notes.push(`provider ${namespace} state unknown`);
+    } else if (state.toLowerCase() === "registered") {
+      continue;
+    } else if (options.canRegisterProviders === false) {
+      reasons.push({ constraint: "provider", text: `provider ${namespace} ${state} (ask an admin to register it)` });
+    } else if (state.toLowerCase() === "registering") {
+      notes.push(`provider ${namespace} registering (will wait)`);
+    } else {
+      notes.push(`provider ${namespace} not registered (will register)`);
+    }
+  }
+
+  if (demand.servingRequired && !serving.regions.includes(name)) {
+    const known = KNOWN_SERVING_DISCREPANCIES[name];
+    reasons.push({ constraint: "serving", text: known ? `no model serving (${known})` : "no model serving" });
+  }
+
+  // The size: present and unrestricted here, and its family and vCPUs for the quota check.
+  let size: SizeInfo | undefined;
+  if (region.skus === null) {
+    size = catalog.get(nodeType.toLowerCase());
+    notes.push(`VM sizes unknown${region.skusError ? ` (${region.skusError})` : ""}`);
+  } else {
+    const sku = region.skus.find((row) => row.name.toLowerCase() === nodeType.toLowerCase());
+    if (!sku) {
+      reasons.push({ constraint: "size", text: `${nodeType} not offered here` });
+    } else {
+      size = { name: sku.name, family: sku.family, vCPUs: sku.vCPUs };
+      const restricted = restrictionReason(sku);
+      if (restricted) reasons.push({ constraint: "size", text: restricted });
+    }
+  }
+
+  let headroom: Headroom | null = null;
+  if (size) {
+    const need = demand.nodes * size.vCPUs;
+    let family: Headroom["family"] = null;
+    let cores: Headroom["cores"] = null;
+    if (region.usages === null) {
+      notes.push(`quota unknown${region.usagesError ? ` (${region.usagesError})` : ""}`);
+    } else {
+      const familyRow = findUsage(region.usages, size.family);
+      if (!familyRow) notes.push(`${size.family}: no usage row (unknown)`);
+      else {
+        const line = quotaLine(size.family, familyRow, need);
+        family = { name: size.family, free: line.free, limit: line.limit };
+        if (line.text) reasons.push({ constraint: "quota", text: line.text });
+      }
+      const coresRow = findUsage(region.usages, "cores");
+      if (!coresRow) notes.push("cores: no usage row (unknown)");
+      else {
+        const line = quotaLine("cores", coresRow, need);
+        cores = { free: line.free, limit: line.limit };
+        if (line.text) reasons.push({ constraint: "quota", text: line.text });
+      }
+    }
+    const known = [family?.free, cores?.free].filter((v): v is number => v !== undefined);
+    headroom = { vCPUsNeeded: need, family, cores, spare: known.length ? Math.min(...known) - need : null };
+  } else if (region.skus === null) {
+    notes.push(`${nodeType} vCPUs unknown: quota not checked`);
+  }
+
+  for (const block of matchingBlocks(options.blocklist ?? [], { region: name, nodeType, family: size?.family, servingRequired: demand.servingRequired }, options.now)) {
+    reasons.push({ constraint: "blocked", text: describeBlock(block) });
+  }
+
+  return {
+    region: name,
+    displayName: region.displayName,
+    nodeType: size?.name ?? nodeType,
+    eligible: reasons.length === 0,
+    reasons,
+    notes: reasons.length === 0 ? notes : [],
+    headroom,
+  };
+}
+
+/** Eligible verdicts best first; near-equal leaders shuffled by the seed so a classroom spreads. */
+function rankEligible(eligible: RegionVerdict[], demand: Demand, seed: string | number, nodeType: string): { ranked: RegionVerdict[]; why: string } {
+  const byName = (a: RegionVerdict, b: RegionVerdict) => a.region.localeCompare(b.region);
+  const known = eligible.filter((v) => v.headroom?.spare != null).sort((a, b) => b.headroom!.spare! - a.headroom!.spare! || byName(a, b));
+  const unknown = eligible.filter((v) => v.headroom?.spare == null).sort(byName);
+
+  const preferred = demand.preferredRegion ? eligible.find((v) => v.region === demand.preferredRegion) : undefined;
+  if (preferred) {
+    const rest = [...known, ...unknown].filter((v) => v !== preferred);
+    return { ranked: [preferred, ...rest], why: `${preferred.region} was asked for and fits` };
+  }
+
+  let leaders: RegionVerdict[];
+  let why: string;
+  if (known.length > 0) {
+    const best = known[0]!.headroom!.spare!;
+    const need = known[0]!.headroom!.vCPUsNeeded;
+    // "Near-equal": within one more cluster's worth of vCPUs, or 10 % of the best headroom.
+    const window = Math.max(need, Math.ceil(best * 0.1));
+    leaders = known.filter((v) => v.headroom!.spare! >= best - window);
+    why = leaders.length > 1
+      ? `most headroom (${leaders.length} regions within ${window} vCPUs of the best ${best} spare; seeded pick spreads a classroom)`
+      : `most headroom (${best} vCPUs spare after the lab's ${need})`;
+  } else {
+    leaders = unknown;
+    why = `quota could not be read anywhere, so headroom is unknown; seeded pick among ${leaders.length} otherwise eligible regions`;
+  }
+  const pick = leaders[pickIndex(leaders.length, `${seed}:${nodeType}`)]!;
+  const ranked = [pick, ...known.filter((v) => v !== pick), ...unknown.filter((v) => v !== pick)];
+  if (demand.preferredRegion) why = `${demand.preferredRegion} was asked for but is not eligible; ${why}`;
+  return { ranked, why };
+}
+
+function validateInputs(snapshot: RegionSignalsSnapshot, demand: Demand, catalog: Map<string, SizeInfo>): void {
+  const names = new Set(snapshot.regions.map((r) => normalizeLocation(r.name)));
+  if (demand.preferredRegion && !names.has(demand.preferredRegion)) {
+    const sample = [...names].sort().slice(0, 8).join(", ");
+    throw new UserInputError(`region '${demand.preferredRegion}' is not an Azure region of this subscription's signals; use a programmatic name such as ${sample}`);
+  }
+  if (demand.nodeTypes.length === 0) throw new UserInputError("nodeType is empty; give a VM size such as Standard_DS3_v2");
+  for (const nodeType of demand.nodeTypes) {
+    if (!VM_SIZE_PATTERN.test(nodeType)) {
+      throw new UserInputError(`node type '${nodeType}' is not a VM size name; use one like Standard_DS3_v2 or Standard_D4ds_v5`);
+    }
+    const anySkusKnown = snapshot.regions.some((r) => r.skus !== null);
+    if (anySkusKnown && !catalog.has(nodeType.toLowerCase())) {
+      const fourCore = [...catalog.values()].filter((s) => s.vCPUs === 4).map((s) => s.name).sort().slice(0, 6).join(", ");
+      throw new UserInputError(`node type '${nodeType}' is not listed in any region of this subscription; 4-vCPU sizes that are: ${fourCore || "none"}`);
+    }
+  }
+}
+
+const CONSTRAINT_ADVICE: Record<Constraint, (ctx: AdviceContext) => string> = {
+  quota: (ctx) =>
+    ctx.trial
+      ? `this ${ctx.quotaId} subscription cannot raise quota: use another subscription${ctx.otherTypes}`
+      : `request a quota increase for ${ctx.family ?? "the size's family"} and Total Regional vCPUs (https://aka.ms/ProdportalCRP), try another node type (--node-type), or use another subscription`,
+  size: (ctx) => `try another node type (--node-type, e.g. ${ctx.suggestion}) or another subscription`,
+  serving: () => `pick a region with Databricks model serving, or correct the list with MLFLOW_LAB_MODEL_SERVING_REGIONS`,
+  policy: (ctx) => `your subscription's policy allows only ${ctx.allowed}: ask its admin, or use another subscription`,
+  offering: () => `use another subscription (the resource types are not offered in its regions)`,
+  provider: () => `ask a subscription admin to register the providers, or use another subscription`,
+  subscription: () => `use another subscription (az account list; --subscription ID)`,
+  blocked: () => `wait for the earlier failures' blocks to expire (shown per region), or delete region-blocklist.json in the state directory`,
+};
+
+interface AdviceContext {
+  trial: boolean;
+  quotaId: string;
+  family?: string;
+  suggestion: string;
+  allowed: string;
+  otherTypes: string;
+}
+
+function noEligibleMessage(snapshot: RegionSignalsSnapshot, demand: Demand, byType: Record<string, RegionVerdict[]>): string {
+  const primary = byType[demand.nodeTypes[0]!] ?? [];
+  const counts = new Map<Constraint, number>();
+  for (const verdict of primary) {
+    // Count each region once, under its first (most fundamental) reason.
+    const first = verdict.reasons[0];
+    if (first) counts.set(first.constraint, (counts.get(first.constraint) ?? 0) + 1);
+  }
+  const ordered = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const summary = ordered.map(([constraint, n]) => `${constraint} ${n}`).join(", ");
+  const top = ordered[0]?.[0] ?? "size";
+  const quotaId = snapshot.subscription.quotaId ?? "";
+  const family = primary.find((v) => v.headroom?.family)?.headroom?.family?.name;
+  const sizes = sizeCatalog(snapshot.regions);
+  const suggestion = [...sizes.values()].filter((s) => s.vCPUs === 4 && !demand.nodeTypes.some((t) => t.toLowerCase() === s.name.toLowerCase())).map((s) => s.name).sort()[0] ?? "Standard_D4ds_v5";
+  const advice = CONSTRAINT_ADVICE[top]({
+    trial: TRIAL_QUOTA_IDS.test(quotaId),
+    quotaId: quotaId || "trial",
+    family,
+    suggestion,
+    allowed: snapshot.policy.allowedLocations?.join(", ") ?? "some regions",
+    otherTypes: ` or another node type (--node-type ${suggestion})`,
+  });
+  const types = demand.nodeTypes.join(", ");
+  return `no eligible region for ${types} among ${primary.length} regions (excluded by ${summary}); ${advice}`;
+}
+
+/**
+ * Evaluates every region for the first node type; falls back to the next node type only when no
+ * region fits the one before. Throws NoEligibleRegionError when none fits any.
+ */
+export function selectRegion(snapshot: RegionSignalsSnapshot, demand: Demand, options: EvaluateOptions): SelectionResult {
+  const catalog = sizeCatalog(snapshot.regions);
+  validateInputs(snapshot, demand, catalog);
+  const nodeTypesTried: NodeTypeAttempt[] = [];
+  const byType: Record<string, RegionVerdict[]> = {};
+  const regions = [...snapshot.regions].sort((a, b) => normalizeLocation(a.name).localeCompare(normalizeLocation(b.name)));
+
+  for (const nodeType of demand.nodeTypes) {
+    const verdicts = regions.map((region) => evaluateRegion(snapshot, region, demand, nodeType, options, catalog));
+    const eligible = verdicts.filter((v) => v.eligible);
+    nodeTypesTried.push({ nodeType: verdicts[0]?.nodeType ?? nodeType, eligibleRegions: eligible.length });
+    byType[nodeType] = verdicts;
+    if (eligible.length === 0) continue;
+
+    const { ranked, why } = rankEligible(eligible, demand, options.seed, nodeType);
+    ranked.forEach((verdict, index) => (verdict.rank = index + 1));
+    const excluded = verdicts.filter((v) => !v.eligible);
+    const chosen = ranked[0]!;
+    const fallbackNote = nodeTypesTried.length > 1
+      ? `; ${nodeTypesTried.slice(0, -1).map((t) => t.nodeType).join(", ")} fit no region, so the fallback ${chosen.nodeType} is used`
+      : "";
+    return {
+      choice: {
+        region: chosen.region,
+        nodeType: chosen.nodeType,
+        headroom: chosen.headroom ?? { vCPUsNeeded: 0, family: null, cores: null, spare: null },
+        why: why + fallbackNote,
+      },
+      verdicts: [...ranked, ...excluded],
+      nodeTypesTried,
+      seed: String(options.seed),
+    };
+  }
+  throw new NoEligibleRegionError(noEligibleMessage(snapshot, demand, byType), byType, nodeTypesTried);
+}
+
+/** Provider namespaces the deploy must register before creating anything (for the deploy flow). */
+export function providersToRegister(snapshot: RegionSignalsSnapshot, demand: Demand): string[] {
+  return demand.providers.filter((namespace) => {
+    const state = providerState(snapshot, namespace);
+    return state !== undefined && state.toLowerCase() !== "registered";
+  });
+}
+
