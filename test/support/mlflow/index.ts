@@ -1,0 +1,133 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pythonEnv } from "../python-env";
+import { freePort, startService, type RunningService } from "./process";
+
+/**
+ * Real MLflow for integration tests: a tracking server with a model registry, `mlflow models serve`,
+ * and the training script that logs real models. Nothing starts unless a test file asks.
+ */
+
+export { freePort } from "./process";
+
+export interface MlflowServer extends RunningService {
+  /** Directory holding the sqlite store and the artifact root. */
+  root: string;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `mlflow-lab-${prefix}-`));
+}
+
+/**
+ * `mlflow server` with a sqlite backend store and a local artifact root served through the
+ * mlflow-artifacts proxy (clients never see the server's file paths), on a free port.
+ */
+export async function startMlflowServer(): Promise<MlflowServer> {
+  const py = pythonEnv();
+  const root = tempDir("tracking");
+  const port = await freePort();
+  const service = await startService({
+    name: "mlflow server",
+    command: py.bin("mlflow"),
+    args: [
+      "server",
+      "--backend-store-uri",
+      `sqlite:///${path.join(root, "mlflow.db")}`,
+      "--artifacts-destination",
+      path.join(root, "artifacts"),
+      "--serve-artifacts",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--workers",
+      "1",
+    ],
+    env: py.env(),
+    cwd: root,
+    port,
+    readyUrl: `http://127.0.0.1:${port}/health`,
+    logFile: path.join(root, "server.log"),
+    timeoutMs: 120_000,
+  });
+  return {
+    ...service,
+    root,
+    stop: async () => {
+      await service.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `mlflow models serve -m <uri> --env-manager local` (the course's local serving) on a free port. */
+export async function startModelServer(modelUri: string, trackingUri?: string): Promise<RunningService> {
+  const py = pythonEnv();
+  const dir = tempDir("serve");
+  const port = await freePort();
+  const service = await startService({
+    name: "mlflow models serve",
+    command: py.bin("mlflow"),
+    args: ["models", "serve", "-m", modelUri, "--env-manager", "local", "--host", "127.0.0.1", "--port", String(port)],
+    env: py.env(trackingUri ? { MLFLOW_TRACKING_URI: trackingUri } : {}),
+    cwd: dir,
+    port,
+    readyUrl: `http://127.0.0.1:${port}/ping`,
+    logFile: path.join(dir, "serve.log"),
+    timeoutMs: 120_000,
+  });
+  return {
+    ...service,
+    stop: async () => {
+      await service.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TrainedModels {
+  rows: number;
+  penguin: {
+    /** Model files as plain run artifacts under model/ (what MLflow 2.x wrote). */
+    v2_layout: { run_id: string; path: string; accuracy: number };
+    /** log_model(name=...): a logged model m-<id>. */
+    v3_name: { run_id: string; path: string; model_id: string; model_uri: string; accuracy: number };
+    /** log_model(artifact_path=...) under MLflow 3. */
+    artifact_path: { run_id: string; path: string; model_id: string; accuracy: number };
+  };
+  churn: { run_id: string; path: string; model_id: string };
+  registry?: { penguin_versions: string[]; champion: string; production: string; churn_version: string };
+}
+
+/**
+ * Runs test/support/mlflow/train_models.py against a tracking URI (an MLflow server URL or a
+ * `file:` mlruns store) and returns what it logged.
+ */
+export function trainModels(trackingUri: string, options: { registry?: boolean } = {}): Promise<TrainedModels> {
+  const py = pythonEnv();
+  const work = tempDir("train");
+  const summary = path.join(work, "summary.json");
+  const args = [path.join(__dirname, "train_models.py"), "--tracking-uri", trackingUri, "--work", work, "--summary", summary];
+  if (options.registry) args.push("--registry");
+  return new Promise((resolve, reject) => {
+    // The file store is in maintenance mode in MLflow 3; the course's mlruns folders still exist.
+    const child = spawn(py.python, args, { env: py.env({ MLFLOW_ALLOW_FILE_STORE: "true" }), cwd: work });
+    let err = "";
+    child.stdout.resume();
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      try {
+        if (code !== 0) return reject(new Error(`train_models.py failed (exit ${code}):\n${err.slice(-3000)}`));
+        resolve(JSON.parse(fs.readFileSync(summary, "utf8")) as TrainedModels);
+      } catch (error) {
+        reject(new Error(`train_models.py wrote no JSON summary (${(error as Error).message}):\n${err.slice(-2000)}`));
+      } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+      }
+    });
+  });
+}
