@@ -175,7 +175,7 @@ function issueText(issue: z.core.$ZodIssue, input: unknown): string {
   for (const part of issue.path) {
     value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[part] : undefined;
   }
-  if (value === undefined && issue.code === "invalid_type") return `field ${where} is missing`;
+  if (value === undefined) return `field ${where} is missing`;
   if (issue.code === "invalid_value" && where === "format") {
     return `field format must be "${SNAPSHOT_FORMAT}" (this is not a region-signals snapshot, or a newer format)`;
   }
