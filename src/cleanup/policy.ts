@@ -1,0 +1,229 @@
+/**
+ * The one decision cleanup makes: may this resource group be deleted?
+ *
+ * Allow-list semantics (like Cloud Custodian, the opposite of azure-nuke): a group is deleted only when
+ * EVERY rule below holds; any single failing rule keeps it, and every failing rule is reported in words a
+ * person can act on. Anything the policy cannot read with certainty (missing or malformed dates, a tag
+ * written twice with different values, an id that does not match its subscription and name) keeps the
+ * group: the policy fails closed.
+ *
+ * The rules are a list so tests can remove any one of them and prove that a targeted case then goes
+ * wrong (a documented safety rule that no test would miss is no rule at all).
+ */
+import { DO_NOT_DELETE_TAGS, LabTag, MANAGED_BY } from "../config/lab-tags";
+import type { ResourceGroupRecord } from "./records";
+import { lookupTag, presentTags, type TagLookup } from "./tags";
+import { formatSpan, parseUtcTimestamp } from "./timestamps";
+import { matchingPattern } from "./name-patterns";
+
+export interface CleanupPolicySettings {
+  /** Subscription ids cleanup may act in. Empty means nothing is ever deleted. */
+  allowedSubscriptions: readonly string[];
+  /** How long past `lab-expires-at` a group is left alone (time for a learner to notice and extend). */
+  graceMs: number;
+  now: Date;
+  /** Glob patterns of group names never touched (see name-patterns.ts for the defaults). */
+  protectedNamePatterns: readonly string[];
+}
+
+export type RuleId =
+  | "subscription-allowed"
+  | "id-consistent"
+  | "name-not-protected"
+  | "managed-by-tag"
+  | "lab-id-tag"
+  | "expired"
+  | "no-locks"
+  | "not-managed"
+  | "no-do-not-delete-tag"
+  | "not-deleting";
+
+export interface Blocker {
+  rule: RuleId;
+  /** Why the group is kept, for people: "locked (CanNotDelete 'hold')". */
+  reason: string;
+}
+
+/**
+ * - `delete`: every rule holds; cleanup may send the DELETE.
+ * - `await-deletion`: every rule holds except that ARM is already deleting the group (an earlier run
+ *   started it): cleanup waits for it to disappear and never sends a second DELETE.
+ * - `keep`: at least one rule fails.
+ */
+export type Verdict = "delete" | "await-deletion" | "keep";
+
+export interface GroupDecision {
+  subscriptionId: string;
+  name: string;
+  id: string;
+  verdict: Verdict;
+  /** One line for the table: the blockers joined, or "expired 3h ago". */
+  reason: string;
+  blockers: Blocker[];
+  labId?: string;
+  expiresAt?: string;
+}
+
+interface RuleInput {
+  group: ResourceGroupRecord;
+  settings: CleanupPolicySettings;
+}
+
+export interface Rule {
+  id: RuleId;
+  /** A blocker when the rule fails, undefined when it holds. */
+  check(input: RuleInput): Blocker | undefined;
+}
+
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+function tagProblem(lookup: TagLookup, tagName: string): string | undefined {
+  switch (lookup.kind) {
+    case "absent":
+      return `no ${tagName} tag`;
+    case "conflict":
+      return `tag ${tagName} is written twice with different values (${lookup.writtenNames.join(", ")})`;
+    case "not-text":
+      return `tag ${tagName} is not text`;
+    default:
+      return undefined;
+  }
+}
+
+type ExpiryReading =
+  | { kind: "problem"; reason: string }
+  | { kind: "date"; expiresAt: Date; text: string };
+
+export function readExpiry(tags: ResourceGroupRecord["tags"]): ExpiryReading {
+  const lookup = lookupTag(tags, LabTag.expiresAt);
+  const problem = tagProblem(lookup, LabTag.expiresAt);
+  if (problem || lookup.kind !== "value") return { kind: "problem", reason: problem ?? `no ${LabTag.expiresAt} tag` };
+  const expiresAt = parseUtcTimestamp(lookup.value);
+  if (!expiresAt) return { kind: "problem", reason: `expires-at '${lookup.value}' is not a date` };
+  return { kind: "date", expiresAt, text: lookup.value };
+}
+
+export const RULES: readonly Rule[] = [
+  {
+    id: "subscription-allowed",
+    check: ({ group, settings }) =>
+      settings.allowedSubscriptions.some((allowed) => sameId(allowed, group.subscriptionId))
+        ? undefined
+        : { rule: "subscription-allowed", reason: `subscription ${group.subscriptionId} is not on the allowlist` },
+  },
+  {
+    id: "id-consistent",
+    // The DELETE is addressed by subscription and name; an id that points elsewhere means the record is
+    // not what it claims to be.
+    check: ({ group }) =>
+      sameId(group.id, `/subscriptions/${group.subscriptionId}/resourceGroups/${group.name}`)
+        ? undefined
+        : { rule: "id-consistent", reason: `id '${group.id}' does not match subscription and name` },
+  },
+  {
+    id: "name-not-protected",
+    check: ({ group, settings }) => {
+      const pattern = matchingPattern(group.name, settings.protectedNamePatterns);
+      return pattern ? { rule: "name-not-protected", reason: `name matches protected pattern '${pattern}'` } : undefined;
+    },
+  },
+  {
+    id: "managed-by-tag",
+    check: ({ group }) => {
+      const lookup = lookupTag(group.tags, LabTag.managedBy);
+      const problem = tagProblem(lookup, LabTag.managedBy);
+      if (problem) return { rule: "managed-by-tag", reason: `not a lab: ${problem}` };
+      if (lookup.kind === "value" && lookup.value === MANAGED_BY) return undefined;
+      const value = lookup.kind === "value" ? lookup.value : "";
+      return { rule: "managed-by-tag", reason: `not a lab: managed-by is '${value}', not '${MANAGED_BY}'` };
+    },
+  },
+  {
+    id: "lab-id-tag",
+    check: ({ group }) => {
+      const lookup = lookupTag(group.tags, LabTag.id);
+      const problem = tagProblem(lookup, LabTag.id);
+      if (problem) return { rule: "lab-id-tag", reason: problem };
+      if (lookup.kind === "value" && lookup.value.trim() !== "") return undefined;
+      return { rule: "lab-id-tag", reason: `tag ${LabTag.id} is empty` };
+    },
+  },
+  {
+    id: "expired",
+    check: ({ group, settings }) => {
+      const expiry = readExpiry(group.tags);
+      if (expiry.kind === "problem") return { rule: "expired", reason: expiry.reason };
+      const pastExpiry = settings.now.getTime() - expiry.expiresAt.getTime();
+      if (pastExpiry > settings.graceMs) return undefined;
+      if (pastExpiry <= 0) return { rule: "expired", reason: `expires in ${formatSpan(-pastExpiry)}` };
+      return {
+        rule: "expired",
+        reason: `expired ${formatSpan(pastExpiry)} ago, within the ${formatSpan(settings.graceMs)} grace`,
+      };
+    },
+  },
+  {
+    id: "no-locks",
+    // Locks are the user's kill switch: never removed, never worked around.
+    check: ({ group }) =>
+      group.locks.length === 0
+        ? undefined
+        : {
+            rule: "no-locks",
+            reason: `locked (${group.locks.map((lock) => `${lock.level} '${lock.name}'`).join(", ")})`,
+          },
+  },
+  {
+    id: "not-managed",
+    // A managed group (Databricks, AKS, ...) belongs to its managing resource; deleting that resource
+    // removes the group. Direct deletes fail with DenyAssignmentAuthorizationFailed anyway.
+    check: ({ group }) =>
+      group.managedBy === undefined || group.managedBy === null || group.managedBy === ""
+        ? undefined
+        : { rule: "not-managed", reason: `managed by ${group.managedBy}` },
+  },
+  {
+    id: "no-do-not-delete-tag",
+    check: ({ group }) => {
+      const found = presentTags(group.tags, DO_NOT_DELETE_TAGS);
+      return found.length === 0 ? undefined : { rule: "no-do-not-delete-tag", reason: `tagged '${found[0]}'` };
+    },
+  },
+  {
+    id: "not-deleting",
+    check: ({ group }) =>
+      (group.provisioningState ?? "").toLowerCase() === "deleting"
+        ? { rule: "not-deleting", reason: "already being deleted" }
+        : undefined,
+  },
+];
+
+/** Decides with an explicit rule list; production code uses `decideGroup`, tests remove rules. */
+export function decideGroupWith(
+  rules: readonly Rule[],
+  group: ResourceGroupRecord,
+  settings: CleanupPolicySettings,
+): GroupDecision {
+  const blockers = rules.map((rule) => rule.check({ group, settings })).filter((b): b is Blocker => b !== undefined);
+  const labId = lookupTag(group.tags, LabTag.id);
+  const expiry = readExpiry(group.tags);
+  const base = {
+    subscriptionId: group.subscriptionId,
+    name: group.name,
+    id: group.id,
+    blockers,
+    labId: labId.kind === "value" ? labId.value : undefined,
+    expiresAt: expiry.kind === "date" ? expiry.text : undefined,
+  };
+  const expiredFor =
+    expiry.kind === "date" ? `expired ${formatSpan(settings.now.getTime() - expiry.expiresAt.getTime())} ago` : "";
+  if (blockers.length === 0) return { ...base, verdict: "delete", reason: expiredFor };
+  if (blockers.length === 1 && blockers[0].rule === "not-deleting") {
+    return { ...base, verdict: "await-deletion", reason: `already being deleted (${expiredFor})` };
+  }
+  return { ...base, verdict: "keep", reason: blockers.map((b) => b.reason).join("; ") };
+}
+
+export function decideGroup(group: ResourceGroupRecord, settings: CleanupPolicySettings): GroupDecision {
+  return decideGroupWith(RULES, group, settings);
+}

@@ -1,0 +1,140 @@
+/**
+ * May this soft-deleted item (Azure ML workspace, Key Vault, Log Analytics workspace) be purged?
+ *
+ * A purge is final: no recovery afterwards. So the same allow-list semantics as for resource groups
+ * apply, on the tags Azure preserves on the soft-deleted record:
+ * - the subscription is on the allowlist;
+ * - `managed-by` is exactly this toolkit's marker and `lab-id` is present;
+ * - no do-not-delete tag;
+ * - purge protection is off (with it on, the purge would fail; Azure purges the item itself later);
+ * - teardown (one lab): `lab-id` is exactly that lab's id;
+ *   cleanup (all expired labs): the preserved `lab-expires-at` has passed plus grace, so a lab that is
+ *   still running keeps the chance to recover an item deleted by mistake.
+ */
+import { DO_NOT_DELETE_TAGS, LabTag, MANAGED_BY } from "../config/lab-tags";
+import type { SoftDeletedRecord } from "./records";
+import { readExpiry } from "./policy";
+import { lookupTag, presentTags } from "./tags";
+import { formatSpan } from "./timestamps";
+
+export type PurgeScope =
+  | { mode: "teardown"; labId: string }
+  | { mode: "cleanup"; now: Date; graceMs: number };
+
+export interface PurgePolicySettings {
+  allowedSubscriptions: readonly string[];
+  scope: PurgeScope;
+}
+
+export type PurgeRuleId =
+  | "subscription-allowed"
+  | "managed-by-tag"
+  | "lab-id-tag"
+  | "no-do-not-delete-tag"
+  | "no-purge-protection"
+  | "this-lab"
+  | "expired";
+
+export interface PurgeBlocker {
+  rule: PurgeRuleId;
+  reason: string;
+}
+
+export interface PurgeDecision {
+  item: SoftDeletedRecord;
+  verdict: "purge" | "keep";
+  reason: string;
+  blockers: PurgeBlocker[];
+}
+
+export interface PurgeRule {
+  id: PurgeRuleId;
+  check(item: SoftDeletedRecord, settings: PurgePolicySettings): PurgeBlocker | undefined;
+}
+
+export const PURGE_RULES: readonly PurgeRule[] = [
+  {
+    id: "subscription-allowed",
+    check: (item, settings) =>
+      settings.allowedSubscriptions.some((s) => s.toLowerCase() === item.subscriptionId.toLowerCase())
+        ? undefined
+        : { rule: "subscription-allowed", reason: `subscription ${item.subscriptionId} is not on the allowlist` },
+  },
+  {
+    id: "managed-by-tag",
+    check: (item) => {
+      const lookup = lookupTag(item.tags, LabTag.managedBy);
+      if (lookup.kind === "value" && lookup.value === MANAGED_BY) return undefined;
+      return { rule: "managed-by-tag", reason: `not a lab item: its preserved tags lack ${LabTag.managedBy}=${MANAGED_BY}` };
+    },
+  },
+  {
+    id: "lab-id-tag",
+    check: (item) => {
+      const lookup = lookupTag(item.tags, LabTag.id);
+      if (lookup.kind === "value" && lookup.value.trim() !== "") return undefined;
+      return { rule: "lab-id-tag", reason: `its preserved tags have no usable ${LabTag.id}` };
+    },
+  },
+  {
+    id: "no-do-not-delete-tag",
+    check: (item) => {
+      const found = presentTags(item.tags, DO_NOT_DELETE_TAGS);
+      return found.length === 0 ? undefined : { rule: "no-do-not-delete-tag", reason: `tagged '${found[0]}'` };
+    },
+  },
+  {
+    id: "no-purge-protection",
+    check: (item) =>
+      item.purgeProtectionEnabled
+        ? {
+            rule: "no-purge-protection",
+            reason: `purge protection is on; Azure purges it${item.scheduledPurgeDate ? ` on ${item.scheduledPurgeDate}` : " when retention ends"}`,
+          }
+        : undefined,
+  },
+  {
+    id: "this-lab",
+    check: (item, settings) => {
+      if (settings.scope.mode !== "teardown") return undefined;
+      const lookup = lookupTag(item.tags, LabTag.id);
+      if (lookup.kind === "value" && lookup.value === settings.scope.labId) return undefined;
+      const found = lookup.kind === "value" ? `'${lookup.value}'` : "missing";
+      return { rule: "this-lab", reason: `belongs to another lab (lab-id ${found}, not '${settings.scope.labId}')` };
+    },
+  },
+  {
+    id: "expired",
+    check: (item, settings) => {
+      if (settings.scope.mode !== "cleanup") return undefined;
+      const expiry = readExpiry(item.tags);
+      if (expiry.kind === "problem") return { rule: "expired", reason: expiry.reason };
+      const past = settings.scope.now.getTime() - expiry.expiresAt.getTime();
+      if (past > settings.scope.graceMs) return undefined;
+      return {
+        rule: "expired",
+        reason: past <= 0 ? `its lab expires in ${formatSpan(-past)}` : `its lab expired ${formatSpan(past)} ago, within the grace`,
+      };
+    },
+  },
+];
+
+export function decidePurgeWith(
+  rules: readonly PurgeRule[],
+  item: SoftDeletedRecord,
+  settings: PurgePolicySettings,
+): PurgeDecision {
+  const blockers = rules.map((rule) => rule.check(item, settings)).filter((b): b is PurgeBlocker => b !== undefined);
+  if (blockers.length > 0) return { item, verdict: "keep", reason: blockers.map((b) => b.reason).join("; "), blockers };
+  const labId = lookupTag(item.tags, LabTag.id);
+  return {
+    item,
+    verdict: "purge",
+    reason: `soft-deleted item of lab ${labId.kind === "value" ? labId.value : "?"}`,
+    blockers,
+  };
+}
+
+export function decidePurge(item: SoftDeletedRecord, settings: PurgePolicySettings): PurgeDecision {
+  return decidePurgeWith(PURGE_RULES, item, settings);
+}
