@@ -38,6 +38,8 @@ export interface ServiceSpec {
   readyUrl: string;
   logFile: string;
   timeoutMs?: number;
+  /** Which HTTP status means ready; default any 2xx. */
+  readyStatus?: (status: number) => boolean;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -100,7 +102,7 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
     try {
       const response = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
-      if (response.ok) break;
+      if ((spec.readyStatus ?? ((s: number) => s >= 200 && s < 300))(response.status)) break;
     } catch {
       // not listening yet
     }

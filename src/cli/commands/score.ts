@@ -1,0 +1,175 @@
+import * as fs from "node:fs";
+import Table from "cli-table3";
+import { Command, Option } from "commander";
+import { OperationFailedError, UserInputError } from "../errors";
+import { readModelDir } from "../../models/model-dir";
+import { MlmodelError, parseMlmodel } from "../../models/mlmodel";
+import type { ModelSignature } from "../../models/signature";
+import { conformTable } from "../../scoring/conform";
+import { EndpointError, scoringUrl, sendScoringRequest, type ScoringTarget } from "../../scoring/endpoint-client";
+import { EndpointLookupError, endpointFromOutputs, outputsFromFile, type StackOutputsSource } from "../../scoring/endpoint-lookup";
+import { parseScoringInput } from "../../scoring/input";
+import { buildPayload, checkRawPayload, ENDPOINT_KINDS, PAYLOAD_FORMATS, type EndpointKind, type PayloadFormat } from "../../scoring/payload";
+import { ScoringInputError, type Table as Rows } from "../../scoring/table";
+import { ScoringResponseError } from "../../scoring/response";
+
+interface ScoreOptions {
+  data: string;
+  format?: PayloadFormat;
+  url?: string;
+  kind?: EndpointKind;
+  keyEnv?: string;
+  stack?: string;
+  outputs?: string;
+  model?: string;
+  deployment?: string;
+  timeout: string;
+  json?: boolean;
+}
+
+function readData(file: string): { text: string; source: string } {
+  if (file === "-") return { text: fs.readFileSync(0, "utf8"), source: "stdin" };
+  try {
+    return { text: fs.readFileSync(file, "utf8"), source: file };
+  } catch {
+    throw new UserInputError(`--data ${file} cannot be read (give a .csv or .json file, or - for stdin)`);
+  }
+}
+
+/** Signature for the column check: a model folder or an MLmodel file. */
+function readSignature(location: string): ModelSignature | undefined {
+  if (fs.existsSync(location) && fs.statSync(location).isFile()) {
+    try {
+      return parseMlmodel(fs.readFileSync(location, "utf8"), location).signature;
+    } catch (error) {
+      if (error instanceof MlmodelError) throw new UserInputError(`--model: ${error.message}`);
+      throw error;
+    }
+  }
+  return readModelDir(location).mlmodel.signature;
+}
+
+/** Where stack outputs come from; swap in Deployer.outputs(stack) once the deploy flow has it. */
+function stackOutputs(options: ScoreOptions): StackOutputsSource {
+  if (options.outputs) return outputsFromFile(options.outputs);
+  const stack = options.stack ?? "<stack>";
+  throw new UserInputError(
+    `score needs --url <scoring url> or --outputs <file> (from: pulumi stack output --json --show-secrets -s ${stack} > outputs.json)`,
+  );
+}
+
+async function target(endpoint: string | undefined, options: ScoreOptions): Promise<ScoringTarget & { name: string }> {
+  let key: string | undefined;
+  let keySource: string | undefined;
+  if (options.keyEnv) {
+    key = process.env[options.keyEnv];
+    if (!key) throw new UserInputError(`--key-env ${options.keyEnv}: that environment variable is empty or not set`);
+    keySource = `--key-env ${options.keyEnv}`;
+  }
+  if (options.url) {
+    const kind = options.kind ?? "mlflow";
+    let url: string;
+    try {
+      url = scoringUrl(options.url, kind);
+    } catch {
+      throw new UserInputError(`--url ${options.url} is not a URL (e.g. http://127.0.0.1:5000/invocations)`);
+    }
+    if (!key && kind === "databricks" && process.env.DATABRICKS_TOKEN) {
+      key = process.env.DATABRICKS_TOKEN;
+      keySource = "DATABRICKS_TOKEN";
+    }
+    return { name: endpoint ?? new URL(url).host, url, kind, key, keySource, deployment: options.deployment };
+  }
+  if (!endpoint) throw new UserInputError("score needs an endpoint name (from the stack) or --url <scoring url>");
+  try {
+    const found = endpointFromOutputs(await stackOutputs(options)(), endpoint);
+    return {
+      name: found.name,
+      url: found.url,
+      kind: options.kind ?? found.kind,
+      key: key ?? found.key,
+      keySource: keySource ?? found.keySource,
+      deployment: options.deployment,
+    };
+  } catch (error) {
+    if (error instanceof EndpointLookupError) throw new UserInputError(error.message);
+    throw error;
+  }
+}
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+export async function runScore(endpoint: string | undefined, options: ScoreOptions): Promise<void> {
+  const timeoutSeconds = Number(options.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UserInputError(`--timeout ${options.timeout}: give seconds > 0`);
+  const where = await target(endpoint, options);
+  const { text, source } = readData(options.data);
+  const signature = options.model ? readSignature(options.model) : undefined;
+
+  let payload: Record<string, unknown>;
+  let inputs: Rows | undefined;
+  try {
+    const input = parseScoringInput(text, source);
+    if (input.kind === "table") {
+      inputs = conformTable(input.table, signature);
+      payload = buildPayload(inputs, where.kind, options.format);
+    } else {
+      if (options.format) throw new ScoringInputError(`--format ${options.format} cannot change an input that is already wrapped as "${input.payload.wrapper}"`);
+      payload = checkRawPayload(input.payload, where.kind);
+    }
+  } catch (error) {
+    if (error instanceof ScoringInputError) throw new UserInputError(error.message);
+    throw error;
+  }
+
+  let result;
+  try {
+    result = await sendScoringRequest(where, payload, { timeoutMs: timeoutSeconds * 1000 });
+  } catch (error) {
+    if (error instanceof EndpointError || error instanceof ScoringResponseError) throw new OperationFailedError(error.message);
+    throw error;
+  }
+  const { predictions } = result;
+  const paired = inputs && inputs.rows.length === predictions.rows.length;
+
+  if (options.json) {
+    const rows = paired
+      ? inputs!.rows.map((row, i) => ({
+          ...Object.fromEntries(inputs!.columns.map((c, j) => [c, row[j]])),
+          ...Object.fromEntries(predictions.columns.map((c, j) => [c, predictions.rows[i]![j]])),
+        }))
+      : undefined;
+    const out = { endpoint: where.name, kind: where.kind, url: where.url, status: result.status, latencyMs: Math.round(result.latencyMs * 10) / 10, predictions: predictions.values, ...(rows ? { rows } : {}) };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  const head = paired ? [...inputs!.columns, ...predictions.columns.map((c) => (inputs!.columns.includes(c) ? `${c} (predicted)` : c))] : predictions.columns;
+  const table = new Table({ head, style: { head: [], border: [] } });
+  predictions.rows.forEach((prediction, i) => table.push([...(paired ? inputs!.rows[i]!.map(cell) : []), ...prediction.map(cell)]));
+  process.stdout.write(`${table.toString()}\n`);
+  process.stdout.write(`${predictions.rows.length} prediction(s) from ${where.name} (${where.kind}) in ${result.latencyMs.toFixed(0)} ms\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command("score")
+    .description("score rows (CSV with a header, or JSON) against an endpoint and print the predictions next to the inputs")
+    .argument("[endpoint]", "endpoint name in the stack outputs (optional with --url)")
+    .requiredOption("--data <file>", "input rows: file.csv, file.json, or - for stdin")
+    .addOption(new Option("--format <format>", "MLflow payload shape (Azure ML online endpoints always take input_data)").choices([...PAYLOAD_FORMATS]))
+    .option("--url <url>", "score this URL directly, e.g. a local `mlflow models serve` (http://127.0.0.1:5000)")
+    .addOption(new Option("--kind <kind>", "endpoint kind with --url (default mlflow)").choices([...ENDPOINT_KINDS]))
+    .option("--key-env <VAR>", "environment variable holding the endpoint key or token (sent as Bearer)")
+    .option("--stack <stack>", "stack whose outputs name the endpoint")
+    .option("--outputs <file>", "JSON of `pulumi stack output --json --show-secrets`")
+    .option("--model <dir>", "model folder or MLmodel file: check and convert columns by its signature before sending")
+    .option("--deployment <name>", "Azure ML: score this deployment regardless of traffic")
+    .option("--timeout <seconds>", "request timeout", "60")
+    .option("--json", "print the result as JSON")
+    .action(async (endpoint: string | undefined, options: ScoreOptions) => runScore(endpoint, options));
+}
+
+
