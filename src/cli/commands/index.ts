@@ -1,11 +1,14 @@
 import type { Command } from "commander";
+import { register as registerScore } from "./score";
 
 /**
  * Every `mlflow-lab` command registers itself here. One line per command file keeps merges trivial.
  */
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [];
+const registrations: Register[] = [
+  registerScore,
+];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);
