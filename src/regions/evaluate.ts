@@ -284,7 +284,6 @@ function rankEligible(eligible: RegionVerdict[], demand: Demand, seed: string | 
   }
   const pick = leaders[pickIndex(leaders.length, `${seed}:${nodeType}`)]!;
   const ranked = [pick, ...known.filter((v) => v !== pick), ...unknown.filter((v) => v !== pick)];
-  if (demand.preferredRegion) why = `${demand.preferredRegion} was asked for but is not eligible; ${why}`;
   return { ranked, why };
 }
 
@@ -299,6 +298,11 @@ function validateInputs(snapshot: RegionSignalsSnapshot, demand: Demand, catalog
     if (!VM_SIZE_PATTERN.test(nodeType)) {
       throw new UserInputError(`node type '${nodeType}' is not a VM size name; use one like Standard_DS3_v2 or Standard_D4ds_v5`);
     }
+  }
+  // The node type asked for must exist somewhere; a fallback that exists nowhere is simply not offered.
+  const primary = demand.nodeTypes[0]!;
+  {
+    const nodeType = primary;
     const anySkusKnown = snapshot.regions.some((r) => r.skus !== null);
     if (anySkusKnown && !catalog.has(nodeType.toLowerCase())) {
       const fourCore = [...catalog.values()].filter((s) => s.vCPUs === 4).map((s) => s.name).sort().slice(0, 6).join(", ");
@@ -379,6 +383,11 @@ export function selectRegion(snapshot: RegionSignalsSnapshot, demand: Demand, op
     ranked.forEach((verdict, index) => (verdict.rank = index + 1));
     const excluded = verdicts.filter((v) => !v.eligible);
     const chosen = ranked[0]!;
+    let reason = why;
+    if (demand.preferredRegion && chosen.region !== demand.preferredRegion) {
+      const passed = excluded.find((v) => v.region === demand.preferredRegion);
+      reason = `${demand.preferredRegion} was asked for but is excluded (${passed?.reasons.map((r) => r.text).join("; ") ?? "not eligible"}); ${why}`;
+    }
     const fallbackNote = nodeTypesTried.length > 1
       ? `; ${nodeTypesTried.slice(0, -1).map((t) => t.nodeType).join(", ")} fit no region, so the fallback ${chosen.nodeType} is used`
       : "";
@@ -387,7 +396,7 @@ export function selectRegion(snapshot: RegionSignalsSnapshot, demand: Demand, op
         region: chosen.region,
         nodeType: chosen.nodeType,
         headroom: chosen.headroom ?? { vCPUsNeeded: 0, family: null, cores: null, spare: null },
-        why: why + fallbackNote,
+        why: reason + fallbackNote,
       },
       verdicts: [...ranked, ...excluded],
       nodeTypesTried,

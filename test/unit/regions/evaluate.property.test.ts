@@ -73,7 +73,7 @@ const scenario = fc
       providers: { ...base.providers, "microsoft.databricks": s.registered ? "Registered" : "NotRegistered" },
     };
     const demand: Demand = {
-      nodeTypes: s.nodeTypes,
+      nodeTypes: [...s.nodeTypes],
       nodes: 1,
       resourceTypes: ["Microsoft.Databricks/workspaces"],
       providers: ["Microsoft.Databricks", "Microsoft.Compute"],
