@@ -174,7 +174,14 @@ export class TrackingServerSource {
         );
       case "alias":
         return this.call(
-          () => this.client.getModelVersionByAlias(name, ref.alias),
+          // An unknown alias is INVALID_PARAMETER_VALUE (400) on OSS servers, not a 404.
+          () =>
+            this.client.getModelVersionByAlias(name, ref.alias).catch((error: unknown) => {
+              if (error instanceof MlflowApiError && error.errorCode === "INVALID_PARAMETER_VALUE") {
+                throw new MlflowApiError(404, "RESOURCE_DOES_NOT_EXIST", error.message, error.endpoint);
+              }
+              throw error;
+            }),
           () => {
             const aliases = (registered.aliases ?? []).map((a) => `@${a.alias}`);
             return new UserInputError(`${label}: alias @${ref.alias} does not exist` + (aliases.length ? ` (aliases: ${aliases.join(", ")})` : " (the model has no aliases)"));
