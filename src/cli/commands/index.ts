@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { register as registerScore } from "./score";
+import { register as registerCleanup } from "./cleanup";
 
 /**
  * Every `mlflow-lab` command registers itself here. One line per command file keeps merges trivial.
@@ -8,6 +9,7 @@ type Register = (program: Command) => void;
 
 const registrations: Register[] = [
   registerScore,
+  registerCleanup,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,0 +1,244 @@
+/**
+ * `mlflow-lab cleanup`: find expired lab groups in the allowed subscriptions, re-read each through ARM
+ * and decide again, delete the eligible ones concurrently (paced to ARM's budgets, never waiting on
+ * one operation before starting the next), verify each is gone, then purge lab-tagged soft-deleted
+ * items.
+ *
+ * Safe to run again after a crash at any point: a group an earlier run started deleting shows up as
+ * Deleting and is waited for (never sent a second DELETE), a group already gone is reported as such,
+ * and every decision is made afresh from ARM's current answer.
+ */
+import type { ArmClient } from "../azure/arm-client";
+import { LabTag } from "../config/lab-tags";
+import { presentTags } from "./tags";
+import type { Clock } from "../azure/clock";
+import { ArmBudget, type ArmBudgetOptions } from "./arm-budget";
+import { awaitExistingDeletion, DEFAULT_WAIT, deleteGroup, type WaitOptions } from "./group-deletion";
+import { decideGroup, type CleanupPolicySettings, type GroupDecision } from "./policy";
+import type { LockRecord, ResourceGroupRecord } from "./records";
+import { countOutcomes, type CleanupReport, type GroupResult, type ItemResult } from "./results";
+import { enforceDeleteCap, type RunMode } from "./run-guards";
+import { labIdOf, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
+import { readGroup, subscriptionScopeLocks } from "./sources/arm-groups";
+import { discoverLabGroups, discoverLabResources, type LabResource } from "./sources/resource-graph";
+import { deleteWorkspaceEndpoints } from "./serving-endpoints";
+
+export interface CleanupOptions {
+  /** The allowlist: the only subscriptions looked at, and the only ones anything is deleted in. */
+  subscriptions: readonly string[];
+  mode: RunMode;
+  graceMs: number;
+  /** Abort before any delete when more groups than this would be deleted. */
+  max: number;
+  protectedNamePatterns: readonly string[];
+  wait?: Partial<WaitOptions>;
+  buckets?: ArmBudgetOptions;
+  /** Progress for people (stderr): called as groups finish. */
+  onProgress?: (event: CleanupProgress) => void;
+}
+
+export interface CleanupProgress {
+  phase: "discover" | "groups" | "purge";
+  done: number;
+  total: number;
+}
+
+export interface CleanupDeps {
+  client: ArmClient;
+  clock: Clock;
+}
+
+export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Promise<CleanupReport> {
+  if (options.subscriptions.length === 0) throw new Error("cleanup needs at least one allowed subscription");
+  const clock = deps.clock;
+  const startedAt = new Date(clock.now()).toISOString();
+  const wait = { ...DEFAULT_WAIT, ...options.wait };
+  const budget = new ArmBudget(deps.client, clock, options.buckets);
+  const execute = options.mode === "execute";
+  const settingsAt = (): CleanupPolicySettings => ({
+    allowedSubscriptions: options.subscriptions,
+    graceMs: options.graceMs,
+    now: new Date(clock.now()),
+    protectedNamePatterns: options.protectedNamePatterns,
+  });
+
+  options.onProgress?.({ phase: "discover", done: 0, total: 1 });
+  const discovered = dedupe(await discoverLabGroups(deps.client, options.subscriptions));
+  const firstLook = discovered.map((group) => ({ group, decision: decideGroup(group, settingsAt()) }));
+  const groups: GroupResult[] = [];
+  let ignored = 0;
+  for (const { group, decision } of firstLook) {
+    if (decision.verdict !== "keep") continue;
+    // Groups without any lab tag are every other workload in the subscription: counted, not listed.
+    if (looksLikeLab(group)) groups.push(kept(decision));
+    else ignored++;
+  }
+  const candidates = firstLook.filter(({ decision }) => decision.verdict !== "keep");
+
+  // The cap is checked on Resource Graph's view, before any request that changes anything. The ARM
+  // re-read can only remove groups from this set (it never adds one), so the count is an upper bound.
+  const wouldDelete = candidates.filter(({ decision }) => decision.verdict === "delete").length;
+  const capError = capCheck(wouldDelete, options.max);
+  if (capError && execute) throw capError;
+
+  const labResources = execute && wouldDelete > 0 ? await discoverLabResources(deps.client, options.subscriptions) : [];
+  const resourcesByGroup = groupResources(labResources);
+  const inheritedLocks = new Map<string, Promise<LockRecord[]>>();
+  const locksOf = (subscriptionId: string) => {
+    const key = subscriptionId.toLowerCase();
+    if (!inheritedLocks.has(key)) inheritedLocks.set(key, subscriptionScopeLocks(budget, subscriptionId));
+    return inheritedLocks.get(key)!;
+  };
+
+  const items: ItemResult[] = [];
+  let done = 0;
+  const total = candidates.length;
+  options.onProgress?.({ phase: "groups", done, total });
+  await Promise.all(
+    candidates.map(async ({ group }) => {
+      const result = await processGroup(group);
+      groups.push(result);
+      options.onProgress?.({ phase: "groups", done: ++done, total });
+    }),
+  );
+
+  async function processGroup(seen: ResourceGroupRecord): Promise<GroupResult> {
+    let read;
+    try {
+      read = await readGroup(budget, seen.subscriptionId, seen.name, await locksOf(seen.subscriptionId));
+    } catch (error) {
+      return failedRead(seen, error);
+    }
+    if (read.kind === "gone") return { ...identity(seen), outcome: "gone", reason: "already gone (404)" };
+    let decision = decideGroup(read.record, settingsAt());
+    if (decision.verdict === "keep") return kept(decision);
+    if (!execute) {
+      return decision.verdict === "delete"
+        ? result(decision, "would-delete", decision.reason)
+        : result(decision, "deleting", "an earlier delete is still running; --yes waits for it");
+    }
+    if (decision.verdict === "await-deletion") {
+      const outcome = await awaitExistingDeletion(budget, seen.subscriptionId, seen.name, wait);
+      if (outcome === "gone") return result(decision, "deleted", "an earlier run's delete finished; verified gone (404)");
+      if (outcome === "timeout") return result(decision, "failed", "still being deleted when the wait ended; the next run checks again", "Timeout");
+      // That earlier delete stopped without removing the group: decide again on a fresh read.
+      const again = await readGroup(budget, seen.subscriptionId, seen.name, await locksOf(seen.subscriptionId));
+      if (again.kind === "gone") return result(decision, "deleted", "verified gone (404)");
+      decision = decideGroup(again.record, settingsAt());
+      if (decision.verdict !== "delete") return decision.verdict === "keep" ? kept(decision) : result(decision, "failed", "still being deleted", "Timeout");
+    }
+    return deleteEligible(decision);
+  }
+
+  async function deleteEligible(decision: GroupDecision): Promise<GroupResult> {
+    const inside = resourcesByGroup.get(groupKey(decision.subscriptionId, decision.name)) ?? [];
+    const labId = decision.labId ?? "";
+    const purgeSettings = { allowedSubscriptions: options.subscriptions, scope: { mode: "teardown" as const, labId } };
+    for (const resource of inside) {
+      if (resource.type === "microsoft.machinelearningservices/workspaces" && labIdOf(resource.tags) === labId) {
+        // A workspace with online endpoints refuses deletion (CannotDeleteResource): endpoints go first.
+        items.push(...(await deleteWorkspaceEndpoints(budget, resource, execute, wait)));
+      }
+      items.push(await preDeleteResource(budget, resource, purgeSettings, execute, wait));
+    }
+    const outcome = await deleteGroup(budget, decision.subscriptionId, decision.name, wait);
+    switch (outcome.kind) {
+      case "deleted":
+        return result(decision, "deleted", `${decision.reason}; verified gone (404)`);
+      case "gone":
+        return result(decision, "gone", "already gone (404) when the delete was sent");
+      case "refused":
+        return result(decision, "kept", `ARM refused: ${outcome.error.message}`, outcome.error.code);
+      case "failed":
+        return result(decision, "failed", outcome.error.message, outcome.error.code);
+      case "timeout":
+        return result(decision, "failed", "still being deleted when the wait ended; the next run checks again", "Timeout");
+    }
+  }
+
+  // Soft-deleted Key Vaults whose preserved tags mark them as items of an expired lab.
+  const purgeSettings = { allowedSubscriptions: options.subscriptions, scope: { mode: "cleanup" as const, now: new Date(clock.now()), graceMs: options.graceMs } };
+  const deletedItems = (await Promise.all(options.subscriptions.map((s) => listDeletedVaults(budget, s)))).flat();
+  let purged = 0;
+  options.onProgress?.({ phase: "purge", done: 0, total: deletedItems.length });
+  const purgeResults = await Promise.all(
+    deletedItems.map(async (item) => {
+      const r = await purgeSoftDeleted(budget, item, purgeSettings, execute, wait);
+      options.onProgress?.({ phase: "purge", done: ++purged, total: deletedItems.length });
+      return r;
+    }),
+  );
+  // Items that are plainly not ours are not worth a row.
+  items.push(...purgeResults.filter((r) => !(r.outcome === "kept" && /not a lab item/.test(r.reason))));
+
+  const counts = countOutcomes(groups);
+  const report: CleanupReport = {
+    mode: options.mode,
+    subscriptions: [...options.subscriptions],
+    graceMs: options.graceMs,
+    startedAt,
+    finishedAt: new Date(clock.now()).toISOString(),
+    groups,
+    ignored,
+    items,
+    counts,
+    throttled: budget.throttledCounts(),
+    failed: counts.failed > 0 || items.some((i) => i.outcome === "failed") || capError !== undefined,
+  };
+  if (capError) report.capExceeded = capError.message;
+  return report;
+}
+
+function looksLikeLab(group: ResourceGroupRecord): boolean {
+  return presentTags(group.tags, [LabTag.managedBy, LabTag.id]).length > 0;
+}
+
+function capCheck(wouldDelete: number, max: number): Error | undefined {
+  try {
+    enforceDeleteCap(wouldDelete, max);
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+function identity(group: { subscriptionId: string; name: string }) {
+  return { subscriptionId: group.subscriptionId, name: group.name };
+}
+
+function result(decision: GroupDecision, outcome: GroupResult["outcome"], reason: string, code?: string): GroupResult {
+  return {
+    ...identity(decision),
+    outcome,
+    reason,
+    ...(code ? { code } : {}),
+    ...(decision.labId ? { labId: decision.labId } : {}),
+    ...(decision.expiresAt ? { expiresAt: decision.expiresAt } : {}),
+  };
+}
+
+function kept(decision: GroupDecision): GroupResult {
+  return result(decision, "kept", decision.reason);
+}
+
+function failedRead(group: ResourceGroupRecord, error: unknown): GroupResult {
+  const code = (error as { code?: string }).code;
+  return { ...identity(group), outcome: "failed", reason: `could not re-read the group: ${(error as Error).message}`, ...(code ? { code } : {}) };
+}
+
+function dedupe(groups: ResourceGroupRecord[]): ResourceGroupRecord[] {
+  const byId = new Map<string, ResourceGroupRecord>();
+  for (const g of groups) byId.set(g.id.toLowerCase(), g);
+  return [...byId.values()];
+}
+
+const groupKey = (subscriptionId: string, name: string) => `${subscriptionId}/${name}`.toLowerCase();
+
+function groupResources(resources: LabResource[]): Map<string, LabResource[]> {
+  const map = new Map<string, LabResource[]>();
+  for (const r of resources) {
+    const key = groupKey(r.subscriptionId, r.resourceGroup);
+    map.set(key, [...(map.get(key) ?? []), r]);
+  }
+  return map;
+}

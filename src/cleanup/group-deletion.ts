@@ -1,0 +1,111 @@
+/**
+ * Deleting one resource group and knowing it is gone: start the DELETE (paced), poll its operation
+ * (honouring Retry-After, sharing the read budget with every other operation in flight), then verify
+ * with a GET that answers 404. Used by cleanup for many groups at once and by teardown for one.
+ */
+import { ReadPriority, type ArmBudget } from "./arm-budget";
+import { pollOnce, startDelete, type RunningOperation } from "./operations";
+import { getGroup, groupPath, RESOURCES_API_VERSION } from "./sources/arm-groups";
+import { ArmError } from "../azure/errors";
+
+export interface WaitOptions {
+  /** Poll interval when ARM sends no Retry-After. */
+  defaultPollMs: number;
+  /** Give up waiting after this long (ARM keeps going; the next run picks the group up again). */
+  timeoutMs: number;
+  /** GETs after a finished delete before "still there" counts as a failure (ARM is eventually consistent). */
+  verifyAttempts: number;
+}
+
+export const DEFAULT_WAIT: WaitOptions = { defaultPollMs: 5_000, timeoutMs: 60 * 60_000, verifyAttempts: 5 };
+
+export type DeletionOutcome =
+  | { kind: "deleted" }
+  | { kind: "gone" }
+  | { kind: "refused"; error: ArmError }
+  | { kind: "failed"; error: ArmError }
+  | { kind: "timeout" };
+
+/** ARM refusals that mean "protected", not "broken": a lock, or a deny assignment on a managed group. */
+const PROTECTED_CODES = new Set(["ScopeLocked", "DenyAssignmentAuthorizationFailed"]);
+
+export function isProtectionRefusal(error: ArmError): boolean {
+  return error.allCodes().some((code) => PROTECTED_CODES.has(code));
+}
+
+/** Waits for a running operation to reach a terminal state, one paced poll at a time. */
+export async function waitForOperation(
+  budget: ArmBudget,
+  operation: RunningOperation,
+  firstWaitMs: number | undefined,
+  wait: WaitOptions,
+): Promise<{ kind: "succeeded" } | { kind: "failed"; error: ArmError } | { kind: "timeout" }> {
+  const deadline = budget.clock.now() + wait.timeoutMs;
+  let delay = firstWaitMs ?? wait.defaultPollMs;
+  for (;;) {
+    if (budget.clock.now() + delay > deadline) return { kind: "timeout" };
+    await budget.clock.sleep(delay);
+    const result = await pollOnce(budget, operation);
+    if (result.kind !== "running") return result;
+    delay = result.retryAfterMs ?? wait.defaultPollMs;
+  }
+}
+
+/** GETs the group until ARM answers 404; true when it did within the allowed attempts. */
+export async function verifyGone(budget: ArmBudget, subscriptionId: string, name: string, wait: WaitOptions): Promise<boolean> {
+  for (let attempt = 0; attempt < wait.verifyAttempts; attempt++) {
+    const response = await getGroup(budget, subscriptionId, name, ReadPriority.verify);
+    if (response.status === 404) return true;
+    await budget.clock.sleep(wait.defaultPollMs);
+  }
+  return false;
+}
+
+/**
+ * Polls a group that is already being deleted (by an earlier run) until it is gone. Returns "stopped"
+ * when the group is no longer Deleting (that delete failed or was undone), so the caller can decide anew.
+ */
+export async function awaitExistingDeletion(
+  budget: ArmBudget,
+  subscriptionId: string,
+  name: string,
+  wait: WaitOptions,
+): Promise<"gone" | "stopped" | "timeout"> {
+  const deadline = budget.clock.now() + wait.timeoutMs;
+  for (;;) {
+    const response = await getGroup(budget, subscriptionId, name, ReadPriority.poll);
+    if (response.status === 404) return "gone";
+    if ((response.body?.properties?.provisioningState ?? "").toLowerCase() !== "deleting") return "stopped";
+    if (budget.clock.now() + wait.defaultPollMs > deadline) return "timeout";
+    await budget.clock.sleep(wait.defaultPollMs);
+  }
+}
+
+/** DELETE the group, follow the operation, verify the 404. Never throws for ARM answers. */
+export async function deleteGroup(budget: ArmBudget, subscriptionId: string, name: string, wait: WaitOptions): Promise<DeletionOutcome> {
+  const started = await startDelete(budget, subscriptionId, {
+    method: "DELETE",
+    path: groupPath(subscriptionId, name),
+    apiVersion: RESOURCES_API_VERSION,
+  });
+  if (started.kind === "gone") return { kind: "gone" };
+  if (started.kind === "failed") {
+    return isProtectionRefusal(started.error) ? { kind: "refused", error: started.error } : { kind: "failed", error: started.error };
+  }
+  if (started.kind === "running") {
+    const finished = await waitForOperation(budget, started.operation, started.retryAfterMs, wait);
+    if (finished.kind === "timeout") return finished;
+    if (finished.kind === "failed") {
+      return isProtectionRefusal(finished.error) ? { kind: "refused", error: finished.error } : finished;
+    }
+  }
+  if (await verifyGone(budget, subscriptionId, name, wait)) return { kind: "deleted" };
+  return {
+    kind: "failed",
+    error: new ArmError({
+      status: 200,
+      code: "StillPresent",
+      message: "the delete finished but the group still exists",
+    }),
+  };
+}

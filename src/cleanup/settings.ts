@@ -1,0 +1,135 @@
+/**
+ * Where cleanup's allowlist and defaults come from, in one place:
+ *
+ * 1. a config file — `--config FILE`, else `cleanup.yaml` in the state directory when it exists:
+ *      allowedSubscriptions: [<subscription id>, ...]
+ *      protectedNamePatterns: ["keep-*"]   # added to the built-in list
+ *      grace: 1h
+ *      max: 100
+ * 2. the environment — MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS (ids separated by commas or spaces), which
+ *    replaces the file's list (how the scheduled jobs are configured);
+ * 3. `--subscription <id>` flags, which may only NARROW the configured list when one exists (a typo
+ *    on the command line can never widen what a scheduled job's configuration allows); without a
+ *    configured list they are the allowlist.
+ *
+ * An empty allowlist is refused: cleanup never guesses where it may delete.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { UserInputError } from "../cli/errors";
+import { stateDir } from "../config/state-dir";
+import { DEFAULT_PROTECTED_NAME_PATTERNS } from "./name-patterns";
+import { DEFAULT_MAX_DELETES, parseMax } from "./run-guards";
+import { parseSpan } from "./timestamps";
+
+export const SUBSCRIPTIONS_ENV = "MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS";
+export const CONFIG_FILE_NAME = "cleanup.yaml";
+export const DEFAULT_GRACE = "1h";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const FileSchema = z
+  .object({
+    allowedSubscriptions: z.array(z.string()).optional(),
+    protectedNamePatterns: z.array(z.string()).optional(),
+    grace: z.string().optional(),
+    max: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+export interface CleanupFlags {
+  subscription?: string[];
+  grace?: string;
+  max?: string;
+  config?: string;
+}
+
+export interface CleanupSettings {
+  subscriptions: string[];
+  /** Where the allowlist came from, for the report header ("--subscription", env var, file). */
+  allowlistSource: string;
+  graceMs: number;
+  grace: string;
+  max: number;
+  protectedNamePatterns: string[];
+}
+
+function splitIds(text: string): string[] {
+  return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+function checkIds(ids: string[], where: string): string[] {
+  for (const id of ids) {
+    if (!GUID.test(id)) throw new UserInputError(`${where}: '${id}' is not a subscription id (expected a GUID like 00000000-0000-0000-0000-000000000000)`);
+  }
+  return [...new Map(ids.map((id) => [id.toLowerCase(), id])).values()];
+}
+
+function readConfigFile(file: string, explicit: boolean): z.infer<typeof FileSchema> | undefined {
+  if (!fs.existsSync(file)) {
+    if (explicit) throw new UserInputError(`--config ${file}: no such file`);
+    return undefined;
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UserInputError(`${file}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
+  }
+  const parsed = FileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserInputError(
+      `${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message} (accepted keys: allowedSubscriptions, protectedNamePatterns, grace, max)`,
+    );
+  }
+  return parsed.data;
+}
+
+export function resolveCleanupSettings(flags: CleanupFlags, env: NodeJS.ProcessEnv = process.env): CleanupSettings {
+  const configPath = flags.config ?? path.join(stateDir(env), CONFIG_FILE_NAME);
+  const file = readConfigFile(configPath, flags.config !== undefined);
+
+  let configured: { ids: string[]; source: string } | undefined;
+  const fromEnv = env[SUBSCRIPTIONS_ENV]?.trim();
+  if (fromEnv) configured = { ids: checkIds(splitIds(fromEnv), SUBSCRIPTIONS_ENV), source: SUBSCRIPTIONS_ENV };
+  else if (file?.allowedSubscriptions?.length) configured = { ids: checkIds(file.allowedSubscriptions, `${configPath}: allowedSubscriptions`), source: configPath };
+
+  const fromFlags = checkIds((flags.subscription ?? []).flatMap(splitIds), "--subscription");
+  let subscriptions: string[];
+  let allowlistSource: string;
+  if (fromFlags.length > 0 && configured) {
+    const allowed = new Set(configured.ids.map((id) => id.toLowerCase()));
+    const outside = fromFlags.filter((id) => !allowed.has(id.toLowerCase()));
+    if (outside.length > 0) {
+      throw new UserInputError(`--subscription ${outside[0]} is not on the allowlist from ${configured.source}; --subscription can only narrow it`);
+    }
+    subscriptions = fromFlags;
+    allowlistSource = `--subscription (within ${configured.source})`;
+  } else if (fromFlags.length > 0) {
+    subscriptions = fromFlags;
+    allowlistSource = "--subscription";
+  } else if (configured) {
+    subscriptions = configured.ids;
+    allowlistSource = configured.source;
+  } else {
+    throw new UserInputError(
+      `no subscription is allowed for cleanup: pass --subscription <id>, set ${SUBSCRIPTIONS_ENV}, or list allowedSubscriptions in ${configPath}`,
+    );
+  }
+
+  const grace = flags.grace ?? file?.grace ?? DEFAULT_GRACE;
+  const graceMs = parseSpan(grace);
+  if (graceMs === undefined) throw new UserInputError(`--grace '${grace}' is not a duration; use e.g. 1h, 30m, 2d, 1h30m or 0`);
+  const max = flags.max !== undefined ? parseMax(flags.max) : (file?.max ?? DEFAULT_MAX_DELETES);
+  return {
+    subscriptions,
+    allowlistSource,
+    graceMs,
+    grace,
+    max,
+    protectedNamePatterns: [...DEFAULT_PROTECTED_NAME_PATTERNS, ...(file?.protectedNamePatterns ?? [])],
+  };
+}

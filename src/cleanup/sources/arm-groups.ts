@@ -1,0 +1,104 @@
+/**
+ * The ARM re-read that every decision to delete rests on: the resource group itself (tags, managedBy,
+ * provisioningState) and the locks that apply to it (at its scope and below, plus any at subscription
+ * scope, which every group inherits). Reads go through the paced budget.
+ */
+import type { ArmResponse } from "../../azure/arm-client";
+import { ArmError } from "../../azure/errors";
+import { ReadPriority, type ArmBudget } from "../arm-budget";
+import type { LockRecord, ResourceGroupRecord } from "../records";
+
+export const RESOURCES_API_VERSION = "2025-04-01";
+export const LOCKS_API_VERSION = "2020-05-01";
+
+interface ArmGroupBody {
+  id?: string;
+  name?: string;
+  managedBy?: string | null;
+  tags?: Record<string, unknown> | null;
+  properties?: { provisioningState?: string } | null;
+}
+
+interface ArmLock {
+  id?: string;
+  name?: string;
+  properties?: { level?: string; notes?: string };
+}
+
+export type GroupRead = { kind: "gone" } | { kind: "found"; record: ResourceGroupRecord };
+
+export function groupPath(subscriptionId: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourcegroups/${encodeURIComponent(name)}`;
+}
+
+/** GET the group; 404 means it is gone (deleted by an earlier run or someone else). */
+export async function getGroup(budget: ArmBudget, subscriptionId: string, name: string, priority: number): Promise<ArmResponse<ArmGroupBody>> {
+  return budget.read<ArmGroupBody>(subscriptionId, priority, {
+    method: "GET",
+    path: groupPath(subscriptionId, name),
+    apiVersion: RESOURCES_API_VERSION,
+    allowStatus: [404],
+  });
+}
+
+/** Every page of a lock list, read through the budget. */
+async function listLocks(budget: ArmBudget, subscriptionId: string, path: string, priority: number): Promise<LockRecord[] | "gone"> {
+  const locks: LockRecord[] = [];
+  let request: { path?: string; url?: string } | undefined = { path };
+  while (request) {
+    const response: ArmResponse<{ value?: ArmLock[]; nextLink?: string | null }> = await budget.read(subscriptionId, priority, {
+      method: "GET",
+      ...request,
+      apiVersion: request.path ? LOCKS_API_VERSION : undefined,
+      allowStatus: [404],
+    });
+    if (response.status === 404) return "gone";
+    for (const lock of response.body?.value ?? []) {
+      locks.push({ name: lock.name ?? "?", level: lock.properties?.level ?? "Unknown", id: lock.id });
+    }
+    const next = response.body?.nextLink;
+    request = typeof next === "string" && next !== "" ? { url: next } : undefined;
+  }
+  return locks;
+}
+
+/** Locks placed on the subscription itself: they apply to every group in it. */
+export async function subscriptionScopeLocks(budget: ArmBudget, subscriptionId: string): Promise<LockRecord[]> {
+  const all = await listLocks(budget, subscriptionId, `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/locks`, ReadPriority.reRead);
+  if (all === "gone") throw new ArmError({ status: 404, code: "SubscriptionNotFound", message: `subscription ${subscriptionId} was not found` });
+  const atSubscription = new RegExp(`^/subscriptions/${subscriptionId}/providers/Microsoft\\.Authorization/locks/[^/]+$`, "i");
+  return all.filter((lock) => lock.id !== undefined && atSubscription.test(lock.id));
+}
+
+/**
+ * Reads the group and its locks (in parallel) and returns the record the policy decides on. Locks from
+ * the subscription scope are added; duplicates (the same lock reported by both lists) are merged.
+ */
+export async function readGroup(
+  budget: ArmBudget,
+  subscriptionId: string,
+  name: string,
+  inheritedLocks: readonly LockRecord[],
+  priority: number = ReadPriority.reRead,
+): Promise<GroupRead> {
+  const [group, locks] = await Promise.all([
+    getGroup(budget, subscriptionId, name, priority),
+    listLocks(budget, subscriptionId, `${groupPath(subscriptionId, name)}/providers/Microsoft.Authorization/locks`, priority),
+  ]);
+  if (group.status === 404 || locks === "gone") return { kind: "gone" };
+  const body = group.body ?? {};
+  const merged = new Map<string, LockRecord>();
+  for (const lock of [...inheritedLocks, ...locks]) merged.set((lock.id ?? `${lock.level}:${lock.name}`).toLowerCase(), lock);
+  return {
+    kind: "found",
+    record: {
+      subscriptionId,
+      name: body.name ?? name,
+      id: body.id ?? `/subscriptions/${subscriptionId}/resourceGroups/${name}`,
+      tags: body.tags ?? {},
+      managedBy: body.managedBy ?? null,
+      provisioningState: body.properties?.provisioningState ?? null,
+      locks: [...merged.values()],
+    },
+  };
+}
