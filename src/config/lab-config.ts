@@ -1,0 +1,436 @@
+import { UserInputError } from "../cli/errors";
+import { isKnownRegion, normalizeRegionName, suggestRegion } from "./azure-regions";
+import { formatDuration, parseDurationSeconds } from "./duration";
+import {
+  ENDPOINT_KINDS,
+  ENDPOINT_SIZES,
+  SERVING_SIZES,
+  type EndpointKind,
+  type EndpointSize,
+  type ServingSize,
+} from "./endpoint-sizes";
+import { AZURE_ML_MODEL_NAME, parseModelRef, type ModelRef } from "./model-ref";
+import { SUFFIX_PATTERN } from "./suffix";
+
+/**
+ * The typed lab configuration: every stack key of the `azure-mlflow-lab` project, with defaults applied
+ * and validated. `parseLabConfig` is pure (no Pulumi, no I/O), so the Pulumi program, the offline plan,
+ * the setup flow and the region selector all read config the same way, and a bad value fails with one
+ * line naming the key before any resource is registered.
+ */
+export const PROJECT_NAME = "azure-mlflow-lab";
+
+export type OwnerKind = "user" | "servicePrincipal";
+
+export interface DatabricksServingConfig {
+  enabled: boolean;
+  /** Endpoint name in the workspace; the lab uses `predict-penguin`. */
+  name: string;
+  /** A Databricks workspace-registry model version (the lab registers `Penguin Predictor` version 1). */
+  model: ModelRef;
+  size: ServingSize;
+  scaleToZero: boolean;
+}
+
+export interface EndpointConfig {
+  /** Logical name from config; the Azure resource names add the lab suffix (see src/lab/naming.ts). */
+  name: string;
+  kind: EndpointKind;
+  /** An Azure ML model version in the lab's Azure ML workspace (pushed with `mlflow-lab push-model`). */
+  model: ModelRef;
+  size: EndpointSize;
+}
+
+export interface LabConfig {
+  region: string;
+  owner: string;
+  ownerKind: OwnerKind;
+  /** Set when config pins the suffix; otherwise the program derives it (src/config/suffix.ts). */
+  suffix?: string;
+  /** Canonical duration text (`8h`, `1h30m`). */
+  ttl: string;
+  ttlSeconds: number;
+  nodeType: string;
+  nodeTypeFallbacks: string[];
+  sparkVersion: string;
+  autoterminationMinutes: number;
+  databricksServing: DatabricksServingConfig;
+  azureMl: boolean;
+  endpoints: EndpointConfig[];
+  datasetUrl: string;
+  datasetSha256: string;
+}
+
+export const LAB_DATASET_URL =
+  "https://raw.githubusercontent.com/MicrosoftLearning/mslearn-databricks/main/data/penguins.csv";
+export const LAB_DATASET_SHA256 = "cd482e6a864dc8796271948c031eeee8987146dfaf4b1a40451fab967b2a334a";
+
+/**
+ * Every key, its Pulumi.yaml type, default and meaning. Pulumi.yaml declares the same keys (a test keeps
+ * the two in step); the README's config table is written from this list.
+ */
+export interface ConfigKeySpec {
+  key: string;
+  /** Pulumi.yaml `type`; undefined for objects and lists of objects, which Pulumi.yaml cannot type. */
+  pulumiType?: "string" | "integer" | "boolean" | "array";
+  default?: unknown;
+  description: string;
+}
+
+export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
+  {
+    key: "region",
+    pulumiType: "string",
+    default: "eastus",
+    description: "Azure region for every lab resource (ARM name such as eastus, westeurope).",
+  },
+  {
+    key: "owner",
+    pulumiType: "string",
+    description:
+      "Who the lab belongs to: a user principal name (user@domain) or a service principal application id. Becomes the cluster's single user and the lab-owner tag. Required.",
+  },
+  {
+    key: "suffix",
+    pulumiType: "string",
+    description:
+      "7 lowercase letters/digits used in every name (msl-<suffix>). Unset: derived from project, stack and subscription, stable for the stack.",
+  },
+  {
+    key: "ttl",
+    pulumiType: "string",
+    default: "8h",
+    description: "Lab lifetime from creation, e.g. 30m, 8h, 2d, 1h30m; written to the lab-expires-at tag.",
+  },
+  {
+    key: "nodeType",
+    pulumiType: "string",
+    default: "Standard_DS3_v2",
+    description: "VM size of the single-node Databricks cluster (non-GPU).",
+  },
+  {
+    key: "nodeTypeFallbacks",
+    pulumiType: "array",
+    default: ["Standard_D4ds_v5", "Standard_D4ads_v5"],
+    description: "Ordered 4-vCPU sizes the region selector may use instead of nodeType when its quota is short.",
+  },
+  {
+    key: "sparkVersion",
+    pulumiType: "string",
+    default: "16.4.x-cpu-ml-scala2.12",
+    description: "Databricks ML runtime of the cluster; 16.4 LTS ML is the last one the lab's logging code works on.",
+  },
+  {
+    key: "autoterminationMinutes",
+    pulumiType: "integer",
+    default: 20,
+    description: "Idle minutes before the cluster stops (Databricks accepts 10-10000; the lab guardrail allows at most 60).",
+  },
+  {
+    key: "databricksServing",
+    default: {
+      enabled: false,
+      name: "predict-penguin",
+      model: "Penguin Predictor:1",
+      size: "Small",
+      scaleToZero: true,
+    },
+    description:
+      "Databricks Model Serving endpoint {enabled, name, model 'name:version', size Small|Medium|Large, scaleToZero}. Enable after the model is registered.",
+  },
+  {
+    key: "azureMl",
+    pulumiType: "boolean",
+    default: false,
+    description: "Create the Azure ML workspace (storage, Key Vault, Log Analytics, Application Insights) for the course.",
+  },
+  {
+    key: "endpoints",
+    default: [],
+    description:
+      "Azure serving endpoints [{name, kind aci|aks|managed, model 'name:version' of an Azure ML model, size small|medium|large}]; needs azureMl.",
+  },
+  {
+    key: "datasetUrl",
+    pulumiType: "string",
+    default: LAB_DATASET_URL,
+    description: "Public URL of penguins.csv, fetched at deploy time and placed at dbfs:/mlflow_lab/penguins.csv.",
+  },
+  {
+    key: "datasetSha256",
+    pulumiType: "string",
+    default: LAB_DATASET_SHA256,
+    description: "Expected sha256 of the dataset; the deploy stops if the download differs.",
+  },
+];
+
+const DEFAULT_SERVING_MODEL = "Penguin Predictor:1";
+const KNOWN_KEYS = new Set(CONFIG_KEYS.map((spec) => spec.key));
+const SERVING_KEYS = new Set(["enabled", "name", "model", "size", "scaleToZero"]);
+const ENDPOINT_KEYS = new Set(["name", "kind", "model", "size"]);
+
+/** Databricks node type ids look like `Standard_DS3_v2`, `Standard_D4ds_v5`, `Standard_M8-2ms`. */
+export const NODE_TYPE_PATTERN = /^Standard_[A-Z][A-Za-z0-9]*(?:-\d+[a-z]*)?(?:_v\d+)?$/;
+/** An ML runtime on CPU, e.g. `16.4.x-cpu-ml-scala2.12`. */
+const SPARK_ML_VERSION_PATTERN = /^\d+\.\d+\.x-cpu-ml-scala\d+\.\d+$/;
+/** Endpoint names become `<name>-<suffix>` (Azure ML endpoint names: 3-32 chars, unique per region). */
+const ENDPOINT_NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
+/** Databricks serving endpoint names: letters, digits, `-` and `_`, at most 63 characters. */
+const SERVING_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+const UPN_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_TTL_SECONDS = 30 * 86_400;
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Validates raw stack config (keys without the `azure-mlflow-lab:` prefix). Values may be native YAML
+ * values (from a stack file) or strings (the Pulumi runtime hands every value over as a string, objects
+ * and lists as JSON). Throws a UserInputError whose one line names the key and what is accepted.
+ */
+export function parseLabConfig(raw: Raw): LabConfig {
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.has(key)) {
+      fail(key, `is not a known key; known keys: ${[...KNOWN_KEYS].join(", ")}`);
+    }
+  }
+
+  const region = parseRegion(raw.region);
+  const { owner, ownerKind } = parseOwner(raw.owner);
+
+  const suffix = optionalString("suffix", raw.suffix);
+  if (suffix !== undefined && !SUFFIX_PATTERN.test(suffix)) {
+    fail("suffix", `'${suffix}' is not 7 lowercase letters or digits (e.g. a1b2c3d); leave it unset to derive one`);
+  }
+
+  const ttlText = optionalString("ttl", raw.ttl) ?? "8h";
+  const ttlSeconds = parseDurationSeconds(ttlText);
+  if (ttlSeconds === undefined) {
+    fail("ttl", `'${ttlText}' is not a duration; use e.g. 30m, 8h, 2d or 1h30m`);
+  }
+  if (ttlSeconds > MAX_TTL_SECONDS) fail("ttl", `'${ttlText}' is longer than 30d; a lab lives for hours or days`);
+
+  const nodeType = parseNodeType("nodeType", optionalString("nodeType", raw.nodeType) ?? "Standard_DS3_v2");
+  const fallbacks = optionalStringList("nodeTypeFallbacks", raw.nodeTypeFallbacks) ?? [
+    "Standard_D4ds_v5",
+    "Standard_D4ads_v5",
+  ];
+  const nodeTypeFallbacks = fallbacks.map((value, i) => parseNodeType(`nodeTypeFallbacks[${i}]`, value));
+
+  const sparkVersion = optionalString("sparkVersion", raw.sparkVersion) ?? "16.4.x-cpu-ml-scala2.12";
+  if (!SPARK_ML_VERSION_PATTERN.test(sparkVersion)) {
+    fail("sparkVersion", `'${sparkVersion}' is not a CPU ML runtime; use e.g. 16.4.x-cpu-ml-scala2.12`);
+  }
+
+  const autoterminationMinutes = optionalInteger("autoterminationMinutes", raw.autoterminationMinutes) ?? 20;
+  if (autoterminationMinutes < 10 || autoterminationMinutes > 10_000) {
+    fail("autoterminationMinutes", `${autoterminationMinutes} is outside 10-10000 minutes (Databricks' range)`);
+  }
+
+  const databricksServing = parseServing(raw.databricksServing);
+  const azureMl = optionalBoolean("azureMl", raw.azureMl) ?? false;
+  const endpoints = parseEndpoints(raw.endpoints);
+  if (endpoints.length > 0 && !azureMl) {
+    fail(
+      "azureMl",
+      `is false but endpoints are configured (${endpoints.map((e) => e.name).join(", ")}); set azureMl: true, the endpoints serve Azure ML models`,
+    );
+  }
+
+  const datasetUrl = optionalString("datasetUrl", raw.datasetUrl) ?? LAB_DATASET_URL;
+  if (!/^https:\/\/[^\s/]+\/\S+$/.test(datasetUrl)) {
+    fail("datasetUrl", `'${datasetUrl}' is not an https URL of a file`);
+  }
+  const datasetSha256 = (optionalString("datasetSha256", raw.datasetSha256) ?? LAB_DATASET_SHA256).toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(datasetSha256)) {
+    fail("datasetSha256", "is not a sha256 hex digest (64 hex characters)");
+  }
+
+  return {
+    region,
+    owner,
+    ownerKind,
+    ...(suffix !== undefined ? { suffix } : {}),
+    ttl: formatDuration(ttlSeconds),
+    ttlSeconds,
+    nodeType,
+    nodeTypeFallbacks,
+    sparkVersion,
+    autoterminationMinutes,
+    databricksServing,
+    azureMl,
+    endpoints,
+    datasetUrl,
+    datasetSha256,
+  };
+}
+
+function parseRegion(value: unknown): string {
+  const text = optionalString("region", value) ?? "eastus";
+  const region = normalizeRegionName(text);
+  if (!isKnownRegion(region)) {
+    const hint = suggestRegion(text);
+    fail(
+      "region",
+      `'${text}' is not an Azure region name${hint ? `; did you mean '${hint}'?` : ""} (use ARM names such as eastus, westeurope; \`mlflow-lab regions\` lists them)`,
+    );
+  }
+  return region;
+}
+
+function parseOwner(value: unknown): { owner: string; ownerKind: OwnerKind } {
+  const owner = optionalString("owner", value);
+  if (owner === undefined || owner === "") {
+    fail("owner", "is not set; set it to your user principal name, e.g. `pulumi config set owner you@contoso.com`");
+  }
+  if (UPN_PATTERN.test(owner)) return { owner, ownerKind: "user" };
+  if (GUID_PATTERN.test(owner)) return { owner: owner.toLowerCase(), ownerKind: "servicePrincipal" };
+  fail("owner", `'${owner}' is neither a user principal name (user@domain) nor a service principal application id (GUID)`);
+}
+
+function parseNodeType(key: string, value: string): string {
+  if (!NODE_TYPE_PATTERN.test(value)) {
+    fail(key, `'${value}' is not a VM size name; use the Standard_<size> form, e.g. Standard_DS3_v2 or Standard_D4ds_v5`);
+  }
+  if (/^Standard_N/.test(value)) {
+    fail(key, `'${value}' is a GPU size; the lab cluster runs on CPU sizes such as Standard_DS3_v2`);
+  }
+  return value;
+}
+
+function parseServing(value: unknown): DatabricksServingConfig {
+  const key = "databricksServing";
+  const raw = optionalObject(key, value) ?? {};
+  for (const field of Object.keys(raw)) {
+    if (!SERVING_KEYS.has(field)) fail(`${key}.${field}`, `is not a known field; use ${[...SERVING_KEYS].join(", ")}`);
+  }
+  const enabled = optionalBoolean(`${key}.enabled`, raw.enabled) ?? false;
+  const name = optionalString(`${key}.name`, raw.name) ?? "predict-penguin";
+  if (!SERVING_NAME_PATTERN.test(name)) {
+    fail(`${key}.name`, `'${name}' is not a serving endpoint name (letters, digits, - and _, at most 63)`);
+  }
+  let modelText = "model" in raw ? optionalString(`${key}.model`, raw.model) : DEFAULT_SERVING_MODEL;
+  if (modelText === undefined || modelText === "") {
+    if (enabled) {
+      fail(`${key}.model`, `serving endpoint '${name}' has no model; set it to '<registered model name>:<version>', e.g. 'Penguin Predictor:1'`);
+    }
+    modelText = DEFAULT_SERVING_MODEL;
+  }
+  const model = parseModelRef(modelText);
+  if (!model) fail(`${key}.model`, `'${modelText}' is not 'name:version' (e.g. 'Penguin Predictor:1')`);
+  const sizeText = optionalString(`${key}.size`, raw.size) ?? "Small";
+  const size = SERVING_SIZES.find((s) => s.toLowerCase() === sizeText.toLowerCase());
+  if (!size) fail(`${key}.size`, `'${sizeText}' is not a workload size; use ${SERVING_SIZES.join(", ")}`);
+  const scaleToZero = optionalBoolean(`${key}.scaleToZero`, raw.scaleToZero) ?? true;
+  return { enabled, name, model, size, scaleToZero };
+}
+
+function parseEndpoints(value: unknown): EndpointConfig[] {
+  const list = optionalList("endpoints", value) ?? [];
+  const seen = new Map<string, number>();
+  return list.map((item, index) => {
+    const at = `endpoints[${index}]`;
+    if (item === null || typeof item !== "object" || Array.isArray(item)) {
+      fail(at, "is not an object {name, kind, model, size}");
+    }
+    const entry = item as Raw;
+    for (const field of Object.keys(entry)) {
+      if (!ENDPOINT_KEYS.has(field)) fail(`${at}.${field}`, `is not a known field; use name, kind, model, size`);
+    }
+    const name = optionalString(`${at}.name`, entry.name);
+    if (name === undefined) fail(`${at}.name`, "is missing; give each endpoint a name such as penguin-aci");
+    if (!ENDPOINT_NAME_PATTERN.test(name)) {
+      fail(`${at}.name`, `'${name}' is not 3-24 lowercase letters, digits or '-' starting with a letter`);
+    }
+    const previous = seen.get(name);
+    if (previous !== undefined) {
+      fail(`${at}.name`, `'${name}' is already used by endpoints[${previous}]; endpoint names must be unique`);
+    }
+    seen.set(name, index);
+
+    const kindText = optionalString(`${at}.kind`, entry.kind);
+    const kind = ENDPOINT_KINDS.find((k) => k === kindText?.toLowerCase());
+    if (!kind) fail(`${at}.kind`, `'${kindText ?? ""}' is not an endpoint kind; use ${ENDPOINT_KINDS.join(", ")}`);
+
+    const modelText = optionalString(`${at}.model`, entry.model);
+    if (modelText === undefined || modelText.trim() === "") {
+      fail(`${at}.model`, `endpoint '${name}' has no model; set it to '<Azure ML model name>:<version>', e.g. penguin-classifier:1`);
+    }
+    const model = parseModelRef(modelText);
+    if (!model) fail(`${at}.model`, `'${modelText}' is not 'name:version' (e.g. penguin-classifier:1)`);
+    if (!AZURE_ML_MODEL_NAME.test(model.name)) {
+      fail(`${at}.model`, `'${model.name}' is not an Azure ML model name (letters, digits, '.', '_' and '-', no spaces)`);
+    }
+
+    const sizeText = optionalString(`${at}.size`, entry.size) ?? "small";
+    const size = ENDPOINT_SIZES.find((s) => s === sizeText.toLowerCase());
+    if (!size) fail(`${at}.size`, `'${sizeText}' is not a size; use ${ENDPOINT_SIZES.join(", ")}`);
+    return { name, kind, model, size };
+  });
+}
+
+// ---- value coercion: stack files give native YAML values, the Pulumi runtime gives strings ----
+
+function fail(key: string, problem: string): never {
+  throw new UserInputError(`config ${PROJECT_NAME}:${key} ${problem}`);
+}
+
+function optionalString(key: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value.trim();
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  fail(key, `must be a string, got ${describe(value)}`);
+}
+
+function optionalBoolean(key: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string" && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === "true";
+  fail(key, `must be true or false, got ${describe(value)}`);
+}
+
+function optionalInteger(key: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof number === "number" && Number.isInteger(number)) return number;
+  fail(key, `must be a whole number, got ${describe(value)}`);
+}
+
+function decodeJson(key: string, value: unknown, expected: string): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    fail(key, `must be ${expected}, got text that is not JSON`);
+  }
+}
+
+function optionalObject(key: string, value: unknown): Raw | undefined {
+  if (value === undefined || value === null) return undefined;
+  const decoded = decodeJson(key, value, "an object");
+  if (decoded !== null && typeof decoded === "object" && !Array.isArray(decoded)) return decoded as Raw;
+  fail(key, `must be an object, got ${describe(decoded)}`);
+}
+
+function optionalList(key: string, value: unknown): unknown[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const decoded = decodeJson(key, value, "a list");
+  if (Array.isArray(decoded)) return decoded;
+  fail(key, `must be a list, got ${describe(decoded)}`);
+}
+
+function optionalStringList(key: string, value: unknown): string[] | undefined {
+  const list = optionalList(key, value);
+  return list?.map((item, i) => {
+    if (typeof item !== "string") fail(`${key}[${i}]`, `must be a string, got ${describe(item)}`);
+    return item.trim();
+  });
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `'${value}'`;
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,87 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { UserInputError } from "../cli/errors";
+import { PROJECT_NAME } from "./lab-config";
+
+/**
+ * Reads a Pulumi stack settings file (`stacks/Pulumi.<stack>.yaml`, see Pulumi.yaml `stackConfigDir`)
+ * without the Pulumi CLI, for the offline plan and the setup flow. Only this project's keys are returned,
+ * without their `azure-mlflow-lab:` prefix; provider keys (e.g. `azure-native:location`) are left out.
+ */
+export const PRESET_STACKS = ["lab", "course", "full"] as const;
+
+/** The repository root: where Pulumi.yaml and stacks/ live. */
+export function projectRoot(): string {
+  return path.resolve(__dirname, "..", "..");
+}
+
+export function stacksDir(): string {
+  return path.join(projectRoot(), "stacks");
+}
+
+export interface StackSettings {
+  /** `lab` for stacks/Pulumi.lab.yaml. */
+  stack: string;
+  file: string;
+  /** Project config keys without the namespace, values as written in YAML. */
+  config: Record<string, unknown>;
+}
+
+/**
+ * `--stack lab` means stacks/Pulumi.lab.yaml; a value with a slash or a .yaml/.yml ending is a path to a
+ * stack settings file (useful for custom stacks kept elsewhere).
+ */
+export function resolveStackFile(stackOrPath: string): string {
+  if (/[\\/]/.test(stackOrPath) || /\.ya?ml$/i.test(stackOrPath)) {
+    const file = path.resolve(stackOrPath);
+    if (!fs.existsSync(file)) throw new UserInputError(`stack file ${file} does not exist`);
+    return file;
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(stackOrPath)) {
+    throw new UserInputError(`--stack '${stackOrPath}' is not a stack name; use ${PRESET_STACKS.join(", ")} or a path to a Pulumi.<stack>.yaml`);
+  }
+  const file = path.join(stacksDir(), `Pulumi.${stackOrPath}.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new UserInputError(
+      `--stack '${stackOrPath}' has no settings file stacks/Pulumi.${stackOrPath}.yaml; presets: ${PRESET_STACKS.join(", ")}`,
+    );
+  }
+  return file;
+}
+
+export function readStackSettings(stackOrPath: string): StackSettings {
+  const file = resolveStackFile(stackOrPath);
+  const base = path.basename(file);
+  const stack = /^Pulumi\.(.+)\.ya?ml$/i.exec(base)?.[1] ?? base.replace(/\.ya?ml$/i, "");
+  let document: unknown;
+  try {
+    document = parseYaml(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new UserInputError(`stack file ${file} is not valid YAML: ${reason}`);
+  }
+  return { stack, file, config: projectConfigOf(document, file) };
+}
+
+function projectConfigOf(document: unknown, file: string): Record<string, unknown> {
+  if (document === null || document === undefined) return {};
+  if (typeof document !== "object" || Array.isArray(document)) {
+    throw new UserInputError(`stack file ${file} must be a mapping with a 'config:' section`);
+  }
+  const config = (document as Record<string, unknown>).config ?? {};
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new UserInputError(`stack file ${file}: 'config' must be a mapping of '${PROJECT_NAME}:<key>' to values`);
+  }
+  const prefix = `${PROJECT_NAME}:`;
+  const result: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(config as Record<string, unknown>)) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      throw new UserInputError(`config ${fullKey} in ${file} is encrypted; the lab's keys are not secrets, store it in plain text`);
+    }
+    result[key] = value;
+  }
+  return result;
+}
