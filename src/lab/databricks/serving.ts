@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as dbx from "@pulumi/databricks";
+import type { DatabricksServingConfig } from "../../config/lab-config";
+import { asTagList, type TagMap } from "../tags";
+
+/**
+ * The lab's Databricks Model Serving endpoint (`predict-penguin`). The model version must exist in the
+ * workspace registry first (the notebook registers it), which is why config enables this separately.
+ * Only `servedEntities` is set: setting the deprecated `servedModels` too makes every preview show a
+ * diff on the other (databricks/cli#3880).
+ */
+export function createServingEndpoint(
+  serving: DatabricksServingConfig,
+  tags: pulumi.Input<TagMap>,
+  provider: dbx.Provider,
+  parent: pulumi.Resource,
+): dbx.ModelServing {
+  const entityName = `${serving.model.name}-${serving.model.version}`.toLowerCase().replace(/[^a-z0-9_-]+/g, "-");
+  return new dbx.ModelServing(
+    "databricks-serving",
+    {
+      name: serving.name,
+      config: {
+        servedEntities: [
+          {
+            name: entityName,
+            entityName: serving.model.name,
+            entityVersion: serving.model.version,
+            workloadSize: serving.size,
+            scaleToZeroEnabled: serving.scaleToZero,
+          },
+        ],
+      },
+      tags: asTagList(tags),
+    },
+    {
+      parent,
+      provider,
+      // Building the serving image takes long; the Databricks SDK's own waits time out at 20-30 min.
+      customTimeouts: { create: "45m", update: "45m" },
+    },
+  );
+}
+
+/** Databricks serving endpoints are called at the workspace host with a Databricks token. */
+export function servingInvocationsUrl(workspaceUrl: pulumi.Input<string>, name: string): pulumi.Output<string> {
+  return pulumi.interpolate`https://${workspaceUrl}/serving-endpoints/${name}/invocations`;
+}

@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EndpointConfig } from "../../config/lab-config";
+import { MANAGED_SHAPE } from "../../config/endpoint-sizes";
+import type { TagMap } from "../tags";
+import { createOnlineEndpoint, type ServedEndpoint } from "./online";
+
+export interface ManagedEndpointArgs {
+  endpoint: EndpointConfig;
+  azureName: string;
+  resourceGroupName: pulumi.Input<string>;
+  location: string;
+  workspaceName: pulumi.Input<string>;
+  workspaceId: pulumi.Input<string>;
+  tags: pulumi.Input<TagMap>;
+}
+
+/** An Azure ML managed online endpoint: Azure runs the VMs, the size picks the instance type and count. */
+export class ManagedEndpoint extends pulumi.ComponentResource {
+  readonly served: ServedEndpoint;
+
+  constructor(name: string, args: ManagedEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("azure-mlflow-lab:endpoints:Managed", name, {}, opts);
+    const shape = MANAGED_SHAPE[args.endpoint.size];
+    this.served = createOnlineEndpoint(
+      {
+        ...args,
+        target: { computeType: "Managed", instanceType: shape.instanceType, instanceCount: shape.instanceCount },
+      },
+      this,
+    );
+    this.registerOutputs({ scoringUri: this.served.scoringUri });
+  }
+}

@@ -1,0 +1,9 @@
+/** Azure built-in role definition GUIDs (the same in every subscription). */
+export const BuiltInRole = {
+  azureMlDataScientist: "f6c7c914-8db3-469d-8ca1-694a8f32e121",
+  storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+} as const;
+
+export function roleDefinitionId(subscriptionId: string, roleGuid: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+}
