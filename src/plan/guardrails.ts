@@ -1,0 +1,181 @@
+import { LabTag, MANAGED_BY } from "../config/lab-tags";
+import { KEY_VARIABLE, PROXY_CONTAINER } from "../lab/endpoints/aci-containers";
+import { DEPLOY_TIME } from "./markers";
+
+/**
+ * Lab guardrails: plain policy functions over what the program registers ({type, name, inputs}). The
+ * plan runs them over every resource and fails on a violation; the tests run them over every preset.
+ * They encode what makes a lab a lab (cheap, findable, not open to the internet), independent of how
+ * the program happens to build the resources.
+ */
+export interface ResourceRecord {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface Violation {
+  rule: string;
+  resource: string;
+  type: string;
+  problem: string;
+}
+
+export interface Guardrail {
+  rule: string;
+  description: string;
+  /** Problems found on this resource; empty when it complies or the rule does not apply. */
+  check(resource: ResourceRecord): string[];
+}
+
+const DATABRICKS_WORKSPACE = "azure-native:databricks:Workspace";
+const DATABRICKS_CLUSTER = "databricks:index/cluster:Cluster";
+const DATABRICKS_SERVING = "databricks:index/modelServing:ModelServing";
+const ONLINE_ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint";
+const CONTAINER_GROUP = "azure-native:containerinstance:ContainerGroup";
+export const MAX_AUTOTERMINATION_MINUTES = 60;
+
+/** Azure resource types that take no tags (extension resources / proxies). */
+const UNTAGGABLE_AZURE_TYPES = new Set([
+  "azure-native:kubernetesconfiguration:Extension",
+  "azure-native:authorization:RoleAssignment",
+]);
+
+type Json = Record<string, any>;
+
+/** Where a resource keeps its tags, or undefined when it cannot carry any. */
+function tagsOf(resource: ResourceRecord): { present: boolean; tags: Record<string, unknown> } | undefined {
+  const inputs = resource.inputs as Json;
+  if (resource.type === DATABRICKS_CLUSTER) return { present: "customTags" in inputs, tags: inputs.customTags ?? {} };
+  if (resource.type === DATABRICKS_SERVING) {
+    const list: Array<{ key: string; value: unknown }> = Array.isArray(inputs.tags) ? inputs.tags : [];
+    return { present: Array.isArray(inputs.tags), tags: Object.fromEntries(list.map((t) => [t.key, t.value])) };
+  }
+  if (resource.type.startsWith("azure-native:") && !UNTAGGABLE_AZURE_TYPES.has(resource.type)) {
+    return { present: "tags" in inputs, tags: inputs.tags ?? {} };
+  }
+  return undefined;
+}
+
+/** expires-at must be a date the janitor can parse, or a value the deploy fills in (the lease). */
+function isExpiry(value: unknown): boolean {
+  if (value === DEPLOY_TIME) return true;
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+export const GUARDRAILS: readonly Guardrail[] = [
+  {
+    rule: "premium-workspace",
+    description: "The Databricks workspace is Premium (model serving and single-user clusters need it).",
+    check(resource) {
+      if (resource.type !== DATABRICKS_WORKSPACE) return [];
+      const sku = (resource.inputs as Json).sku?.name;
+      return sku === "premium" ? [] : [`sku is ${JSON.stringify(sku ?? null)}, must be "premium"`];
+    },
+  },
+  {
+    rule: "autotermination",
+    description: `Clusters stop after at most ${MAX_AUTOTERMINATION_MINUTES} idle minutes (0 would never stop).`,
+    check(resource) {
+      if (resource.type !== DATABRICKS_CLUSTER) return [];
+      const minutes = (resource.inputs as Json).autoterminationMinutes;
+      if (typeof minutes !== "number" || minutes <= 0) return ["autoterminationMinutes is not set, so the cluster never stops"];
+      return minutes > MAX_AUTOTERMINATION_MINUTES
+        ? [`autoterminationMinutes is ${minutes}, at most ${MAX_AUTOTERMINATION_MINUTES}`]
+        : [];
+    },
+  },
+  {
+    rule: "no-photon",
+    description: "Clusters run the standard engine: Photon costs more DBUs and the lab does not need it.",
+    check(resource) {
+      if (resource.type !== DATABRICKS_CLUSTER) return [];
+      const inputs = resource.inputs as Json;
+      const problems: string[] = [];
+      if (String(inputs.runtimeEngine ?? "").toUpperCase() === "PHOTON") problems.push("runtimeEngine is PHOTON");
+      if (/photon/i.test(String(inputs.sparkVersion ?? ""))) problems.push(`sparkVersion ${inputs.sparkVersion} is a Photon runtime`);
+      return problems;
+    },
+  },
+  {
+    rule: "lab-tags",
+    description: "Every taggable resource carries the lab tags, with a parseable (or deploy-time) expires-at.",
+    check(resource) {
+      const found = tagsOf(resource);
+      if (!found) return [];
+      if (!found.present) return ["has no tags"];
+      const problems: string[] = [];
+      for (const key of Object.values(LabTag)) {
+        const value = found.tags[key];
+        if (typeof value !== "string" || value === "") problems.push(`tag ${key} is missing`);
+      }
+      const expiry = found.tags[LabTag.expiresAt];
+      if (typeof expiry === "string" && expiry !== "" && !isExpiry(expiry)) {
+        problems.push(`tag ${LabTag.expiresAt} '${expiry}' is not an ISO-8601 date`);
+      }
+      const managedBy = found.tags[LabTag.managedBy];
+      if (typeof managedBy === "string" && managedBy !== "" && managedBy !== MANAGED_BY) {
+        problems.push(`tag ${LabTag.managedBy} is '${managedBy}', must be '${MANAGED_BY}'`);
+      }
+      return problems;
+    },
+  },
+  {
+    rule: "endpoint-auth",
+    description: "No serving endpoint accepts anonymous calls.",
+    check(resource) {
+      const inputs = resource.inputs as Json;
+      if (resource.type === ONLINE_ENDPOINT) {
+        const mode = inputs.properties?.authMode;
+        return ["Key", "AMLToken", "AADToken"].includes(mode) ? [] : [`authMode is ${JSON.stringify(mode ?? null)}`];
+      }
+      if (resource.type === CONTAINER_GROUP) return containerGroupAuthProblems(inputs);
+      return [];
+    },
+  },
+];
+
+/**
+ * A public container group must answer only through the authenticating proxy: the proxy container owns
+ * every public port and has the key as a secure value; no other container listens on a public port.
+ */
+function containerGroupAuthProblems(inputs: Json): string[] {
+  if (inputs.ipAddress?.type !== "Public") return [];
+  const publicPorts: number[] = (inputs.ipAddress?.ports ?? []).map((p: Json) => p.port);
+  const containers: Json[] = Array.isArray(inputs.containers) ? inputs.containers : [];
+  const proxy = containers.find((c) => c.name === PROXY_CONTAINER);
+  if (!proxy) return [`public ports ${publicPorts.join(", ")} are not behind the ${PROXY_CONTAINER} container`];
+  const problems: string[] = [];
+  const keyVariable = (proxy.environmentVariables ?? []).find((v: Json) => v.name === KEY_VARIABLE);
+  if (!keyVariable || typeof keyVariable.secureValue !== "string" || keyVariable.secureValue === "") {
+    problems.push(`${PROXY_CONTAINER} has no endpoint key (${KEY_VARIABLE} as a secure value)`);
+  } else if (keyVariable.value !== undefined) {
+    problems.push(`${KEY_VARIABLE} is also set as a plain value`);
+  }
+  const proxyConfig = (proxy.environmentVariables ?? []).find((v: Json) => v.name === "CADDYFILE")?.value;
+  if (typeof proxyConfig !== "string" || !proxyConfig.includes(`Bearer {$${KEY_VARIABLE}}`)) {
+    problems.push(`${PROXY_CONTAINER} does not check the Authorization header against the key`);
+  }
+  for (const container of containers) {
+    if (container === proxy) continue;
+    const exposed = (container.ports ?? []).map((p: Json) => p.port).filter((port: number) => publicPorts.includes(port));
+    if (exposed.length > 0) problems.push(`container ${container.name} listens on public port ${exposed.join(", ")}, bypassing the proxy`);
+  }
+  return problems;
+}
+
+export function checkGuardrails(resources: readonly ResourceRecord[]): Violation[] {
+  const violations: Violation[] = [];
+  for (const resource of resources) {
+    for (const guardrail of GUARDRAILS) {
+      for (const problem of guardrail.check(resource)) {
+        violations.push({ rule: guardrail.rule, resource: resource.name, type: resource.type, problem });
+      }
+    }
+  }
+  return violations;
+}
+
+export function describeViolation(violation: Violation): string {
+  return `${violation.resource} (${violation.type}) breaks ${violation.rule}: ${violation.problem}`;
+}

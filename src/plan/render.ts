@@ -1,0 +1,198 @@
+import Table from "cli-table3";
+import { BuiltInRole } from "../lab/roles";
+import { DEPLOY_TIME, SECRET } from "./markers";
+import type { Plan, PlanJson, PlanResource } from "./plan";
+
+/**
+ * The plan for people: region and why, the resource tree with each resource's key settings, the
+ * outputs and the cost estimate. Pure: returns the text.
+ */
+export function renderPlan(plan: Plan): string {
+  const { json } = plan;
+  const lines: string[] = [];
+  lines.push(`Plan for stack '${json.stack}' (offline: nothing is created, no credentials used)`);
+  lines.push("");
+  lines.push(`Region: ${json.region.name}   node type: ${json.region.nodeType}   (source: ${json.region.source})`);
+  for (const reason of json.region.reasons) lines.push(`  - ${reason}`);
+  lines.push("");
+  lines.push(`Resources (${json.resources.filter((r) => !isComponent(r)).length} resources in ${json.resources.filter(isComponent).length} components):`);
+  lines.push(...renderTree(json.resources));
+  lines.push("");
+  lines.push("Outputs:");
+  lines.push(renderOutputs(json.outputs));
+  lines.push("");
+  lines.push(renderCost(json));
+  const notes = [
+    `${DEPLOY_TIME} marks values only known once deployed; ${SECRET} marks secrets.`,
+    ...plan.notes,
+    ...json.costPerHour.notes,
+  ];
+  lines.push("");
+  lines.push("Notes:");
+  for (const note of notes) lines.push(`  - ${note}`);
+  return lines.join("\n") + "\n";
+}
+
+function isComponent(resource: PlanResource): boolean {
+  return resource.type.startsWith("azure-mlflow-lab:");
+}
+
+function renderTree(resources: PlanResource[]): string[] {
+  const children = new Map<string | null, PlanResource[]>();
+  for (const resource of resources) {
+    const list = children.get(resource.parent) ?? [];
+    list.push(resource);
+    children.set(resource.parent, list);
+  }
+  const lines: string[] = [];
+  const walk = (parent: string | null, prefix: string) => {
+    const list = children.get(parent) ?? [];
+    list.forEach((resource, index) => {
+      const last = index === list.length - 1;
+      const branch = parent === null ? "" : last ? "└─ " : "├─ ";
+      const settings = summarize(resource);
+      lines.push(`${prefix}${branch}${resource.name}  [${shortType(resource.type)}]${settings ? `  ${settings}` : ""}`);
+      walk(resource.name, parent === null ? prefix : prefix + (last ? "   " : "│  "));
+    });
+  };
+  walk(null, "  ");
+  return lines;
+}
+
+function shortType(type: string): string {
+  const [pkg, module, name] = type.split(":");
+  if (pkg === "azure-native") return `${module}:${name}`;
+  if (pkg === "azure-mlflow-lab") return `component ${module}:${name}`;
+  if (pkg === "pulumi-nodejs") return `dynamic ${name}`;
+  if (pkg === "pulumi") return `provider ${name}`;
+  return `${pkg}:${name}`;
+}
+
+type Json = Record<string, any>;
+const last = (id: unknown) => (typeof id === "string" ? id.split("/").pop() : undefined);
+const join = (...parts: Array<string | false | undefined>) => parts.filter(Boolean).join(" · ");
+
+const ROLE_NAMES: Record<string, string> = {
+  [BuiltInRole.azureMlDataScientist]: "AzureML Data Scientist",
+  [BuiltInRole.storageBlobDataReader]: "Storage Blob Data Reader",
+};
+
+/** The settings a reviewer checks for each resource type. */
+function summarize(resource: PlanResource): string {
+  const i = resource.inputs as Json;
+  switch (resource.type) {
+    case "azure-native:resources:ResourceGroup":
+      return join(i.resourceGroupName, i.location);
+    case "azure-native:databricks:Workspace":
+      return join(
+        i.workspaceName,
+        `sku ${i.sku?.name}`,
+        `compute ${i.computeMode}`,
+        `catalog ${i.defaultCatalog?.initialType}`,
+        `managed RG ${last(i.managedResourceGroupId)}`,
+      );
+    case "pulumi:providers:databricks":
+      return `host ${i.host}`;
+    case "databricks:index/cluster:Cluster":
+      return join(
+        i.nodeTypeId,
+        i.sparkVersion,
+        i.numWorkers === 0 && "single node",
+        `${i.dataSecurityMode} ${i.singleUserName}`,
+        `engine ${i.runtimeEngine}`,
+        `stops after ${i.autoterminationMinutes} min idle`,
+      );
+    case "databricks:index/dbfsFile:DbfsFile":
+      return join(`dbfs:${i.path}`, String(i.contentBase64));
+    case "databricks:index/notebook:Notebook":
+      return join(i.path, i.language, `source ${i.source}`);
+    case "databricks:index/modelServing:ModelServing": {
+      const entity = i.config?.servedEntities?.[0] ?? {};
+      return join(i.name, `${entity.entityName} v${entity.entityVersion}`, entity.workloadSize, entity.scaleToZeroEnabled && "scale to zero");
+    }
+    case "pulumi-nodejs:dynamic/lab:LabLease":
+      return `ttl ${i.ttl} (created-at / expires-at fixed at first deploy)`;
+    case "pulumi-nodejs:dynamic/lab:EndpointTraffic":
+      return `traffic ${JSON.stringify(i.traffic)} set after the deployment exists`;
+    case "azure-native:storage:StorageAccount":
+      return join(i.accountName, i.sku?.name, i.kind);
+    case "azure-native:keyvault:Vault":
+      return join(
+        i.vaultName,
+        `soft delete ${i.properties?.softDeleteRetentionInDays} days`,
+        `purge protection ${i.properties?.enablePurgeProtection ? "on" : "unset"}`,
+      );
+    case "azure-native:operationalinsights:Workspace":
+      return join(i.workspaceName, i.sku?.name, `${i.retentionInDays} days`);
+    case "azure-native:applicationinsights:Component":
+      return join(i.resourceName, `workspace-based (${last(i.workspaceResourceId)})`);
+    case "azure-native:containerregistry:Registry":
+      return join(i.registryName, i.sku?.name);
+    case "azure-native:machinelearningservices:Workspace":
+      return join(i.workspaceName, `identity ${i.identity?.type}`, `sku ${i.sku?.name}`);
+    case "azure-native:machinelearningservices:OnlineEndpoint":
+      return join(i.endpointName, `auth ${i.properties?.authMode}`, i.properties?.compute && `on ${last(i.properties.compute)}`);
+    case "azure-native:machinelearningservices:OnlineDeployment":
+      return join(
+        i.deploymentName,
+        i.properties?.endpointComputeType,
+        `${i.properties?.instanceType} × ${i.sku?.capacity}`,
+        `model ${String(i.properties?.model ?? "").split("/models/").pop()}`,
+        "MLflow no-code",
+      );
+    case "azure-native:machinelearningservices:Compute":
+      return join(i.computeName, i.properties?.computeType, `namespace ${i.properties?.properties?.namespace}`);
+    case "azure-native:containerservice:ManagedCluster": {
+      const pool = i.agentPoolProfiles?.[0] ?? {};
+      return join(i.resourceName, `${pool.count} × ${pool.vmSize}`, `tier ${i.sku?.tier}`);
+    }
+    case "azure-native:kubernetesconfiguration:Extension":
+      return join(i.extensionType, `inference ${i.configurationSettings?.enableInference}`);
+    case "azure-native:containerinstance:ContainerGroup":
+      return join(
+        i.containerGroupName,
+        `dns ${i.ipAddress?.dnsNameLabel}`,
+        `public port ${(i.ipAddress?.ports ?? []).map((p: Json) => p.port).join(",")}`,
+        ...(i.containers ?? []).map(
+          (c: Json) => `${c.name} ${c.image} ${c.resources?.requests?.cpu} vCPU/${c.resources?.requests?.memoryInGB} GB`,
+        ),
+      );
+    case "random:index/randomPassword:RandomPassword":
+      return `${i.length} characters, secret`;
+    case "azure-native:authorization:RoleAssignment":
+      return join(ROLE_NAMES[last(i.roleDefinitionId) ?? ""] ?? last(i.roleDefinitionId), `on ${last(i.scope)}`);
+    default:
+      return "";
+  }
+}
+
+function renderOutputs(outputs: Record<string, unknown>): string {
+  const table = new Table({ head: ["output", "value"], style: { head: [], border: [] }, wordWrap: true, wrapOnWordBoundary: false, colWidths: [20, 90] });
+  for (const [key, value] of Object.entries(outputs)) {
+    if (key === "endpoints" && value && typeof value === "object") {
+      const entries = Object.entries(value as Record<string, { kind: string; scoringUri: string }>);
+      table.push([key, entries.length === 0 ? "(none)" : entries.map(([n, e]) => `${n} (${e.kind}): ${e.scoringUri}`).join("\n")]);
+    } else {
+      table.push([key, typeof value === "string" ? value : JSON.stringify(value)]);
+    }
+  }
+  return table.toString();
+}
+
+function renderCost(json: PlanJson): string {
+  const cost = json.costPerHour;
+  const table = new Table({
+    head: ["item", `${cost.currency}/hour`, "basis"],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [36, 12, 72],
+  });
+  for (const item of cost.items) {
+    table.push([item.item, item.usdPerHour === null ? "n/a" : item.usdPerHour.toFixed(4), item.description]);
+  }
+  table.push(["total (while all run)", cost.totalUsdPerHour.toFixed(4), ""]);
+  return [
+    `Estimated cost per hour (${cost.priceRegion} list prices as of ${cost.retrievedOn}; estimates, not a quote):`,
+    table.toString(),
+  ].join("\n");
+}
