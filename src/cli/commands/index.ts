@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { register as registerScore } from "./score";
+import { register as registerPlan } from "./plan";
 import { register as registerCleanup } from "./cleanup";
 
 /**
@@ -8,6 +9,7 @@ import { register as registerCleanup } from "./cleanup";
 type Register = (program: Command) => void;
 
 const registrations: Register[] = [
+  registerPlan,
   registerScore,
   registerCleanup,
 ];
