@@ -227,3 +227,26 @@ export function decideGroupWith(
 export function decideGroup(group: ResourceGroupRecord, settings: CleanupPolicySettings): GroupDecision {
   return decideGroupWith(RULES, group, settings);
 }
+
+/**
+ * Teardown of one named lab: the learner asked for it, so the expiry does not matter, and a group
+ * already being deleted is fine to wait for. Everything else still holds: the group must carry this
+ * toolkit's marker and exactly this lab's id, and a lock, a managing resource or a do-not-delete tag
+ * stops the teardown before anything is touched.
+ */
+const TEARDOWN_RULE_IDS: ReadonlySet<RuleId> = new Set<RuleId>(["id-consistent", "managed-by-tag", "lab-id-tag", "no-locks", "not-managed", "no-do-not-delete-tag"]);
+
+export function decideTeardownGroup(group: ResourceGroupRecord, labId: string): GroupDecision {
+  const thisLab: Rule = {
+    id: "lab-id-tag",
+    check: ({ group: g }) => {
+      const lookup = lookupTag(g.tags, LabTag.id);
+      if (lookup.kind === "value" && lookup.value === labId) return undefined;
+      return { rule: "lab-id-tag", reason: `belongs to another lab (lab-id ${lookup.kind === "value" ? `'${lookup.value}'` : "missing"}, not '${labId}')` };
+    },
+  };
+  const rules = [...RULES.filter((r) => TEARDOWN_RULE_IDS.has(r.id) && r.id !== "lab-id-tag"), thisLab];
+  const settings: CleanupPolicySettings = { allowedSubscriptions: [group.subscriptionId], graceMs: 0, now: new Date(0), protectedNamePatterns: [] };
+  const decision = decideGroupWith(rules, group, settings);
+  return decision.verdict === "delete" ? { ...decision, reason: `lab ${labId}` } : decision;
+}

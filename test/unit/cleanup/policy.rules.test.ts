@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RULES, decideGroup, decideGroupWith, type CleanupPolicySettings, type RuleId } from "../../../src/cleanup/policy";
+import { RULES, decideGroup, decideGroupWith, decideTeardownGroup, type CleanupPolicySettings, type RuleId } from "../../../src/cleanup/policy";
 import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../../../src/cleanup/name-patterns";
 import type { ResourceGroupRecord } from "../../../src/cleanup/records";
 
@@ -176,5 +176,24 @@ describe("cleanup decisions in words", () => {
   it("matches allowed subscriptions without regard to case", () => {
     const upper = SUB.toUpperCase();
     expect(decide(eligibleGroup({ subscriptionId: upper, id: `/subscriptions/${upper}/resourceGroups/msl-abc1234` })).verdict).toBe("delete");
+  });
+});
+
+describe("teardown of one lab", () => {
+  it("takes down this lab's group whatever its expiry", () => {
+    const decision = decideTeardownGroup(eligibleGroup({}, { "lab-expires-at": "2030-01-01T00:00:00Z" }), "msl-abc1234");
+    expect(decision.verdict).toBe("delete");
+  });
+
+  it.each([
+    ["another lab's group", eligibleGroup({}, { "lab-id": "msl-other" }), "belongs to another lab (lab-id 'msl-other', not 'msl-abc1234')"],
+    ["a group that is not a lab", eligibleGroup({}, { "managed-by": "terraform" }), "not a lab: managed-by is 'terraform', not 'azure-mlflow-lab'"],
+    ["a locked group", eligibleGroup({ locks: [{ name: "exam", level: "ReadOnly" }] }), "locked (ReadOnly 'exam')"],
+    ["a managed group", eligibleGroup({ managedBy: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Databricks/workspaces/z" }), /^managed by/],
+    ["a do-not-delete group", eligibleGroup({}, { "do-not-delete": "yes" }), "tagged 'do-not-delete'"],
+  ])("refuses %s", (_label, group, reason) => {
+    const decision = decideTeardownGroup(group, "msl-abc1234");
+    expect(decision.verdict).toBe("keep");
+    expect(decision.reason).toMatch(reason);
   });
 });
