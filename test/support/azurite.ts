@@ -9,9 +9,11 @@ import { freePort, startService } from "./mlflow/process";
  * version check skipped because @azure/storage-blob may be newer than the Azurite release.
  */
 
-/** Azurite's fixed development account (documented by Microsoft; not a secret, but still never printed). */
-export const AZURITE_ACCOUNT = "devstoreaccount1";
-export const AZURITE_ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFsw" + "==";
+/** Azurite's fixed development account, read from Azurite itself (public, but still never printed). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const emulator = require("azurite/dist/src/blob/utils/constants") as { EMULATOR_ACCOUNT_NAME: string; EMULATOR_ACCOUNT_KEY_STR: string };
+export const AZURITE_ACCOUNT = emulator.EMULATOR_ACCOUNT_NAME;
+export const AZURITE_ACCOUNT_KEY = emulator.EMULATOR_ACCOUNT_KEY_STR;
 
 export interface RunningAzurite {
   /** `http://127.0.0.1:<port>/devstoreaccount1`: the blob service URL for this account. */

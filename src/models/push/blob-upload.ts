@@ -1,0 +1,207 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import type { ContainerClient } from "@azure/storage-blob";
+import type { ModelFile } from "../model-dir";
+import { fileMd5Base64 } from "./content-hash";
+
+/**
+ * Uploads a model folder to `<prefix>/<relative path>` in a blob container the way azure-ai-ml does
+ * (so its dedup marker is understood by both): the first file in path order is the "indicator" blob
+ * and gets `{upload_status: "completed", name, version}` metadata once everything is committed.
+ * - Unchanged model: the indicator says completed, nothing is uploaded (0 bytes).
+ * - Interrupted upload: blobs already committed with the same size and Content-MD5 are kept.
+ * - Large files go up as parallel blocks (stageBlock + commitBlockList); the file's MD5 is computed
+ *   while its blocks are read and stored as the blob's Content-MD5 for the next resume check.
+ */
+
+export const UPLOAD_COMPLETED = { upload_status: "completed" } as const;
+export const BLOCK_SIZE = 8 << 20;
+/** Blocks (or small files) in flight at once, across files. */
+export const UPLOAD_CONCURRENCY = 8;
+/** Files at most this big go up in one Put Blob. */
+const SINGLE_PUT_LIMIT = 4 << 20;
+
+export interface UploadProgress {
+  /** Bytes of files this run had to send (skipped files are not counted). */
+  total: number;
+  sent: number;
+}
+
+export interface UploadOptions {
+  container: ContainerClient;
+  /** e.g. `LocalUpload/<md5>/model` (no trailing slash). */
+  prefix: string;
+  files: ModelFile[];
+  assetName: string;
+  assetVersion: string;
+  concurrency?: number;
+  blockSize?: number;
+  onProgress?: (progress: UploadProgress) => void;
+  /** Called after each file is committed; throwing aborts the upload (tests simulate interruptions). */
+  afterFile?: (file: ModelFile, index: number) => void;
+}
+
+export interface UploadResult {
+  /** The dedup marker said this exact content is already there. */
+  alreadyUploaded: boolean;
+  uploadedFiles: number;
+  skippedFiles: number;
+  uploadedBytes: number;
+}
+
+/** A counting semaphore so block uploads of all files share one concurrency budget. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+function blobName(prefix: string, file: ModelFile): string {
+  return `${prefix}/${file.relPath}`;
+}
+
+function blockId(index: number): string {
+  // Block ids must have equal length within a blob.
+  return Buffer.from(`block-${String(index).padStart(8, "0")}`).toString("base64");
+}
+
+export async function readIndicatorStatus(container: ContainerClient, prefix: string, files: ModelFile[]): Promise<Record<string, string> | undefined> {
+  const first = files[0];
+  if (!first) return undefined;
+  try {
+    const props = await container.getBlobClient(blobName(prefix, first)).getProperties();
+    return props.metadata;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+async function existingBlobs(container: ContainerClient, prefix: string): Promise<Map<string, { size: number; md5?: string }>> {
+  const found = new Map<string, { size: number; md5?: string }>();
+  for await (const blob of container.listBlobsFlat({ prefix: `${prefix}/` })) {
+    const md5 = blob.properties.contentMD5 ? Buffer.from(blob.properties.contentMD5).toString("base64") : undefined;
+    found.set(blob.name, { size: blob.properties.contentLength ?? -1, md5 });
+  }
+  return found;
+}
+
+export async function uploadModelFiles(options: UploadOptions): Promise<UploadResult> {
+  const { container, prefix, files } = options;
+  const blockSize = options.blockSize ?? BLOCK_SIZE;
+  const status = await readIndicatorStatus(container, prefix, files);
+  if (status?.upload_status === UPLOAD_COMPLETED.upload_status) {
+    return { alreadyUploaded: true, uploadedFiles: 0, skippedFiles: files.length, uploadedBytes: 0 };
+  }
+
+  const existing = await existingBlobs(container, prefix);
+  const todo: Array<{ file: ModelFile; index: number }> = [];
+  let skipped = 0;
+  for (const [index, file] of files.entries()) {
+    const there = existing.get(blobName(prefix, file));
+    if (there && there.size === file.size && there.md5 !== undefined && there.md5 === fileMd5Base64(file.absPath)) {
+      skipped++;
+      continue;
+    }
+    todo.push({ file, index });
+  }
+
+  const progress: UploadProgress = { total: todo.reduce((s, t) => s + t.file.size, 0), sent: 0 };
+  options.onProgress?.(progress);
+  const slots = new Slots(options.concurrency ?? UPLOAD_CONCURRENCY);
+  const sent = (n: number) => {
+    progress.sent += n;
+    options.onProgress?.(progress);
+  };
+
+  let failure: unknown;
+  const uploadOne = async ({ file, index }: { file: ModelFile; index: number }) => {
+    const blob = container.getBlockBlobClient(blobName(prefix, file));
+    const fd = await fs.promises.open(file.absPath, "r");
+    try {
+      if (file.size <= SINGLE_PUT_LIMIT) {
+        const data = await fd.readFile();
+        const md5 = createHash("md5").update(data).digest();
+        await slots.acquire();
+        try {
+          if (failure) return;
+          await blob.upload(data, data.length, { blobHTTPHeaders: { blobContentMD5: md5 } });
+        } finally {
+          slots.release();
+        }
+        sent(data.length);
+      } else {
+        const md5 = createHash("md5");
+        const ids: string[] = [];
+        const staging: Promise<void>[] = [];
+        for (let offset = 0, i = 0; offset < file.size; offset += blockSize, i++) {
+          await slots.acquire(); // read only as far ahead as there are upload slots
+          if (failure) {
+            slots.release();
+            break;
+          }
+          const length = Math.min(blockSize, file.size - offset);
+          const chunk = Buffer.allocUnsafe(length);
+          const { bytesRead } = await fd.read(chunk, 0, length, offset);
+          md5.update(chunk.subarray(0, bytesRead));
+          const id = blockId(i);
+          ids.push(id);
+          staging.push(
+            blob
+              .stageBlock(id, chunk.subarray(0, bytesRead), bytesRead)
+              .then(() => sent(bytesRead))
+              .finally(() => slots.release()),
+          );
+        }
+        await Promise.all(staging);
+        if (failure) return;
+        await blob.commitBlockList(ids, { blobHTTPHeaders: { blobContentMD5: md5.digest() } });
+      }
+      options.afterFile?.(file, index);
+    } finally {
+      await fd.close();
+    }
+  };
+
+  // Files run concurrently too (a model is often many small files); the slots bound the bytes in flight.
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(options.concurrency ?? UPLOAD_CONCURRENCY, todo.length) }, async () => {
+    while (failure === undefined && next < todo.length) {
+      const item = todo[next++]!;
+      try {
+        await uploadOne(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  });
+  await Promise.all(lanes);
+  if (failure !== undefined) throw failure;
+
+  // Only now, with every file committed, mark the upload complete (azure-ai-ml's confirmation).
+  await container
+    .getBlobClient(blobName(prefix, files[0]!))
+    .setMetadata({ ...UPLOAD_COMPLETED, name: options.assetName, version: options.assetVersion });
+  return { alreadyUploaded: false, uploadedFiles: todo.length, skippedFiles: skipped, uploadedBytes: progress.sent };
+}
+
+/** After auto-increment the real version is known: record it on the marker as azure-ai-ml does. */
+export async function recordIndicatorVersion(container: ContainerClient, prefix: string, files: ModelFile[], name: string, version: string): Promise<void> {
+  const first = files[0];
+  if (!first) return;
+  await container.getBlobClient(blobName(prefix, first)).setMetadata({ ...UPLOAD_COMPLETED, name, version });
+}

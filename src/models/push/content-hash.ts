@@ -1,0 +1,62 @@
+import { createHash, type Hash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/**
+ * The folder hash azure-ai-ml uses for upload paths (`LocalUpload/<md5>/<folder>`), reproduced so a
+ * model pushed by us and by the Python SDK / `az ml` lands on the same path and dedup works across
+ * tools: MD5 seeded with a fixed phrase; entries sorted by lower-cased path; for each entry its name
+ * (UTF-8), then the file's bytes or the directory's contents (recursively); symlinks followed.
+ * (.amlignore/.gitignore exclusions are not applied: MLflow model folders don't carry them.)
+ */
+
+const SEED = "Initialize for october 2021 AML CLI version";
+const CHUNK = 1 << 20;
+
+function feedFile(file: string, hash: Hash, buffer: Buffer, onBytes?: (n: number) => void): void {
+  const fd = fs.openSync(file, "r");
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
+      onBytes?.(n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Python sorts `str(path).lower()`; within one folder that is the lower-cased name, by code point. */
+function sortedEntries(dir: string): string[] {
+  return fs.readdirSync(dir).sort((a, b) => {
+    const x = a.toLowerCase();
+    const y = b.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
+function feedDir(dir: string, hash: Hash, buffer: Buffer, onBytes?: (n: number) => void): void {
+  for (const name of sortedEntries(dir)) {
+    const full = path.join(dir, name);
+    hash.update(Buffer.from(name, "utf8"));
+    const stat = fs.statSync(full); // follows symlinks
+    if (stat.isFile()) feedFile(full, hash, buffer, onBytes);
+    else if (stat.isDirectory()) feedDir(full, hash, buffer, onBytes);
+  }
+}
+
+export function azureMlObjectHash(target: string, onBytes?: (n: number) => void): string {
+  const hash = createHash("md5").update(SEED);
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  if (fs.statSync(target).isDirectory()) feedDir(target, hash, buffer, onBytes);
+  else feedFile(target, hash, buffer, onBytes);
+  return hash.digest("hex");
+}
+
+/** MD5 of one file, base64 as Blob storage keeps it in Content-MD5. */
+export function fileMd5Base64(file: string): string {
+  const hash = createHash("md5");
+  feedFile(file, hash, Buffer.allocUnsafe(CHUNK));
+  return hash.digest("base64");
+}
