@@ -13,3 +13,4 @@ export * as locks from "./locks";
 export * as resourceGraph from "./resource-graph";
 export * as keyVault from "./keyvault";
 export * as logAnalytics from "./log-analytics";
+export * as mlAssets from "./ml-assets";
