@@ -1,0 +1,142 @@
+import * as fs from "node:fs";
+import { SingleBar } from "cli-progress";
+import Table from "cli-table3";
+import type { Command } from "commander";
+import { createArmClient, createCredential } from "../../azure";
+import { UserInputError } from "../errors";
+import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-assets";
+import { pushModel, type PushResult } from "../../models/push/push-model";
+import { configSetCommand, setEndpointModel, StackConfigError, stackConfigFile } from "../../models/push/stack-config";
+import { outputsFromFile } from "../../scoring/endpoint-lookup";
+
+interface PushOptions {
+  name: string;
+  version?: string;
+  trackingUri?: string;
+  runId?: string;
+  artifactPath?: string;
+  workspace?: string;
+  resourceGroup?: string;
+  subscription?: string;
+  stack?: string;
+  outputs?: string;
+  deploy?: string;
+  json?: boolean;
+}
+
+/** Workspace from the stack outputs: the lab program exports the ML workspace's ARM id. */
+function workspaceFromOutputs(outputs: Record<string, unknown>): string | undefined {
+  const nested = (key: string) => (typeof outputs[key] === "object" && outputs[key] !== null ? (outputs[key] as Record<string, unknown>) : {});
+  const candidates = [outputs.mlWorkspaceId, outputs.azureMlWorkspaceId, outputs.workspaceId, nested("azureMl").workspaceId, nested("mlWorkspace").id];
+  return candidates.find((c): c is string => typeof c === "string" && c.length > 0);
+}
+
+export async function resolveWorkspace(options: PushOptions, env: NodeJS.ProcessEnv = process.env): Promise<WorkspaceRef> {
+  if (options.workspace) {
+    const byId = parseWorkspaceId(options.workspace);
+    if (byId) return byId;
+    if (options.workspace.startsWith("/")) {
+      throw new UserInputError(`--workspace ${options.workspace} is not an Azure ML workspace id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<name>)`);
+    }
+    const subscriptionId = options.subscription ?? env.AZURE_SUBSCRIPTION_ID;
+    if (!options.resourceGroup) throw new UserInputError("--workspace <name> needs --resource-group <rg> (or pass the workspace's full ARM id)");
+    if (!subscriptionId) throw new UserInputError("--workspace <name> needs --subscription <id> or AZURE_SUBSCRIPTION_ID");
+    return { subscriptionId, resourceGroup: options.resourceGroup, workspace: options.workspace };
+  }
+  if (options.outputs) {
+    const id = workspaceFromOutputs(await outputsFromFile(options.outputs)().catch((e: Error) => {
+      throw new UserInputError(e.message);
+    }));
+    const ref = id ? parseWorkspaceId(id) : undefined;
+    if (!ref) throw new UserInputError(`--outputs ${options.outputs} names no Azure ML workspace (mlWorkspaceId); is azureMl enabled in the stack?`);
+    return ref;
+  }
+  const stack = options.stack ?? "<stack>";
+  throw new UserInputError(
+    `push-model needs a workspace: --workspace <ARM id> (or <name> --resource-group <rg>), or --outputs <file> from: pulumi stack output --json --show-secrets -s ${stack} > outputs.json`,
+  );
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1)} MB`;
+}
+
+function deploy(result: PushResult, options: PushOptions): { message: string; file?: string; command?: string } {
+  const modelRef = `${result.name}:${result.version}`;
+  if (!options.stack) {
+    return { message: `no --stack given; to serve ${modelRef} from endpoint "${options.deploy}" run`, command: `${configSetCommand("N", modelRef)}   # N = position of "${options.deploy}" in endpoints; then: pulumi up` };
+  }
+  const file = stackConfigFile(options.stack);
+  if (!fs.existsSync(file)) {
+    return { message: `${file} does not exist; run`, command: `${configSetCommand("N", modelRef, options.stack)}   # N = position of "${options.deploy}"; then: pulumi up --stack ${options.stack}` };
+  }
+  try {
+    const updated = setEndpointModel(fs.readFileSync(file, "utf8"), options.deploy!, modelRef, file);
+    fs.writeFileSync(file, updated.text);
+    return { message: `${file}: endpoint "${options.deploy}" now serves ${modelRef}${updated.previous ? ` (was ${updated.previous})` : ""}; apply with: pulumi up --stack ${options.stack}`, file };
+  } catch (error) {
+    if (error instanceof StackConfigError) throw new UserInputError(error.message);
+    throw error;
+  }
+}
+
+export async function runPushModel(source: string, options: PushOptions): Promise<void> {
+  const workspace = await resolveWorkspace(options);
+  const arm = createArmClient();
+  const bar = new SingleBar({ stream: process.stderr, format: "uploading [{bar}] {percentage}% {value}/{total} MB", hideCursor: true, clearOnComplete: true });
+  let barStarted = false;
+  const result = await pushModel({
+    source,
+    name: options.name,
+    version: options.version,
+    workspace,
+    arm,
+    credential: createCredential(),
+    resolve: { trackingUri: options.trackingUri, runId: options.runId, artifactPath: options.artifactPath },
+    onProgress: (p) => {
+      if (p.total === 0) return;
+      const toMb = (n: number) => Math.round(n / 1e5) / 10;
+      if (!barStarted) {
+        bar.start(toMb(p.total), 0);
+        barStarted = true;
+      }
+      bar.update(toMb(p.sent));
+    },
+  }).finally(() => barStarted && bar.stop());
+
+  const deployed = options.deploy ? deploy(result, options) : undefined;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ ...result, ...(deployed ? { deploy: deployed } : {}) }, null, 2)}\n`);
+    return;
+  }
+  const table = new Table({ style: { head: [], border: [] } });
+  table.push(
+    { model: `${result.name}:${result.version}` },
+    { status: result.status === "unchanged" ? "unchanged (same content already registered)" : "registered" },
+    { uploaded: `${mb(result.uploadedBytes)} of ${mb(result.totalBytes)} in ${result.files} files` },
+    { path: `${result.datastore}/${result.path}` },
+    { id: result.id },
+  );
+  process.stdout.write(`${table.toString()}\n`);
+  if (deployed) process.stdout.write(`${deployed.message}${deployed.command ? `\n  ${deployed.command}` : ""}\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command("push-model")
+    .description("register an MLflow model (folder, mlruns, runs:/, models:/) as an Azure ML model version")
+    .argument("<source>", "model folder, mlruns folder, runs:/<run_id>/<path>, models:/<name>/<version> or models:/<name>@<alias>")
+    .requiredOption("--name <model>", "Azure ML model name")
+    .option("--version <n>", "version to register (default: the next one; same content is never registered twice)")
+    .option("--tracking-uri <uri>", "MLflow tracking server (default MLFLOW_TRACKING_URI), `databricks`, or an mlruns folder")
+    .option("--run-id <id>", "with an mlruns folder: the run whose model to push")
+    .option("--artifact-path <path>", "with an mlruns folder: the model's artifact path or logged-model name")
+    .option("--workspace <id|name>", "Azure ML workspace ARM id, or its name with --resource-group")
+    .option("--resource-group <rg>", "resource group of --workspace <name>")
+    .option("--subscription <id>", "subscription of --workspace <name> (default AZURE_SUBSCRIPTION_ID)")
+    .option("--stack <stack>", "lab stack (for --deploy, and with --outputs for the workspace)")
+    .option("--outputs <file>", "JSON of `pulumi stack output --json --show-secrets` (finds the workspace)")
+    .option("--deploy <endpoint>", "then point this stack endpoint at the new version (stacks/Pulumi.<stack>.yaml)")
+    .option("--json", "print the result as JSON")
+    .action(async (source: string, options: PushOptions) => runPushModel(source, options));
+}
