@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { register as registerScore } from "./score";
+import { register as registerPushModel } from "./push-model";
 import { register as registerPlan } from "./plan";
 import { register as registerCleanup } from "./cleanup";
 
@@ -11,6 +12,7 @@ type Register = (program: Command) => void;
 const registrations: Register[] = [
   registerPlan,
   registerScore,
+  registerPushModel,
   registerCleanup,
 ];
 
