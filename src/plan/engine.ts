@@ -21,6 +21,19 @@ export interface RecordedResource {
   custom: boolean;
   /** Inputs as registered: secrets are SECRET, dynamic providers' serialized code is left out. */
   inputs: Record<string, unknown>;
+  /** Resource options as the engine receives them (not part of the plan JSON; the tests check them). */
+  options: RecordedOptions;
+}
+
+export interface RecordedOptions {
+  /** Logical names of everything this resource waits for (explicit dependsOn and inputs). */
+  dependsOn: string[];
+  /** Logical name of an explicit provider, if any. */
+  provider: string | null;
+  replaceOnChanges: string[];
+  ignoreChanges: string[];
+  deleteBeforeReplace: boolean;
+  customTimeouts: { create?: string; update?: string; delete?: string };
 }
 
 export interface ProgramRun {
@@ -77,19 +90,23 @@ async function runExclusive(config: LabConfig, options: RunOptions): Promise<Pro
   };
   // Config keys would have to use this project name; the program takes a parsed LabConfig instead.
   await pulumi.runtime.setMocks(recording, PROJECT_NAME, options.stack, false);
-  const parents = captureParents();
+  const requests = captureRequests();
 
   const outputs = await buildLab(config, { fetchDataset: options.fetchDataset ?? planDatasetFetcher });
   const resolvedOutputs = (await resolve(outputs)) as Record<string, unknown>;
   await waitForRegistrations();
 
-  const recorded = registrations.map((r) => ({
-    type: r.type,
-    name: r.name,
-    custom: r.custom,
-    parent: parents.get(`${r.type}::${r.name}`) ?? null,
-    inputs: cleanInputs(r.inputs),
-  }));
+  const recorded = registrations.map((r) => {
+    const request = requests.get(`${r.type}::${r.name}`);
+    return {
+      type: r.type,
+      name: r.name,
+      custom: r.custom,
+      parent: request?.parent ?? null,
+      inputs: cleanInputs(r.inputs),
+      options: request?.options ?? emptyOptions(),
+    };
+  });
   return {
     stack: options.stack,
     suffix: config.suffix ?? deriveSuffix(PROJECT_NAME, options.stack, DEPLOY_TIME),
@@ -100,21 +117,54 @@ async function runExclusive(config: LabConfig, options: RunOptions): Promise<Pro
 }
 
 /**
- * MockResourceArgs carry no parent, so the request the SDK sends to the (mock) monitor is observed: its
- * parent URN ends in the parent's logical name.
+ * MockResourceArgs carry neither the parent nor the resource options, so the request the SDK sends to
+ * the (mock) monitor is observed as well. URNs end in the logical name; provider references are
+ * `<urn>::<id>`.
  */
-function captureParents(): Map<string, string> {
-  const parents = new Map<string, string>();
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getProvider(): string;
+  getReplaceonchangesList(): string[];
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+}
+
+function captureRequests(): Map<string, { parent: string | null; options: RecordedOptions }> {
+  const seen = new Map<string, { parent: string | null; options: RecordedOptions }>();
   const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: { getType(): string; getName(): string; getParent(): string }, callback: unknown): unknown;
+    registerResource(req: RegisterRequest, callback: unknown): unknown;
   };
   const original = monitor.registerResource.bind(monitor);
+  const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
   monitor.registerResource = (req, callback) => {
-    const parentUrn = req.getParent();
-    if (parentUrn) parents.set(`${req.getType()}::${req.getName()}`, parentUrn.split("::").pop() ?? "");
+    const timeouts = req.getCustomtimeouts();
+    const provider = req.getProvider();
+    seen.set(`${req.getType()}::${req.getName()}`, {
+      parent: req.getParent() ? nameOf(req.getParent()) : null,
+      options: {
+        dependsOn: [...new Set(req.getDependenciesList().map(nameOf))].sort(),
+        provider: provider ? nameOf(provider.split("::").slice(0, -1).join("::")) : null,
+        replaceOnChanges: req.getReplaceonchangesList(),
+        ignoreChanges: req.getIgnorechangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        customTimeouts: {
+          ...(timeouts?.getCreate() ? { create: timeouts.getCreate() } : {}),
+          ...(timeouts?.getUpdate() ? { update: timeouts.getUpdate() } : {}),
+          ...(timeouts?.getDelete() ? { delete: timeouts.getDelete() } : {}),
+        },
+      },
+    });
     return original(req, callback);
   };
-  return parents;
+  return seen;
+}
+
+function emptyOptions(): RecordedOptions {
+  return { dependsOn: [], provider: null, replaceOnChanges: [], ignoreChanges: [], deleteBeforeReplace: false, customTimeouts: {} };
 }
 
 async function waitForRegistrations(): Promise<void> {

@@ -1,0 +1,350 @@
+import * as fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { LAB_DATASET_SHA256, LAB_DATASET_URL } from "../../../src/config/lab-config";
+import { LabTag, MANAGED_BY } from "../../../src/config/lab-tags";
+import { SUFFIX_PATTERN } from "../../../src/config/suffix";
+import { NOTEBOOK_SOURCE } from "../../../src/lab/databricks/assets";
+import { KEY_VARIABLE, PROXY_CONTAINER, SCORER_CONTAINER } from "../../../src/lab/endpoints/aci-containers";
+import { BuiltInRole } from "../../../src/lab/roles";
+import { DEPLOY_TIME, SECRET } from "../../../src/plan/markers";
+import { byType, DATASET_BYTES, inputs, named, one, OWNER, runPreset, type Json } from "./lab-runs";
+
+const T = {
+  group: "azure-native:resources:ResourceGroup",
+  dbxWorkspace: "azure-native:databricks:Workspace",
+  dbxProvider: "pulumi:providers:databricks",
+  cluster: "databricks:index/cluster:Cluster",
+  dbfs: "databricks:index/dbfsFile:DbfsFile",
+  notebook: "databricks:index/notebook:Notebook",
+  serving: "databricks:index/modelServing:ModelServing",
+  mlWorkspace: "azure-native:machinelearningservices:Workspace",
+  storage: "azure-native:storage:StorageAccount",
+  vault: "azure-native:keyvault:Vault",
+  logs: "azure-native:operationalinsights:Workspace",
+  insights: "azure-native:applicationinsights:Component",
+  registry: "azure-native:containerregistry:Registry",
+  onlineEndpoint: "azure-native:machinelearningservices:OnlineEndpoint",
+  deployment: "azure-native:machinelearningservices:OnlineDeployment",
+  compute: "azure-native:machinelearningservices:Compute",
+  aks: "azure-native:containerservice:ManagedCluster",
+  extension: "azure-native:kubernetesconfiguration:Extension",
+  aci: "azure-native:containerinstance:ContainerGroup",
+  role: "azure-native:authorization:RoleAssignment",
+  password: "random:index/randomPassword:RandomPassword",
+  lease: "pulumi-nodejs:dynamic/lab:LabLease",
+  traffic: "pulumi-nodejs:dynamic/lab:EndpointTraffic",
+};
+
+const PRESETS = ["lab", "course", "full"] as const;
+
+describe.each(PRESETS)("preset %s: what every lab has", (stack) => {
+  it("names everything from one stable 7-character suffix, as setup.ps1 did", async () => {
+    const { run } = await runPreset(stack);
+    expect(run.suffix).toMatch(SUFFIX_PATTERN);
+    const group = inputs(one(run, T.group));
+    expect(group.resourceGroupName).toBe(`msl-${run.suffix}`);
+    expect(inputs(one(run, T.dbxWorkspace)).workspaceName).toBe(`databricks-${run.suffix}`);
+    // Same stack and subscription, same suffix: a re-run resumes instead of making a second lab.
+    const again = await runPreset(stack);
+    expect(again.run.suffix).toBe(run.suffix);
+  });
+
+  it("puts the resource group and the workspace in the configured region", async () => {
+    const { run, config } = await runPreset(stack);
+    expect(inputs(one(run, T.group)).location).toBe(config.region);
+    expect(inputs(one(run, T.dbxWorkspace)).location).toBe(config.region);
+  });
+
+  it("creates a Premium, Hybrid workspace whose managed resource group it only names", async () => {
+    const { run } = await runPreset(stack);
+    const workspace = inputs(one(run, T.dbxWorkspace));
+    expect(workspace.sku).toEqual({ name: "premium" });
+    expect(workspace.computeMode).toBe("Hybrid");
+    expect(workspace.publicNetworkAccess).toBe("Enabled");
+    expect(workspace.defaultCatalog).toEqual({ initialType: "HiveMetastore" });
+    expect(workspace.managedResourceGroupId).toBe(`/subscriptions/${DEPLOY_TIME}/resourceGroups/databricks-rg-${run.suffix}`);
+    // Databricks creates the managed group; declaring it would fail the deploy.
+    expect(byType(run, T.group).map((g) => inputs(g).resourceGroupName)).toEqual([`msl-${run.suffix}`]);
+  });
+
+  it("configures the Databricks provider from the workspace's URL and ARM id", async () => {
+    const { run } = await runPreset(stack);
+    const provider = inputs(one(run, T.dbxProvider));
+    expect(provider.host).toBe(`https://${DEPLOY_TIME}`);
+    expect(provider.azureWorkspaceResourceId).toBe(
+      `/subscriptions/${DEPLOY_TIME}/resourceGroups/msl-${run.suffix}/providers/Microsoft.Databricks/workspaces/databricks-${run.suffix}`,
+    );
+    for (const type of [T.cluster, T.dbfs, T.notebook]) {
+      expect(one(run, type).options.provider).toBe("databricks-provider");
+    }
+  });
+
+  it("runs one single-node, single-user, non-Photon CPU cluster that stops after 20 idle minutes", async () => {
+    const { run } = await runPreset(stack);
+    const cluster = inputs(one(run, T.cluster));
+    expect(cluster.numWorkers).toBe(0);
+    expect(cluster.sparkConf).toEqual({ "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" });
+    expect(cluster.customTags.ResourceClass).toBe("SingleNode");
+    expect(cluster.isSingleNode).toBeUndefined();
+    expect(cluster.runtimeEngine).toBe("STANDARD");
+    expect(cluster.dataSecurityMode).toBe("SINGLE_USER");
+    expect(cluster.singleUserName).toBe(OWNER);
+    expect(cluster.autoterminationMinutes).toBe(20);
+    expect(cluster.nodeTypeId).toBe("Standard_DS3_v2");
+    expect(cluster.sparkVersion).toBe("16.4.x-cpu-ml-scala2.12");
+    expect(cluster.sparkVersion).not.toMatch(/gpu|photon/);
+  });
+
+  it("places the dataset fetched at deploy time at /mlflow_lab/penguins.csv", async () => {
+    const { run, fetches } = await runPreset(stack);
+    expect(fetches).toEqual([{ url: LAB_DATASET_URL, sha256: LAB_DATASET_SHA256 }]);
+    const file = inputs(one(run, T.dbfs));
+    expect(file.path).toBe("/mlflow_lab/penguins.csv");
+    expect(Buffer.from(file.contentBase64, "base64")).toEqual(DATASET_BYTES);
+  });
+
+  it("adds the MLflow notebook in the owner's folder from the Python source in the repo", async () => {
+    const { run } = await runPreset(stack);
+    const notebook = inputs(one(run, T.notebook));
+    expect(notebook.path).toBe(`/Users/${OWNER}/MLflow`);
+    expect(notebook.language).toBe("PYTHON");
+    expect(notebook.source).toBe(NOTEBOOK_SOURCE);
+    expect(fs.existsSync(notebook.source)).toBe(true);
+  });
+
+  it("tags every taggable resource with the lab tags, the times coming from the lease", async () => {
+    const { run } = await runPreset(stack);
+    const lease = inputs(one(run, T.lease));
+    expect(lease).toEqual({ ttl: "8h", ttlSeconds: 8 * 3600 });
+    const expected = {
+      [LabTag.id]: `msl-${run.suffix}`,
+      [LabTag.owner]: OWNER,
+      [LabTag.createdAt]: DEPLOY_TIME,
+      [LabTag.expiresAt]: DEPLOY_TIME,
+      [LabTag.managedBy]: MANAGED_BY,
+    };
+    const untaggable = new Set([T.extension, T.role]);
+    const azure = run.resources.filter((r) => r.type.startsWith("azure-native:") && !untaggable.has(r.type));
+    expect(azure.length).toBeGreaterThan(1);
+    for (const resource of azure) expect(inputs(resource).tags, resource.name).toEqual(expected);
+    expect(inputs(one(run, T.cluster)).customTags).toEqual({ ...expected, ResourceClass: "SingleNode" });
+    for (const serving of byType(run, T.serving)) {
+      expect(Object.fromEntries(inputs(serving).tags.map((t: Json) => [t.key, t.value]))).toEqual(expected);
+    }
+  });
+
+  it("gives every resource a unique logical name and a parent component", async () => {
+    const { run } = await runPreset(stack);
+    const names = run.resources.map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+    const roots = run.resources.filter((r) => r.parent === null);
+    expect(roots.map((r) => r.type)).toEqual(["azure-mlflow-lab:index:Lab"]);
+  });
+
+  it("exports region, workspace URL, cluster id, lab id and expiry; keys only as a secret", async () => {
+    const { run, config } = await runPreset(stack);
+    expect(run.outputs).toMatchObject({
+      region: config.region,
+      labId: `msl-${run.suffix}`,
+      resourceGroupName: `msl-${run.suffix}`,
+      workspaceUrl: DEPLOY_TIME,
+      clusterId: DEPLOY_TIME,
+      expiresAt: DEPLOY_TIME,
+      endpointKeys: SECRET,
+    });
+  });
+});
+
+describe("preset lab: Databricks only", () => {
+  it("creates nothing of Azure ML, no endpoints and no serving", async () => {
+    const { run } = await runPreset("lab");
+    for (const type of [T.mlWorkspace, T.onlineEndpoint, T.aci, T.aks, T.serving, T.registry]) {
+      expect(byType(run, type), type).toHaveLength(0);
+    }
+    expect(run.outputs.endpoints).toEqual({});
+    expect(run.outputs).not.toHaveProperty("mlflowTrackingUri");
+  });
+});
+
+describe.each(["course", "full"] as const)("preset %s: the Azure ML workspace", (stack) => {
+  it("declares storage, Key Vault, Log Analytics and workspace-based Application Insights and wires them in", async () => {
+    const { run } = await runPreset(stack);
+    const ml = one(run, T.mlWorkspace);
+    const ws = inputs(ml);
+    const storage = inputs(one(run, T.storage));
+    const vault = inputs(one(run, T.vault));
+    const logs = inputs(one(run, T.logs));
+    const insights = inputs(one(run, T.insights));
+    const rg = `/subscriptions/${DEPLOY_TIME}/resourceGroups/msl-${run.suffix}`;
+    expect(ws.identity).toEqual({ type: "SystemAssigned" });
+    expect(ws.storageAccount).toBe(`${rg}/providers/Microsoft.Storage/storageAccounts/${storage.accountName}`);
+    expect(ws.keyVault).toBe(`${rg}/providers/Microsoft.KeyVault/vaults/${vault.vaultName}`);
+    expect(ws.applicationInsights).toBe(`${rg}/providers/Microsoft.Insights/components/${insights.resourceName}`);
+    expect(insights.workspaceResourceId).toBe(`${rg}/providers/Microsoft.OperationalInsights/workspaces/${logs.workspaceName}`);
+    expect(insights.kind).toBe("web");
+    expect(storage.accountName).toMatch(/^[a-z0-9]{3,24}$/);
+    expect(storage.isHnsEnabled).toBe(false);
+    expect(vault.vaultName.length).toBeLessThanOrEqual(24);
+    for (const dependency of ["aml-storage", "aml-key-vault", "aml-app-insights"]) {
+      expect(ml.options.dependsOn).toContain(dependency);
+    }
+  });
+
+  it("keeps the Key Vault purgeable: 7-day soft delete, purge protection left unset", async () => {
+    const { run } = await runPreset(stack);
+    const vault = inputs(one(run, T.vault));
+    expect(vault.properties.softDeleteRetentionInDays).toBe(7);
+    expect(vault.properties).not.toHaveProperty("enablePurgeProtection");
+    expect(vault.properties.tenantId).toBe(DEPLOY_TIME);
+  });
+
+  it("exports the workspace name and its MLflow tracking URI", async () => {
+    const { run } = await runPreset(stack);
+    const ws = inputs(one(run, T.mlWorkspace));
+    expect(run.outputs.amlWorkspaceName).toBe(ws.workspaceName);
+    expect(run.outputs.mlflowTrackingUri).toMatch(/^azureml:\/\/.+\/workspaces\/mlw-msl-/);
+  });
+});
+
+describe("preset course: one ACI endpoint", () => {
+  it("serves churn-model:1 on ACI and needs no container registry", async () => {
+    const { run } = await runPreset("course");
+    expect(byType(run, T.aci)).toHaveLength(1);
+    expect(byType(run, T.registry)).toHaveLength(0);
+    expect(byType(run, T.onlineEndpoint)).toHaveLength(0);
+    expect(Object.keys(run.outputs.endpoints as Json)).toEqual(["churn-aci"]);
+  });
+});
+
+describe("preset full: every endpoint kind", () => {
+  it("creates the Databricks serving endpoint with served entities only, Small, scaling to zero", async () => {
+    const { run } = await runPreset("full");
+    const serving = inputs(one(run, T.serving));
+    expect(serving.name).toBe("predict-penguin");
+    expect(serving.config.servedEntities).toEqual([
+      {
+        name: "penguin-predictor-1",
+        entityName: "Penguin Predictor",
+        entityVersion: "1",
+        workloadSize: "Small",
+        scaleToZeroEnabled: true,
+      },
+    ]);
+    expect(serving.config).not.toHaveProperty("servedModels");
+    expect((run.outputs.endpoints as Json)["predict-penguin"]).toEqual({
+      kind: "databricks",
+      scoringUri: `https://${DEPLOY_TIME}/serving-endpoints/predict-penguin/invocations`,
+    });
+  });
+
+  it("adds a container registry for the Azure ML online deployments", async () => {
+    const { run } = await runPreset("full");
+    const registry = inputs(one(run, T.registry));
+    expect(inputs(one(run, T.mlWorkspace)).containerRegistry).toMatch(
+      new RegExp(`/registries/${registry.registryName}$`),
+    );
+  });
+
+  it("managed: key auth, an MLflow no-code deployment of the model version, traffic after the deployment", async () => {
+    const { run } = await runPreset("full");
+    const endpoint = named(run, "endpoint-penguin-managed-online");
+    const deployment = named(run, "endpoint-penguin-managed-deployment");
+    const traffic = named(run, "endpoint-penguin-managed-traffic");
+    const ws = inputs(one(run, T.mlWorkspace));
+    expect(inputs(endpoint).endpointName).toBe(`penguin-managed-${run.suffix}`);
+    expect(inputs(endpoint).properties.authMode).toBe("Key");
+    expect(inputs(endpoint).properties).not.toHaveProperty("traffic");
+    expect(endpoint.options.ignoreChanges).toContain("properties.traffic");
+    const properties = inputs(deployment).properties;
+    expect(properties.endpointComputeType).toBe("Managed");
+    expect(properties.model).toBe(
+      `/subscriptions/${DEPLOY_TIME}/resourceGroups/msl-${run.suffix}/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspaceName}/models/penguin-classifier/versions/1`,
+    );
+    expect(properties).not.toHaveProperty("environmentId");
+    expect(properties).not.toHaveProperty("codeConfiguration");
+    expect(properties.instanceType).toBe("Standard_DS3_v2");
+    expect(inputs(deployment).sku).toEqual({ name: "Default", capacity: 1 });
+    expect(inputs(traffic).traffic).toEqual({ blue: 100 });
+    expect(inputs(traffic).endpointId).toMatch(/\/onlineEndpoints\/penguin-managed-/);
+    expect(traffic.options.dependsOn).toContain("endpoint-penguin-managed-deployment");
+    expect(deployment.options.customTimeouts.create).toBe("60m");
+    expect((run.outputs.endpoints as Json)["penguin-managed"]).toEqual({
+      kind: "managed",
+      scoringUri: `https://penguin-managed-${run.suffix}.eastus.inference.ml.azure.com/score`,
+    });
+  });
+
+  it("aks: small system pool, Azure ML extension with inference, Kubernetes compute, endpoint on it", async () => {
+    const { run } = await runPreset("full");
+    const cluster = inputs(one(run, T.aks));
+    expect(cluster.agentPoolProfiles).toHaveLength(1);
+    expect(cluster.agentPoolProfiles[0]).toMatchObject({ mode: "System", count: 1, vmSize: "Standard_D4s_v5" });
+    expect(cluster.identity).toEqual({ type: "SystemAssigned" });
+    const extension = inputs(one(run, T.extension));
+    expect(extension).toMatchObject({
+      extensionType: "Microsoft.AzureML.Kubernetes",
+      clusterRp: "Microsoft.ContainerService",
+      clusterResourceName: "managedClusters",
+      clusterName: cluster.resourceName,
+    });
+    expect(extension.configurationSettings).toMatchObject({ enableInference: "True", enableTraining: "False" });
+    const compute = one(run, T.compute);
+    expect(inputs(compute).properties).toMatchObject({
+      computeType: "Kubernetes",
+      resourceId: expect.stringMatching(new RegExp(`/managedClusters/${cluster.resourceName}$`)),
+      properties: { namespace: "azureml" },
+    });
+    expect(compute.options.dependsOn).toContain("aks-azureml-extension");
+    const endpoint = inputs(named(run, "endpoint-penguin-aks-online"));
+    expect(endpoint.properties).toMatchObject({ authMode: "Key", compute: expect.stringMatching(/\/computes\/k8s-/) });
+    const deployment = inputs(named(run, "endpoint-penguin-aks-deployment"));
+    expect(deployment.properties).toMatchObject({ endpointComputeType: "Kubernetes", instanceType: "defaultinstancetype" });
+    expect(deployment.properties).not.toHaveProperty("environmentId");
+    expect(named(run, "endpoint-penguin-aks-traffic").options.dependsOn).toContain("endpoint-penguin-aks-deployment");
+  });
+
+  it("aci: MLflow scorer behind an authenticating proxy with a generated secret key", async () => {
+    const { run } = await runPreset("full");
+    const group = one(run, T.aci);
+    const g = inputs(group);
+    expect(g.containerGroupName).toBe(`penguin-aci-${run.suffix}`);
+    expect(g.osType).toBe("Linux");
+    expect(g.ipAddress).toMatchObject({ type: "Public", dnsNameLabel: `penguin-aci-${run.suffix}`, ports: [{ port: 80, protocol: "TCP" }] });
+    const proxy = g.containers.find((c: Json) => c.name === PROXY_CONTAINER);
+    const scorer = g.containers.find((c: Json) => c.name === SCORER_CONTAINER);
+    expect(proxy.ports).toEqual([{ port: 80, protocol: "TCP" }]);
+    expect(proxy.environmentVariables).toContainEqual({ name: KEY_VARIABLE, secureValue: SECRET });
+    expect(proxy.environmentVariables.find((v: Json) => v.name === "CADDYFILE").value).toContain(
+      `@authorized header Authorization "Bearer {$${KEY_VARIABLE}}"`,
+    );
+    // The scorer has no port of its own and listens on loopback only.
+    expect(scorer.ports).toBeUndefined();
+    expect(scorer.command.join(" ")).toContain("--host 127.0.0.1");
+    expect(scorer.environmentVariables).toContainEqual({ name: "MODEL_URI", value: "models:/penguin-classifier/1" });
+    expect(scorer.resources.requests).toEqual({ cpu: 1, memoryInGB: 2 });
+    expect(g.identity).toEqual({ type: "SystemAssigned" });
+    expect(group.options.deleteBeforeReplace).toBe(true);
+    expect(group.options.replaceOnChanges).toEqual(
+      expect.arrayContaining(["osType", "restartPolicy", "containers[*].resources"]),
+    );
+    const key = inputs(one(run, T.password));
+    expect(key.special).toBe(false);
+    expect(key.length).toBeGreaterThanOrEqual(32);
+    expect((run.outputs.endpoints as Json)["penguin-aci"]).toEqual({
+      kind: "aci",
+      scoringUri: `http://penguin-aci-${run.suffix}.eastus.azurecontainer.io/invocations`,
+    });
+  });
+
+  it("aci: the group's identity may read the Azure ML model and its storage, as a service principal", async () => {
+    const { run } = await runPreset("full");
+    const ws = inputs(one(run, T.mlWorkspace));
+    const storage = inputs(one(run, T.storage));
+    const roles = byType(run, T.role).map(inputs);
+    expect(roles).toHaveLength(2);
+    for (const role of roles) expect(role.principalType).toBe("ServicePrincipal");
+    const scopes = Object.fromEntries(roles.map((r) => [String(r.roleDefinitionId).split("/").pop(), r.scope]));
+    expect(scopes[BuiltInRole.azureMlDataScientist]).toMatch(new RegExp(`/workspaces/${ws.workspaceName}$`));
+    expect(scopes[BuiltInRole.storageBlobDataReader]).toMatch(new RegExp(`/storageAccounts/${storage.accountName}$`));
+  });
+});
