@@ -64,8 +64,9 @@ function tokenize(src: string): Tok[] {
       continue;
     }
     const two = src.slice(i, i + 2);
-    if (["==", "!=", "=~", "!~"].includes(two)) { toks.push({ t: "op", v: two }); i += 2; continue; }
-    if ("|(),[].=".includes(c)) { toks.push({ t: "op", v: c }); i++; continue; }
+    if (["==", "!=", "=~", "!~", "<=", ">="].includes(two)) { toks.push({ t: "op", v: two }); i += 2; continue; }
+    // < and > are tokenized only so the parser can name them as unsupported.
+    if ("|(),[].=<>".includes(c)) { toks.push({ t: "op", v: c }); i++; continue; }
     if (/[0-9]/.test(c)) {
       let j = i;
       while (j < src.length && /[0-9.]/.test(src[j])) j++;

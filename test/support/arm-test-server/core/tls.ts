@@ -1,4 +1,5 @@
 /** A throwaway CA and a localhost server certificate it signs, made when the server starts. */
+import { randomBytes } from "node:crypto";
 import { generate } from "selfsigned";
 
 export interface TestCertificates {
@@ -10,7 +11,9 @@ export interface TestCertificates {
 export async function makeTestCertificates(): Promise<TestCertificates> {
   const notBeforeDate = new Date(Date.now() - 60 * 60 * 1000);
   const notAfterDate = new Date(Date.now() + 7 * 24 * 60 * 60 * 1000);
-  const ca = await generate([{ name: "commonName", value: "azure-mlflow-lab ARM test server CA" }], {
+  // A unique CA name per server: several servers in one process (each trusted in turn) must not be
+  // confused by a verifier that looks issuers up by name.
+  const ca = await generate([{ name: "commonName", value: `azure-mlflow-lab ARM test server CA ${randomBytes(6).toString("hex")}` }], {
     keyType: "ec",
     algorithm: "sha256",
     notBeforeDate,
