@@ -4,7 +4,7 @@ import type { Demand } from "./demand";
 import { KNOWN_SERVING_DISCREPANCIES } from "./model-serving-regions";
 import { normalizeFamily, normalizeLocation, normalizeResourceType, VM_SIZE_PATTERN } from "./normalize";
 import { pickIndex } from "./seeded-random";
-import type { ModelServingSignals, RegionSignals, RegionSignalsSnapshot, SkuRow, UsageRow } from "./signals";
+import { normalizeSnapshot, type ModelServingSignals, type RegionSignals, type RegionSignalsSnapshot, type SkuRow, type UsageRow } from "./signals";
 
 /**
  * Pure region evaluation: signals × demand → a verdict for every region and one choice. No I/O, no
@@ -365,7 +365,8 @@ function noEligibleMessage(snapshot: RegionSignalsSnapshot, demand: Demand, byTy
  * Evaluates every region for the first node type; falls back to the next node type only when no
  * region fits the one before. Throws NoEligibleRegionError when none fits any.
  */
-export function selectRegion(snapshot: RegionSignalsSnapshot, demand: Demand, options: EvaluateOptions): SelectionResult {
+export function selectRegion(input: RegionSignalsSnapshot, demand: Demand, options: EvaluateOptions): SelectionResult {
+  const snapshot = normalizeSnapshot(input);
   const catalog = sizeCatalog(snapshot.regions);
   validateInputs(snapshot, demand, catalog);
   const nodeTypesTried: NodeTypeAttempt[] = [];
@@ -407,7 +408,8 @@ export function selectRegion(snapshot: RegionSignalsSnapshot, demand: Demand, op
 }
 
 /** Provider namespaces the deploy must register before creating anything (for the deploy flow). */
-export function providersToRegister(snapshot: RegionSignalsSnapshot, demand: Demand): string[] {
+export function providersToRegister(input: RegionSignalsSnapshot, demand: Demand): string[] {
+  const snapshot = normalizeSnapshot(input);
   return demand.providers.filter((namespace) => {
     const state = providerState(snapshot, namespace);
     return state !== undefined && state.toLowerCase() !== "registered";

@@ -188,7 +188,14 @@ export function validateSnapshot(data: unknown, source: string): RegionSignalsSn
   if (!parsed.success) {
     throw new UserInputError(`snapshot ${source}: ${issueText(parsed.error.issues[0]!, data)}`);
   }
-  const snapshot = parsed.data as RegionSignalsSnapshot;
+  return normalizeSnapshot(parsed.data as RegionSignalsSnapshot);
+}
+
+/**
+ * One canonical form for evaluation: lower-case resource types and provider namespaces, programmatic
+ * location names everywhere (provider lists arrive as display names). Idempotent.
+ */
+export function normalizeSnapshot(snapshot: RegionSignalsSnapshot): RegionSignalsSnapshot {
   const resourceTypes: Record<string, string[] | null> = {};
   for (const [type, locations] of Object.entries(snapshot.resourceTypes)) {
     resourceTypes[normalizeResourceType(type)] = locations === null ? null : locations.map(normalizeLocation);
@@ -197,6 +204,7 @@ export function validateSnapshot(data: unknown, source: string): RegionSignalsSn
   for (const [namespace, state] of Object.entries(snapshot.providers)) providers[namespace.toLowerCase()] = state;
   return {
     ...snapshot,
+    regions: snapshot.regions.map((region) => ({ ...region, name: normalizeLocation(region.name) })),
     resourceTypes,
     providers,
     policy: {

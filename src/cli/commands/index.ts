@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { register as registerScore } from "./score";
 import { register as registerPushModel } from "./push-model";
 import { register as registerPlan } from "./plan";
+import { register as registerRegions } from "./regions";
 import { register as registerCleanup } from "./cleanup";
 
 /**
@@ -13,6 +14,7 @@ const registrations: Register[] = [
   registerPlan,
   registerScore,
   registerPushModel,
+  registerRegions,
   registerCleanup,
 ];
 

@@ -1,0 +1,97 @@
+import * as fs from "node:fs";
+import { randomInt } from "node:crypto";
+import type { Command } from "commander";
+import { OperationFailedError, UserInputError } from "../errors";
+import { BlocklistStore, defaultBlocklistFile } from "../../regions/blocklist-store";
+import { NoEligibleRegionError } from "../../regions/evaluate";
+import { noEligibleReport, selectionJson, selectionReport } from "../../regions/render";
+import { resolveSignals, runSelection, type LiveSignals } from "../../regions/select";
+import { serializeSnapshot } from "../../regions/signals";
+import { demandForStack } from "../../regions/stack-demand";
+import { registerPlanRegionDecider } from "../../plan/region";
+import { planRegionDeciderFromSelection } from "../../regions/plan-decider";
+
+/**
+ * `mlflow-lab regions`: every region with its verdict and reasons, the choice on top.
+ */
+interface RegionsOptions {
+  stack: string;
+  region?: string;
+  nodeType?: string;
+  json?: boolean;
+  saveSnapshot?: string;
+  fromSnapshot?: string;
+  seed?: string;
+  subscription?: string;
+}
+
+export function parseSeed(text: string | undefined): string {
+  if (text === undefined) return String(randomInt(0, 2 ** 31 - 1));
+  if (!/^\d{1,15}$/.test(text)) throw new UserInputError(`--seed '${text}' is not a whole number; use e.g. --seed 42`);
+  return text;
+}
+
+/** Live signals, loaded on demand so `regions --from-snapshot` does not pay for the Azure SDK's start-up. */
+export const readLive: LiveSignals = async (request) => {
+  const { readLiveSignals } = await import("../../regions/sources/live");
+  const bar = process.stderr.isTTY ? new (await import("cli-progress")).SingleBar({ format: "reading regions {bar} {value}/{total}", clearOnComplete: true }, (await import("cli-progress")).Presets.shades_classic) : undefined;
+  let started = false;
+  try {
+    return await readLiveSignals({
+      ...request,
+      onProgress: (done, total) => {
+        if (!bar) return;
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(done);
+      },
+    });
+  } finally {
+    if (started) bar?.stop();
+  }
+};
+
+export async function runRegions(options: RegionsOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const seed = parseSeed(options.seed);
+  const { demand } = demandForStack(options.stack, { region: options.region, nodeType: options.nodeType });
+  const { snapshot, source } = await resolveSignals({ fromSnapshot: options.fromSnapshot, subscription: options.subscription, env, live: readLive });
+
+  if (options.saveSnapshot) {
+    fs.writeFileSync(options.saveSnapshot, serializeSnapshot(snapshot));
+    process.stderr.write(`wrote the signals to ${options.saveSnapshot}\n`);
+  }
+
+  const blocklist = new BlocklistStore(defaultBlocklistFile(env)).load();
+  try {
+    const result = runSelection(snapshot, demand, { seed, blocklist, env });
+    if (options.json) process.stdout.write(`${JSON.stringify(selectionJson(snapshot, source, demand, seed, { result }), null, 2)}\n`);
+    else process.stdout.write(selectionReport(result, snapshot, source, demand));
+  } catch (error) {
+    if (!(error instanceof NoEligibleRegionError)) throw error;
+    const verdicts = error.verdictsByNodeType[demand.nodeTypes[0]!] ?? [];
+    if (options.json) {
+      const outcome = { error: error.message, nodeTypesTried: error.nodeTypesTried, verdicts };
+      process.stdout.write(`${JSON.stringify(selectionJson(snapshot, source, demand, seed, outcome), null, 2)}\n`);
+    } else {
+      process.stdout.write(noEligibleReport(verdicts, snapshot, source, demand));
+    }
+    throw new OperationFailedError(error.message);
+  }
+}
+
+export function register(program: Command): void {
+  // `plan` shows the region selection would pick (live with credentials, else the labelled example).
+  registerPlanRegionDecider(planRegionDeciderFromSelection(readLive));
+  program
+    .command("regions")
+    .description("evaluate every Azure region for the stack: quota, VM size, model serving, policy, providers; the choice on top")
+    .option("--stack <stack>", "preset stack (lab, course, full) or a path to a Pulumi.<stack>.yaml", "lab")
+    .option("--region <region>", "preferred region: chosen when it is eligible")
+    .option("--node-type <size>", "VM size to try first (the stack's fallbacks follow)")
+    .option("--subscription <id>", "subscription to read live signals from (default: the current one)")
+    .option("--from-snapshot <file>", "evaluate a snapshot written by --save-snapshot instead of reading Azure")
+    .option("--save-snapshot <file>", "write the raw signals used to this file")
+    .option("--seed <n>", "seed for the tie-break among near-equal regions (default: random, printed)")
+    .option("--json", "print the same data as JSON")
+    .action(async (options: RegionsOptions) => runRegions(options));
+}

@@ -1,0 +1,75 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Env } from "../../azure/credentials";
+import { createSdkClients, sdkContextFromEnv, type SdkContext } from "../../azure/sdk-clients";
+import { UserInputError } from "../../cli/errors";
+import { modelServingSignals } from "../model-serving-regions";
+import type { RegionSignalsSnapshot } from "../signals";
+import { gatherSignals } from "./gather";
+import { authFailure, isAuthError, persist } from "./sdk-errors";
+import { listSubscriptions, type SubscriptionSummary } from "./subscription";
+import { createSubscriptionClient } from "../../azure/sdk-clients";
+
+/**
+ * Which subscription, and live signals for it. The subscription comes from --subscription, then
+ * AZURE_SUBSCRIPTION_ID, then the Azure CLI's default (~/.azure/azureProfile.json), then the only
+ * enabled subscription visible; with several and no default, the user must say which.
+ */
+
+const USABLE = new Set(["enabled", "warned"]);
+
+export function cliDefaultSubscription(env: Env, home: string = os.homedir()): string | undefined {
+  const file = path.join(env.AZURE_CONFIG_DIR ?? path.join(home, ".azure"), "azureProfile.json");
+  try {
+    const text = fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+    const profile = JSON.parse(text) as { subscriptions?: Array<{ id?: string; isDefault?: boolean }> };
+    return profile.subscriptions?.find((s) => s.isDefault)?.id;
+  } catch {
+    return undefined;
+  }
+}
+
+export function chooseSubscription(requested: string | undefined, env: Env, visible: readonly SubscriptionSummary[] | undefined): string {
+  if (requested) return requested;
+  const fromEnv = env.AZURE_SUBSCRIPTION_ID?.trim() || cliDefaultSubscription(env);
+  if (fromEnv) return fromEnv;
+  const usable = (visible ?? []).filter((s) => USABLE.has(s.state.toLowerCase()));
+  if (usable.length === 1) return usable[0]!.id;
+  if (usable.length === 0) {
+    const disabled = (visible ?? []).map((s) => `${s.id} (${s.state})`).join(", ");
+    throw new UserInputError(`no usable Azure subscription is visible to this sign-in${disabled ? `: ${disabled}` : ""}; sign in with an account that has one (az login)`);
+  }
+  throw new UserInputError(`several subscriptions are visible (${usable.map((s) => `${s.id} ${s.displayName ?? ""}`.trim()).join("; ")}); pass --subscription ID`);
+}
+
+export async function listVisibleSubscriptions(ctx: SdkContext): Promise<SubscriptionSummary[]> {
+  try {
+    return await persist(() => listSubscriptions(createSubscriptionClient(ctx)));
+  } catch (error) {
+    if (isAuthError(error)) throw authFailure(error, "your subscriptions");
+    throw error;
+  }
+}
+
+export interface LiveRequest {
+  subscription?: string;
+  env: Env;
+  ctx?: SdkContext;
+  regions?: readonly string[];
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function readLiveSignals(request: LiveRequest): Promise<RegionSignalsSnapshot> {
+  const ctx = request.ctx ?? sdkContextFromEnv(request.env);
+  const needList = !request.subscription && !request.env.AZURE_SUBSCRIPTION_ID?.trim() && !cliDefaultSubscription(request.env);
+  const subscriptionId = chooseSubscription(request.subscription, request.env, needList ? await listVisibleSubscriptions(ctx) : undefined);
+  const clients = createSdkClients(ctx, subscriptionId);
+  return gatherSignals({
+    clients,
+    subscriptionId,
+    regions: request.regions,
+    modelServing: modelServingSignals(request.env as NodeJS.ProcessEnv),
+    onProgress: request.onProgress,
+  });
+}

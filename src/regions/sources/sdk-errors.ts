@@ -1,0 +1,75 @@
+import { systemClock, type Clock } from "../../azure/clock";
+import { decideRetry, parseRetryAfterMs, type RetryOptions, DEFAULT_RETRY_OPTIONS } from "../../azure/retry";
+import { OperationFailedError } from "../../cli/errors";
+
+/**
+ * Errors from the Azure SDK clients while reading signals. The SDK pipeline already retries briefly;
+ * a longer 429 storm or a flaky 5xx is retried here as well (honouring Retry-After), so a signal is only
+ * reported "unknown" after a real effort, and never guessed.
+ */
+
+interface SdkErrorLike {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  response?: { headers?: { get(name: string): string | undefined } };
+}
+
+export function statusOf(error: unknown): number | undefined {
+  return (error as SdkErrorLike)?.statusCode;
+}
+
+/** One short line: `HTTP 503 ServiceUnavailable: message`. */
+export function describeSdkError(error: unknown): string {
+  const e = error as SdkErrorLike;
+  const status = e?.statusCode ? `HTTP ${e.statusCode}` : "";
+  const code = e?.code && !/^\d+$/.test(e.code) ? e.code : "";
+  const message = (e?.message ?? String(error)).replace(/\s+/g, " ").trim().slice(0, 160);
+  return [status, code].filter(Boolean).join(" ") + (status || code ? ": " : "") + message;
+}
+
+/** Credentials or permissions are wrong: nothing will work, so stop instead of failing open. */
+export function isAuthError(error: unknown): boolean {
+  const e = error as SdkErrorLike & { name?: string };
+  if (e?.statusCode === 401) return true;
+  if (e?.name === "CredentialUnavailableError" || e?.name === "AuthenticationRequiredError" || e?.name === "ClientAuthenticationError") return true;
+  return e?.statusCode === 403 && /^(AuthorizationFailed|InvalidAuthenticationToken|ExpiredAuthenticationToken|AuthenticationFailed)$/i.test(e.code ?? "");
+}
+
+export function authFailure(error: unknown, what: string): OperationFailedError {
+  return new OperationFailedError(`cannot read ${what}: ${describeSdkError(error)}; sign in again (az login) or check MLFLOW_LAB_ACCESS_TOKEN`);
+}
+
+export interface PersistOptions {
+  retry?: Partial<RetryOptions>;
+  clock?: Clock;
+  random?: () => number;
+  /** Stops retrying (the last error is thrown) once aborted, e.g. when the run already failed. */
+  signal?: AbortSignal;
+}
+
+/** Runs a read, retrying throttling, 5xx and network errors with the toolkit's retry rules. */
+export async function persist<T>(read: () => Promise<T>, options: PersistOptions = {}): Promise<T> {
+  const retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+  const clock = options.clock ?? systemClock;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (isAuthError(error)) throw error;
+      const e = error as SdkErrorLike;
+      const header = (name: string) => e?.response?.headers?.get(name);
+      const decision = decideRetry(
+        { attempt, status: e?.statusCode, networkErrorCode: e?.statusCode === undefined ? e?.code : undefined, retryAfterMs: parseRetryAfterMs(header, clock.now()) },
+        retry,
+        options.random,
+      );
+      if (!decision.retry || options.signal?.aborted) throw error;
+      try {
+        await clock.sleep(decision.delayMs, options.signal);
+      } catch {
+        throw error;
+      }
+    }
+  }
+}

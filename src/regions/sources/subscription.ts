@@ -1,0 +1,63 @@
+import type { SubscriptionClient } from "@azure/arm-resources-subscriptions";
+import { normalizeLocation } from "../normalize";
+import type { SubscriptionSignals } from "../signals";
+
+/** The subscription itself and the regions it can deploy to. */
+
+export interface SubscriptionSummary extends SubscriptionSignals {
+  tenantId?: string;
+}
+
+export async function readSubscription(client: SubscriptionClient, subscriptionId: string): Promise<SubscriptionSummary> {
+  const sub = await client.subscriptions.get(subscriptionId);
+  return {
+    id: sub.subscriptionId ?? subscriptionId,
+    displayName: sub.displayName,
+    state: sub.state ?? "Unknown",
+    quotaId: sub.subscriptionPolicies?.quotaId ?? null,
+    tenantId: sub.tenantId,
+  };
+}
+
+export async function listSubscriptions(client: SubscriptionClient): Promise<SubscriptionSummary[]> {
+  const out: SubscriptionSummary[] = [];
+  for await (const sub of client.subscriptions.list()) {
+    if (!sub.subscriptionId) continue;
+    out.push({
+      id: sub.subscriptionId,
+      displayName: sub.displayName,
+      state: sub.state ?? "Unknown",
+      quotaId: sub.subscriptionPolicies?.quotaId ?? null,
+      tenantId: sub.tenantId,
+    });
+  }
+  return out;
+}
+
+export interface RegionName {
+  name: string;
+  displayName?: string;
+}
+
+/** Physical regions (logical ones like `global` or staging names cannot host resources). */
+export async function listRegions(client: SubscriptionClient, subscriptionId: string): Promise<RegionName[]> {
+  const regions: RegionName[] = [];
+  for await (const location of client.subscriptions.listLocations(subscriptionId)) {
+    if (!location.name) continue;
+    if (location.type && location.type !== "Region") continue;
+    const regionType = location.metadata?.regionType;
+    if (regionType && regionType !== "Physical") continue;
+    regions.push({ name: normalizeLocation(location.name), displayName: location.displayName });
+  }
+  return regions.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Display name → programmatic name, e.g. "eastus2" for "East US 2" (keys normalised). */
+export function displayNameMap(regions: readonly RegionName[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const region of regions) {
+    map.set(region.name, region.name);
+    if (region.displayName) map.set(normalizeLocation(region.displayName), region.name);
+  }
+  return map;
+}
