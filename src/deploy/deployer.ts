@@ -41,6 +41,13 @@ export interface Deployer {
   outputs(stack: string): Promise<StackOutputs>;
 }
 
+/** An ARM error as the engine reported it; `details` keeps codes nested under `DeploymentFailed`. */
+export interface DeploymentArmError {
+  code: string;
+  message: string;
+  details?: ReadonlyArray<DeploymentArmError>;
+}
+
 /**
  * A failed `up`/`destroy`. `armErrors` carries the ARM error codes and messages the engine reported, so
  * failover can decide whether to try another region or stop.
@@ -48,7 +55,7 @@ export interface Deployer {
 export class DeploymentError extends Error {
   constructor(
     message: string,
-    readonly armErrors: ReadonlyArray<{ code: string; message: string }>,
+    readonly armErrors: ReadonlyArray<DeploymentArmError>,
   ) {
     super(message);
     this.name = "DeploymentError";
