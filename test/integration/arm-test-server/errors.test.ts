@@ -14,7 +14,7 @@ describe("authentication and api-version", () => {
     expect(none.body.error.code).toBe("AuthenticationFailed");
     const res = await fetch(new URL(`${rgPath("rg-empty")}?api-version=2025-04-01`, h.server.url), { headers: { authorization: "Basic abc" } });
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe("InvalidAuthenticationToken");
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("InvalidAuthenticationToken");
   });
 
   it("requires api-version and rejects unknown ones with ARM's codes", async () => {

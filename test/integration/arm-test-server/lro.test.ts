@@ -116,7 +116,7 @@ describe("Databricks workspace (status monitor) and its managed resource group",
     ];
     h = await harness({ seed: inv });
     const first = await h.client.beginOperation({ method: "PUT", path: ws("dbw3"), apiVersion: "2026-01-01", body: body("dbw3") });
-    const err = await first.pollUntilDone().catch((e) => e);
+    const err = (await first.pollUntilDone().catch((e: unknown) => e)) as Error & { code: string };
     expect(err.code).toBe("QuotaExceeded");
     expect(err.message).toMatch(/^Operation could not be completed as it results in exceeding approved standardDSv2Family Cores quota\. Additional details - Deployment Model: Resource Manager, Location: eastus, Current Limit: 4, Current Usage: 0, Additional Required: 8, \(Minimum\) New Limit Required: 8\./);
     const failed = await h.call("GET", ws("dbw3"), { apiVersion: "2026-01-01" });

@@ -35,7 +35,7 @@ describe("nextLink paging", () => {
     it(`ends the last page with a ${terminator} nextLink`, async () => {
       h = await harness({ seed: manyGroups(3), paging: { pageSize: 2, terminator } });
       const first = await h.call("GET", `/subscriptions/${SUB}/resourcegroups`);
-      const last = await fetch(first.body.nextLink, { headers: { authorization: "Bearer t" } }).then((r) => r.json());
+      const last = await fetch(first.body.nextLink, { headers: { authorization: "Bearer t" } }).then((r) => r.json() as Promise<Record<string, unknown>>);
       if (terminator === "absent") expect(last).not.toHaveProperty("nextLink");
       else expect(last.nextLink).toBe(terminator === "null" ? null : "");
       expect(await h.client.listAll(`/subscriptions/${SUB}/resourcegroups`, "2025-04-01")).toHaveLength(3);
