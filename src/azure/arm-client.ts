@@ -282,7 +282,8 @@ export class ArmOperation<T = unknown> {
   absorbInitial(res: ArmResponse<unknown>, status: OperationStatus): void {
     this.retryAfterMs = parseRetryAfterMs((n) => res.headers[n], this.client.now());
     if (status === "failed" || status === "canceled") this.error = failureError(res.status, res.body, status);
-    if (status === "succeeded" && this.current.mode === "none" && this.current.method !== "PUT" && this.current.method !== "PATCH") {
+    // Answered synchronously: the initial body is the result (a PUT's resource, a POST's answer).
+    if (status === "succeeded" && this.current.mode === "none" && this.current.method !== "DELETE") {
       this.result = (res.body === "" ? undefined : res.body) as T;
     }
   }

@@ -214,3 +214,12 @@ describe("ArmClient operations", () => {
     expect((await resumed.poll()).status).toBe("succeeded");
   });
 });
+
+describe("synchronous answers to beginOperation", () => {
+  it("returns a PUT's body when the service answered with a terminal provisioningState", async () => {
+    const { client: http, sent } = scripted([{ status: 200, body: { name: "kv", properties: { provisioningState: "Succeeded" } } }]);
+    const op = await client(http).beginOperation({ method: "PUT", path: "/kv", body: {} });
+    expect(await op.pollUntilDone()).toMatchObject({ name: "kv" });
+    expect(sent).toHaveLength(1);
+  });
+});
