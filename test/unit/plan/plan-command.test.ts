@@ -1,0 +1,109 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../../src/config/stack-settings";
+
+/** `mlflow-lab plan` as a user runs it: a separate process, its stdout, stderr and exit code. */
+const root = projectRoot();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd: root, env: { ...process.env, MLFLOW_LAB_DEBUG: "" }, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as NodeJS.ErrnoException & { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const mlflowLab = (...args: string[]) => run(process.execPath, [path.join(root, "scripts", "mlflow-lab"), ...args]);
+
+function stackFile(name: string, body: string): string {
+  const file = path.join(dir, `Pulumi.${name}.yaml`);
+  fs.writeFileSync(file, body);
+  return file;
+}
+
+// Each test starts node processes on a shared machine: give them room.
+describe("mlflow-lab plan", { timeout: 60_000 }, () => {
+  it("--stack full --json lists everything the full lab creates, and twice the same bytes", async () => {
+    const [first, second] = await Promise.all([mlflowLab("plan", "--stack", "full", "--json"), mlflowLab("plan", "--stack", "full", "--json")]);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    const plan = JSON.parse(first.stdout);
+    expect(Object.keys(plan)).toEqual(["stack", "region", "resources", "outputs", "costPerHour"]);
+    const types = new Set(plan.resources.map((r: { type: string }) => r.type));
+    for (const type of [
+      "azure-native:databricks:Workspace",
+      "databricks:index/cluster:Cluster",
+      "databricks:index/dbfsFile:DbfsFile",
+      "databricks:index/notebook:Notebook",
+      "databricks:index/modelServing:ModelServing",
+      "azure-native:machinelearningservices:Workspace",
+      "azure-native:storage:StorageAccount",
+      "azure-native:keyvault:Vault",
+      "azure-native:operationalinsights:Workspace",
+      "azure-native:applicationinsights:Component",
+      "azure-native:containerinstance:ContainerGroup",
+      "azure-native:containerservice:ManagedCluster",
+      "azure-native:machinelearningservices:OnlineEndpoint",
+    ]) {
+      expect(types, type).toContain(type);
+    }
+    expect(Object.values(plan.outputs.endpoints).map((e) => (e as { kind: string }).kind).sort()).toEqual([
+      "aci",
+      "aks",
+      "databricks",
+      "managed",
+    ]);
+  });
+
+  it("without flags shows the lab preset for people", async () => {
+    const result = await mlflowLab("plan");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Plan for stack 'lab'");
+    expect(result.stdout).toContain("Estimated cost per hour");
+  });
+
+  it("runs as `npm start` does (tsx on the sources)", async () => {
+    const result = await run(path.join(root, "node_modules", ".bin", "tsx"), ["src/cli/main.ts", "plan", "--stack", "course", "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).stack).toBe("course");
+  });
+
+  it("exits 2 with one line naming the key for a bad config, printing no plan", async () => {
+    const file = stackFile("bad", "config:\n  azure-mlflow-lab:region: mars-north\n");
+    const result = await mlflowLab("plan", "--stack", file, "--json");
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      "error: config azure-mlflow-lab:region 'mars-north' is not an Azure region name (use ARM names such as eastus, westeurope; `mlflow-lab regions` lists them)\n",
+    );
+  });
+
+  it("exits 2 for a stack without a settings file", async () => {
+    const result = await mlflowLab("plan", "--stack", "staging");
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("presets: lab, course, full");
+  });
+
+  it("exits 1 naming the resource and the rule when a guardrail is broken", async () => {
+    const file = stackFile("slow", "config:\n  azure-mlflow-lab:autoterminationMinutes: 120\n");
+    const result = await mlflowLab("plan", "--stack", file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      "error: guardrails failed: databricks-cluster (databricks:index/cluster:Cluster) breaks autotermination: autoterminationMinutes is 120, at most 60\n",
+    );
+  });
+});

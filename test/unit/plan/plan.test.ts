@@ -1,0 +1,138 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { UserInputError } from "../../../src/cli/errors";
+import { projectRoot } from "../../../src/config/stack-settings";
+import { DEPLOY_TIME, SECRET } from "../../../src/plan/markers";
+import { createPlan, GuardrailViolationError, PLAN_EXAMPLE_OWNER } from "../../../src/plan/plan";
+import type { RegionDecider } from "../../../src/plan/region";
+import { renderPlan } from "../../../src/plan/render";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function stackFile(name: string, config: Record<string, unknown>): string {
+  const file = path.join(dir, `Pulumi.${name}.yaml`);
+  const lines = Object.entries(config).map(([key, value]) => `  azure-mlflow-lab:${key}: ${JSON.stringify(value)}`);
+  fs.writeFileSync(file, `config:\n${lines.join("\n")}\n`);
+  return file;
+}
+
+describe("createPlan", () => {
+  it.each(["lab", "course", "full"])("%s: prints exactly {stack, region, resources, outputs, costPerHour}", async (stack) => {
+    const plan = await createPlan({ stack });
+    expect(Object.keys(plan.json)).toEqual(["stack", "region", "resources", "outputs", "costPerHour"]);
+    expect(plan.json.stack).toBe(stack);
+    for (const resource of plan.json.resources) expect(Object.keys(resource)).toEqual(["type", "name", "parent", "inputs"]);
+  });
+
+  it("gives byte-identical JSON when run twice", async () => {
+    const first = JSON.stringify((await createPlan({ stack: "full" })).json);
+    const second = JSON.stringify((await createPlan({ stack: "full" })).json);
+    expect(second).toBe(first);
+  });
+
+  it("shows no machine paths and no suffix computed from a made-up subscription", async () => {
+    const plan = await createPlan({ stack: "full" });
+    const text = JSON.stringify(plan.json);
+    expect(text).not.toContain(projectRoot());
+    const notebook = plan.json.resources.find((r) => r.name === "lab-notebook")!;
+    expect(notebook.inputs.source).toBe("src/lab/databricks/notebooks/mlflow_lab.py");
+    const group = plan.json.resources.find((r) => r.name === "resource-group")!;
+    expect(group.inputs.resourceGroupName).toBe(`msl-${DEPLOY_TIME}`);
+    expect(plan.notes.join("\n")).toContain("suffix derived from your subscription");
+  });
+
+  it("shows a pinned suffix as it is", async () => {
+    const plan = await createPlan({ stack: stackFile("pinned", { suffix: "abc1234", owner: "me@contoso.com" }) });
+    expect(plan.json.outputs.labId).toBe("msl-abc1234");
+    expect(plan.notes).toEqual([]);
+  });
+
+  it("masks secret inputs and outputs, and marks the dataset as fetched at deploy time", async () => {
+    const plan = await createPlan({ stack: "course" });
+    const group = plan.json.resources.find((r) => r.type === "azure-native:containerinstance:ContainerGroup")!;
+    const proxy = (group.inputs.containers as Array<Record<string, any>>).find((c) => c.name === "auth-proxy")!;
+    expect(proxy.environmentVariables).toContainEqual({ name: "MLFLOW_LAB_ENDPOINT_KEY", secureValue: SECRET });
+    expect(plan.json.outputs.endpointKeys).toBe(SECRET);
+    const dataset = plan.json.resources.find((r) => r.name === "lab-dataset")!;
+    expect(dataset.inputs.contentBase64).toBe(
+      `${DEPLOY_TIME} fetched from ${plan.config.datasetUrl} and checked against sha256 ${plan.config.datasetSha256}`,
+    );
+  });
+
+  it("uses an example owner for presets and says so", async () => {
+    const plan = await createPlan({ stack: "lab" });
+    expect(plan.config.owner).toBe(PLAN_EXAMPLE_OWNER);
+    expect(plan.notes[0]).toContain(`the plan uses ${PLAN_EXAMPLE_OWNER}`);
+  });
+
+  it("takes the region from the stack config and says why", async () => {
+    const plan = await createPlan({ stack: stackFile("westeu", { region: "westeurope" }) });
+    expect(plan.json.region).toEqual({
+      name: "westeurope",
+      nodeType: "Standard_DS3_v2",
+      source: "config",
+      reasons: ["from stack config (azure-mlflow-lab:region)"],
+    });
+    expect(plan.json.resources.find((r) => r.name === "resource-group")!.inputs.location).toBe("westeurope");
+  });
+
+  it("builds the lab for whatever region and node type a plugged-in decider picks", async () => {
+    const decider: RegionDecider = async ({ config }) => ({
+      region: "swedencentral",
+      nodeType: config.nodeTypeFallbacks[0],
+      reasons: ["EXAMPLE snapshot", "most DDSv5 headroom"],
+      source: "example-snapshot",
+    });
+    const plan = await createPlan({ stack: "lab", decideRegion: decider });
+    expect(plan.json.region).toMatchObject({ name: "swedencentral", nodeType: "Standard_D4ds_v5", source: "example-snapshot" });
+    const cluster = plan.json.resources.find((r) => r.name === "databricks-cluster")!;
+    expect(cluster.inputs.nodeTypeId).toBe("Standard_D4ds_v5");
+    expect(plan.json.costPerHour.notes).toContain("prices are eastus list prices; swedencentral may differ");
+  });
+
+  it("refuses a decision for a node type the config does not allow", async () => {
+    const decider: RegionDecider = async () => ({ region: "eastus", nodeType: "Standard_E64s_v5", reasons: [], source: "live" });
+    await expect(createPlan({ stack: "lab", decideRegion: decider })).rejects.toThrow(
+      "region decision picked node type Standard_E64s_v5, which is neither nodeType nor in nodeTypeFallbacks",
+    );
+  });
+
+  it("stops a bad config before the region is decided or anything is registered", async () => {
+    let decided = false;
+    const attempt = createPlan({
+      stack: stackFile("badttl", { ttl: "forever" }),
+      decideRegion: async () => {
+        decided = true;
+        throw new Error("unreachable");
+      },
+    });
+    await expect(attempt).rejects.toBeInstanceOf(UserInputError);
+    await expect(attempt).rejects.toThrow("config azure-mlflow-lab:ttl 'forever' is not a duration");
+    expect(decided).toBe(false);
+  });
+
+  it("fails with every guardrail violation named when the lab breaks one", async () => {
+    const attempt = createPlan({ stack: stackFile("slow-stop", { autoterminationMinutes: 120 }) });
+    await expect(attempt).rejects.toBeInstanceOf(GuardrailViolationError);
+    await expect(attempt).rejects.toThrow(
+      "guardrails failed: databricks-cluster (databricks:index/cluster:Cluster) breaks autotermination: autoterminationMinutes is 120, at most 60",
+    );
+  });
+});
+
+describe("renderPlan", () => {
+  it("shows region and why, the tree with key settings, outputs, cost and the markers' meaning", async () => {
+    const text = renderPlan(await createPlan({ stack: "full" }));
+    expect(text).toContain("Region: eastus   node type: Standard_DS3_v2   (source: config)");
+    expect(text).toMatch(/├─ databricks {2}\[component databricks:Lab\]/);
+    expect(text).toContain("sku premium · compute Hybrid · catalog HiveMetastore");
+    expect(text).toContain("SINGLE_USER learner@example.com · engine STANDARD · stops after 20 min idle");
+    expect(text).toContain("auth-proxy caddy:2.8-alpine");
+    expect(text).toContain("AzureML Data Scientist · on mlw-msl-[deploy-time]");
+    expect(text).toMatch(/Estimated cost per hour \(eastus list prices as of \d{4}-\d{2}-\d{2}; estimates, not a quote\)/);
+    expect(text).toContain("[deploy-time] marks values only known once deployed; [secret] marks secrets.");
+  });
+});
