@@ -177,7 +177,11 @@ function classifyOne(error: FlatError, context: AttemptContext): FailoverDecisio
   if (["internalservererror", "serviceunavailable", "internalerror", "gatewaytimeout"].includes(lower)) {
     return { action: "failover", scope: { region }, ttlMs: BLOCK_TTL.transient, code, reason: `the service failed in ${region} (${short(text) || code})` };
   }
-  if (WRAPPER_CODES.has(lower) || code === "") return undefined;
+  // No code we know, but ARM's quota sentence is unambiguous (engines sometimes drop the code).
+  if (/exceeding approved .+ quota|quota limits of Core/i.test(text)) {
+    const family = quotaFamily(text, context);
+    return { action: "failover", scope: family ? { region, family } : { region }, ttlMs: BLOCK_TTL.quota, code: code || "QuotaExceeded", reason: `quota exceeded for ${family ?? "compute"} in ${region}` };
+  }
   return undefined;
 }
 

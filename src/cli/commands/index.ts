@@ -3,6 +3,7 @@ import { register as registerScore } from "./score";
 import { register as registerPushModel } from "./push-model";
 import { register as registerPlan } from "./plan";
 import { register as registerRegions } from "./regions";
+import { register as registerDeploy } from "./deploy";
 import { register as registerCleanup } from "./cleanup";
 
 /**
@@ -15,6 +16,7 @@ const registrations: Register[] = [
   registerScore,
   registerPushModel,
   registerRegions,
+  registerDeploy,
   registerCleanup,
 ];
 

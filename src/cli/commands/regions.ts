@@ -33,8 +33,10 @@ export function parseSeed(text: string | undefined): string {
 
 /** Live signals, loaded on demand so `regions --from-snapshot` does not pay for the Azure SDK's start-up. */
 export const readLive: LiveSignals = async (request) => {
-  const { readLiveSignals } = await import("../../regions/sources/live");
-  const bar = process.stderr.isTTY ? new (await import("cli-progress")).SingleBar({ format: "reading regions {bar} {value}/{total}", clearOnComplete: true }, (await import("cli-progress")).Presets.shades_classic) : undefined;
+  // require, not import(): the CLI runs as CommonJS through tsx, which compiles .ts modules on require.
+  const { readLiveSignals } = require("../../regions/sources/live") as typeof import("../../regions/sources/live");
+  const progress = require("cli-progress") as typeof import("cli-progress");
+  const bar = process.stderr.isTTY ? new progress.SingleBar({ format: "reading regions {bar} {value}/{total}", clearOnComplete: true }, progress.Presets.shades_classic) : undefined;
   let started = false;
   try {
     return await readLiveSignals({

@@ -1,0 +1,177 @@
+import * as path from "node:path";
+import Table from "cli-table3";
+import type { Command } from "commander";
+import { armScope } from "../../azure/credentials";
+import { createSdkClients, sdkContextFromEnv } from "../../azure/sdk-clients";
+import { OperationFailedError, UserInputError } from "../errors";
+import type { Deployer, StackConfig } from "../../deploy/deployer";
+import { PROJECT_NAME } from "../../config/lab-config";
+import { readStackSettings, stacksDir } from "../../config/stack-settings";
+import { CONFIG_KEY, deployWithFailover, type DeployOutcome } from "../../deploy/failover-flow";
+import { SdkLabArm } from "../../deploy/lab-arm";
+import { ownerFromAccessToken } from "../../deploy/owner";
+import { confirm, pickSubscription, type PromptIO } from "../../deploy/prompt";
+import { labResourceGroup } from "../../deploy/suffix";
+import { BlocklistStore, defaultBlocklistFile } from "../../regions/blocklist-store";
+import { NoEligibleRegionError } from "../../regions/evaluate";
+import { headroomText } from "../../regions/render";
+import { runSelection } from "../../regions/select";
+import { cliDefaultSubscription, listVisibleSubscriptions, readLiveSignals } from "../../regions/sources/live";
+import { demandForStack } from "../../regions/stack-demand";
+import { parseSeed } from "./regions";
+
+/**
+ * `mlflow-lab deploy`: select a region on live signals, then deploy the stack with failover and print
+ * where the lab is, when it expires and how to remove it. Cloud Shell's setup scripts end here.
+ */
+interface DeployCommandOptions {
+  stack: string;
+  region?: string;
+  subscription?: string;
+  owner?: string;
+  yes?: boolean;
+  seed?: string;
+  json?: boolean;
+}
+
+const USABLE = new Set(["enabled", "warned"]);
+
+/**
+ * The engine behind Deployer: the Pulumi CLI through the Automation API, or — for tests and hosted labs
+ * that bring their own engine — a module named by MLFLOW_LAB_DEPLOYER_MODULE exporting createDeployer(env).
+ */
+export async function loadDeployer(env: NodeJS.ProcessEnv): Promise<Deployer> {
+  const modulePath = env.MLFLOW_LAB_DEPLOYER_MODULE;
+  if (modulePath) {
+    // require, not import(): the CLI runs as CommonJS through tsx, which compiles .ts modules on require.
+    const loaded = require(path.resolve(modulePath)) as { createDeployer?: (env: NodeJS.ProcessEnv) => Deployer };
+    if (typeof loaded.createDeployer !== "function") {
+      throw new UserInputError(`MLFLOW_LAB_DEPLOYER_MODULE ${modulePath} does not export createDeployer(env)`);
+    }
+    return loaded.createDeployer(env);
+  }
+  // Loaded on demand: the Automation API is only needed when the real engine runs.
+  const { PulumiDeployer } = require("../../deploy/pulumi-deployer") as typeof import("../../deploy/pulumi-deployer");
+  return new PulumiDeployer({ env });
+}
+
+/**
+ * Like setup.ps1: one usable subscription is taken as is, several are offered in a list (disabled and
+ * read-only ones are left out). Without a terminal, or with --yes, the Azure CLI's default is used when
+ * it is one of them; otherwise --subscription is required.
+ */
+async function chooseSubscriptionFor(options: DeployCommandOptions, env: NodeJS.ProcessEnv, ctx: ReturnType<typeof sdkContextFromEnv>, io: PromptIO): Promise<string> {
+  const usable = (await listVisibleSubscriptions(ctx)).filter((s) => USABLE.has(s.state.toLowerCase()));
+  const cliDefault = cliDefaultSubscription(env);
+  if (usable.length > 1 && (options.yes || !io.input.isTTY) && cliDefault && usable.some((s) => s.id === cliDefault)) return cliDefault;
+  return pickSubscription(usable, io);
+}
+
+/**
+ * `--stack path/to/Pulumi.x.yaml` outside stacks/: the engine only reads stacks/, so the file's keys are
+ * copied into the stack config (keys the stack already has are kept, so re-runs do not undo changes).
+ */
+async function seedStackFromFile(deployer: Deployer, stackOption: string, stack: string): Promise<void> {
+  const settings = readStackSettings(stackOption);
+  if (path.resolve(settings.file) === path.join(stacksDir(), `Pulumi.${stack}.yaml`)) return;
+  const existing = await deployer.getConfig(stack);
+  const missing: StackConfig = {};
+  for (const [key, value] of Object.entries(settings.config)) {
+    const fullKey = `${PROJECT_NAME}:${key}`;
+    if (existing[fullKey] === undefined) missing[fullKey] = { value: typeof value === "string" ? value : JSON.stringify(value) };
+  }
+  if (Object.keys(missing).length > 0) await deployer.setConfig(stack, missing);
+}
+
+export function outcomeReport(outcome: DeployOutcome): string {
+  const lines = [
+    `Lab ready: stack ${outcome.stack}, resource group ${outcome.resourceGroup}${outcome.resumed ? " (resumed)" : ""}`,
+    `  Workspace:  ${outcome.workspaceUrl ?? "(the engine reported no URL; see the portal)"}`,
+    `  Region:     ${outcome.region} (${outcome.nodeType})`,
+    `  Expires:    ${outcome.expiresAt ?? "(no lab-expires-at tag found)"}`,
+    `  Tear down:  ${outcome.teardownCommand}`,
+  ];
+  if (outcome.attempts.length > 1) {
+    const table = new Table({ head: ["Region", "Node type", "Outcome", "Reason"], style: { head: [], border: [] }, wordWrap: true, colWidths: [16, 18, 11, 70] });
+    for (const a of outcome.attempts) table.push([a.region, a.nodeType, a.outcome, a.reason ?? ""]);
+    lines.push("Attempts:", table.toString());
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export async function runDeploy(options: DeployCommandOptions, env: NodeJS.ProcessEnv = process.env, io: PromptIO = { input: process.stdin, output: process.stderr }): Promise<DeployOutcome> {
+  const say = (line: string) => io.output.write(`${line}\n`);
+  const seed = parseSeed(options.seed);
+  const { demand, stack } = demandForStack(options.stack, { region: options.region });
+  const ctx = sdkContextFromEnv(env);
+
+  const subscriptionId = options.subscription ?? (env.AZURE_SUBSCRIPTION_ID?.trim() || (await chooseSubscriptionFor(options, env, ctx, io)));
+
+  say(`reading quota, VM sizes, providers and policy of every region in subscription ${subscriptionId} ...`);
+  const snapshot = await readLiveSignals({ subscription: subscriptionId, env, ctx });
+  const blocklist = new BlocklistStore(defaultBlocklistFile(env));
+  try {
+    const preview = runSelection(snapshot, demand, { seed, blocklist: blocklist.load(), env });
+    say(`region ${preview.choice.region} with ${preview.choice.nodeType} (${headroomText(preview.choice.headroom)}): ${preview.choice.why}`);
+  } catch (error) {
+    // Nothing has been created: say which constraint excluded the regions and stop.
+    if (error instanceof NoEligibleRegionError) throw new OperationFailedError(`${error.message}; nothing was created ('mlflow-lab regions' shows every region's reasons)`);
+    throw error;
+  }
+
+  const deployer = await loadDeployer(env);
+  const clients = createSdkClients(ctx, subscriptionId);
+  const arm = new SdkLabArm(clients);
+  await deployer.ensureStack(stack);
+  await seedStackFromFile(deployer, options.stack, stack);
+  const existing = await deployer.getConfig(stack);
+
+  if (!existing["azure-mlflow-lab:owner"]?.value) {
+    let owner = options.owner;
+    if (!owner) {
+      const token = await ctx.credential.getToken(armScope(ctx.endpoint)).catch(() => null);
+      owner = token ? ownerFromAccessToken(token.token) : undefined;
+    }
+    if (!owner) throw new UserInputError(`stack ${stack} has no owner and the sign-in does not name one; pass --owner you@contoso.com`);
+    await deployer.setConfig(stack, { "azure-mlflow-lab:owner": { value: owner } });
+  }
+
+  const suffix = existing[CONFIG_KEY.suffix]?.value;
+  const resuming = suffix ? (await arm.resourceGroup(labResourceGroup(suffix))).state !== "absent" : false;
+  if (!options.yes) {
+    const question = resuming
+      ? `Resume stack ${stack} (resource group ${labResourceGroup(suffix!)} exists)?`
+      : `Deploy stack ${stack} into subscription ${subscriptionId}?`;
+    if (!(await confirm(question, io))) throw new OperationFailedError("cancelled; nothing was created");
+  }
+
+  const outcome = await deployWithFailover({
+    deployer,
+    stack,
+    demand,
+    selection: { snapshot, seed, env },
+    blocklist,
+    arm,
+    subscriptionId,
+    onProgress: say,
+  });
+  if (options.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+  else process.stdout.write(outcomeReport(outcome));
+  return outcome;
+}
+
+export function register(program: Command): void {
+  program
+    .command("deploy")
+    .description("choose a region with quota, deploy the stack with failover, and wait until the workspace is ready")
+    .option("--stack <stack>", "preset stack (lab, course, full) or a path to a Pulumi.<stack>.yaml", "lab")
+    .option("--region <region>", "start in this region when it is eligible")
+    .option("--subscription <id>", "subscription to deploy into (default: the signed-in default, or ask when several)")
+    .option("--owner <upn>", "lab owner when the stack has none (default: the signed-in user)")
+    .option("--yes", "do not ask for confirmation (hosted labs, scripts)")
+    .option("--seed <n>", "seed for the tie-break among near-equal regions")
+    .option("--json", "print the result as JSON")
+    .action(async (options: DeployCommandOptions) => {
+      await runDeploy(options);
+    });
+}

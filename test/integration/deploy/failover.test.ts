@@ -1,0 +1,138 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DeploymentError } from "../../../src/deploy/deployer";
+import { deployWithFailover, type DeployWithFailoverArgs } from "../../../src/deploy/failover-flow";
+import { SdkLabArm } from "../../../src/deploy/lab-arm";
+import { BlocklistStore } from "../../../src/regions/blocklist-store";
+import { demandFromConfig } from "../../../src/regions/demand";
+import { gatherSignals } from "../../../src/regions/sources/gather";
+import { labInventory, startLabServer, SUB, type LabInventoryOptions, type LabServer } from "../regions/lab-inventory";
+import { RecordingDeployer } from "./recording-deployer";
+
+/**
+ * The deploy flow against the ARM test server: real SDK clients for signals and checks, the recording
+ * deployer (acting on the server like the engine) in place of the Pulumi CLI.
+ */
+let lab: LabServer | undefined;
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "deploy-failover-"));
+});
+afterEach(async () => {
+  await lab?.server.stop();
+  lab = undefined;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const STACK = "failover-test";
+const serving = { regions: ["eastus", "eastus2", "westus2", "westeurope", "northeurope"], retrievedAt: "2026-11-23", source: "test" };
+
+async function setup(options: LabInventoryOptions, preferredRegion = "eastus") {
+  lab = await startLabServer(labInventory(options), { durations: { databricksCreate: 20_000, databricksDelete: 10_000, resourceGroupDelete: 10_000, managedResourceGroupRemoval: 5_000 } });
+  const snapshot = await gatherSignals({ clients: lab.clients, subscriptionId: SUB, modelServing: serving });
+  const deployer = new RecordingDeployer(path.join(dir, "engine"), lab.ctx, SUB, 20);
+  const blocklist = new BlocklistStore(path.join(dir, "state", "region-blocklist.json"));
+  const progress: string[] = [];
+  const args: DeployWithFailoverArgs = {
+    deployer,
+    stack: STACK,
+    demand: { ...demandFromConfig({ nodeType: "Standard_DS3_v2", nodeTypeFallbacks: ["Standard_D4ds_v5"] }), preferredRegion },
+    selection: { snapshot, seed: "7", env: {} },
+    blocklist,
+    arm: new SdkLabArm(lab.clients, { pollMs: 20 }),
+    subscriptionId: SUB,
+    pollMs: 20,
+    onProgress: (line) => progress.push(line),
+  };
+  return { args, deployer, blocklist, progress };
+}
+
+const quotaFailure = (location: string, extra: Record<string, unknown> = {}) => ({
+  subscription: { createFailures: [{ resourceType: "Microsoft.Databricks/workspaces", location, code: "QuotaExceeded", family: "standardDSv2Family", mode: "lro" as const, count: 1, ...extra }] },
+});
+
+describe("deploy with failover", () => {
+  it("deploys in the preferred region, waits for Succeeded and reports URL, region, expiry and teardown", async () => {
+    const { args, deployer } = await setup({});
+    const outcome = await deployWithFailover(args);
+    expect(outcome).toMatchObject({ stack: STACK, region: "eastus", nodeType: "Standard_DS3_v2", resumed: false, teardownCommand: `mlflow-lab teardown --stack ${STACK}` });
+    expect(outcome.suffix).toMatch(/^[0-9a-z]{7}$/);
+    expect(outcome.workspaceUrl).toMatch(/^https:\/\/adb-\d+\.\d+\.azuredatabricks\.net$/);
+    expect(Date.parse(outcome.expiresAt!)).toBeGreaterThan(Date.now());
+    const ws = lab!.server.resource(`/subscriptions/${SUB}/resourceGroups/msl-${outcome.suffix}/providers/Microsoft.Databricks/workspaces/databricks-${outcome.suffix}`);
+    expect(ws?.provisioningState).toBe("Succeeded");
+    const setConfig = deployer.calls().filter((c) => c.op === "setConfig").map((c) => c.config);
+    expect(setConfig).toContainEqual({ "azure-mlflow-lab:suffix": outcome.suffix });
+    expect(setConfig).toContainEqual({ "azure-mlflow-lab:region": "eastus", "azure-mlflow-lab:nodeType": "Standard_DS3_v2", "azure-native:subscriptionId": SUB });
+  });
+
+  it("a quota failure in the first region is blocked, its group deleted (verified on the server), and the next region succeeds", async () => {
+    const { args, deployer, blocklist, progress } = await setup(quotaFailure("eastus"));
+    const outcome = await deployWithFailover(args);
+    expect(outcome.region).not.toBe("eastus");
+    expect(outcome.attempts.map((a) => [a.region, a.outcome, a.code])).toEqual([
+      ["eastus", "failover", "QuotaExceeded"],
+      [outcome.region, "succeeded", undefined],
+    ]);
+    // The failed attempt was destroyed before the second up, and the server no longer has its group.
+    const ops = deployer.calls().filter((c) => c.op === "up" || c.op === "destroy").map((c) => `${c.op}:${c.region}:${c.result}`);
+    expect(ops).toEqual(["up:eastus:failed", "destroy:eastus:ok", `up:${outcome.region}:ok`]);
+    const groups = lab!.server.state().subscription(SUB).resourceGroups;
+    expect([...groups.values()].filter((g) => g.name === `msl-${outcome.suffix}`).map((g) => g.location)).toEqual([outcome.region]);
+    expect(progress).toContain(`resource group msl-${outcome.suffix} is gone`);
+    // The block persists for the next run.
+    expect(blocklist.load().map((e) => [e.region, e.family, e.code])).toEqual([["eastus", "standardDSv2Family", "QuotaExceeded"]]);
+  });
+
+  it("re-running the same stack resumes in place: same suffix, same region, no second lab", async () => {
+    const { args, deployer } = await setup({});
+    const first = await deployWithFailover(args);
+    const second = await deployWithFailover({ ...args, demand: { ...args.demand, preferredRegion: "westus2" } });
+    expect(second).toMatchObject({ suffix: first.suffix, region: first.region, resumed: true });
+    const groups = [...lab!.server.state().subscription(SUB).resourceGroups.values()].filter((g) => g.name.startsWith("msl-"));
+    expect(groups.map((g) => g.name)).toEqual([`msl-${first.suffix}`]);
+    expect(deployer.calls().filter((c) => c.op === "setConfig" && c.config?.["azure-mlflow-lab:suffix"])).toHaveLength(1);
+  });
+
+  it("a provider that is not registered is registered (and waited for) before anything is created", async () => {
+    const { args, progress } = await setup({ databricksState: "NotRegistered" });
+    const outcome = await deployWithFailover(args);
+    expect(outcome.region).toBe("eastus");
+    expect(progress).toContain("provider Microsoft.Databricks registered");
+    expect(lab!.server.requests().some((r) => r.method === "POST" && /Microsoft.Databricks\/register$/.test(r.path))).toBe(true);
+  });
+
+  it("a policy refusal stops at once, without trying other regions", async () => {
+    const { args, deployer } = await setup({});
+    // The signals were read before an admin added the policy: the create is refused.
+    lab!.server.state().subscription(SUB).policyAssignments.push({
+      name: "sys.regionrestriction",
+      policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c",
+      enforcementMode: "Default",
+      parameters: { listOfAllowedLocations: { value: ["westeurope"] } },
+    } as never);
+    await expect(deployWithFailover(args)).rejects.toThrow(/blocked by Azure Policy .*stopped without trying other regions/);
+    expect(deployer.calls().filter((c) => c.op === "up")).toHaveLength(1);
+  });
+
+  it("a workspace that ends Failed for a Databricks account limit is never reported as completed", async () => {
+    const { args } = await setup(quotaFailure("eastus", { code: "InternalServerError", message: "QUOTA_EXCEEDED: Cannot have more than 10000 users and service principals in one account" }));
+    await expect(deployWithFailover(args)).rejects.toThrow(/Databricks account of this Azure AD tenant is full/);
+  });
+
+  it("stops after two unrecognised failures instead of burning every region", async () => {
+    const { args } = await setup({ subscription: { createFailures: [{ resourceType: "Microsoft.Databricks/workspaces", code: "WeirdNewError", message: "something new", mode: "lro" }] } });
+    await expect(deployWithFailover(args)).rejects.toThrow(/2 attempts failed with errors the toolkit does not recognise/);
+    const groups = [...lab!.server.state().subscription(SUB).resourceGroups.values()].filter((g) => g.name.startsWith("msl-") && g.provisioningState !== "Deleting");
+    expect(groups).toEqual([]);
+  });
+
+  it("surfaces engine errors that are not deployment failures unchanged", async () => {
+    const { args } = await setup({});
+    const broken = Object.assign(Object.create(Object.getPrototypeOf(args.deployer)), args.deployer, { up: async () => { throw new TypeError("bug"); } });
+    await expect(deployWithFailover({ ...args, deployer: broken })).rejects.toThrow(TypeError);
+    expect(DeploymentError).toBeDefined();
+  });
+});

@@ -1,0 +1,178 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createCredential, armEndpoint } from "../../../src/azure/credentials";
+import { createSdkClients, type SdkContext } from "../../../src/azure/sdk-clients";
+import { readStackSettings } from "../../../src/config/stack-settings";
+import { LabTag, MANAGED_BY } from "../../../src/config/lab-tags";
+import { DeploymentError, type DeployEvents, type Deployer, type StackConfig, type StackOutputs, type UpResult } from "../../../src/deploy/deployer";
+
+/**
+ * The one fake of these tests: it stands in for the Pulumi CLI (which cannot be installed here) behind
+ * the Deployer interface, and acts on the ARM test server the way the engine would for the lab's core:
+ * it creates the resource group (with the lab tags) and the Databricks workspace through ARM and waits
+ * for the workspace operation, so quota failures, Failed workspaces and group deletion are the server's
+ * real behaviour. Stack config is kept in a JSON file (like Pulumi's stack files), so a second process
+ * resumes the same stack; every call is appended to a JSON-lines record for assertions.
+ *
+ * Loaded by `mlflow-lab deploy` through MLFLOW_LAB_DEPLOYER_MODULE (see createDeployer below).
+ */
+export interface RecordedCall {
+  op: "ensureStack" | "getConfig" | "setConfig" | "up" | "destroy" | "outputs";
+  stack: string;
+  config?: Record<string, string>;
+  region?: string;
+  result?: "ok" | "failed";
+  error?: string;
+}
+
+export class RecordingDeployer implements Deployer {
+  private readonly stateFile: string;
+  private readonly recordFile: string;
+
+  constructor(
+    private readonly dir: string,
+    private readonly ctx: SdkContext,
+    private readonly defaultSubscription: string,
+    /** How often the engine polls operations (the server's Retry-After still applies when longer). */
+    private readonly pollMs = 2_000,
+  ) {
+    fs.mkdirSync(dir, { recursive: true });
+    this.stateFile = path.join(dir, "stacks.json");
+    this.recordFile = path.join(dir, "calls.jsonl");
+  }
+
+  private load(): Record<string, StackConfig> {
+    return fs.existsSync(this.stateFile) ? JSON.parse(fs.readFileSync(this.stateFile, "utf8")) : {};
+  }
+
+  private save(state: Record<string, StackConfig>): void {
+    fs.writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
+  }
+
+  private record(call: RecordedCall): void {
+    fs.appendFileSync(this.recordFile, `${JSON.stringify(call)}\n`);
+  }
+
+  calls(): RecordedCall[] {
+    if (!fs.existsSync(this.recordFile)) return [];
+    return fs.readFileSync(this.recordFile, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  }
+
+  async ensureStack(stack: string): Promise<void> {
+    const state = this.load();
+    if (!state[stack]) {
+      // Like Pulumi with stackConfigDir: the stack starts from its settings file when there is one.
+      const initial: StackConfig = {};
+      try {
+        for (const [key, value] of Object.entries(readStackSettings(stack).config)) {
+          initial[`azure-mlflow-lab:${key}`] = { value: typeof value === "string" ? value : JSON.stringify(value) };
+        }
+      } catch {
+        // a stack without a settings file starts empty
+      }
+      state[stack] = initial;
+      this.save(state);
+    }
+    this.record({ op: "ensureStack", stack });
+  }
+
+  async getConfig(stack: string): Promise<StackConfig> {
+    this.record({ op: "getConfig", stack });
+    return { ...(this.load()[stack] ?? {}) };
+  }
+
+  async setConfig(stack: string, config: StackConfig): Promise<void> {
+    const state = this.load();
+    state[stack] = { ...(state[stack] ?? {}), ...config };
+    this.save(state);
+    this.record({ op: "setConfig", stack, config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value])) });
+  }
+
+  private target(stack: string) {
+    const config = this.load()[stack] ?? {};
+    const value = (key: string) => config[`azure-mlflow-lab:${key}`]?.value;
+    const suffix = value("suffix");
+    const region = value("region");
+    if (!suffix || !region) throw new Error(`recording deployer: stack ${stack} has no suffix/region in its config`);
+    const subscription = config["azure-native:subscriptionId"]?.value ?? this.defaultSubscription;
+    return { suffix, region, subscription, owner: value("owner") ?? "unknown", ttlHours: Number((value("ttl") ?? "8h").replace(/h$/, "")) || 8 };
+  }
+
+  async up(stack: string, events?: DeployEvents): Promise<UpResult> {
+    const t = this.target(stack);
+    const clients = createSdkClients(this.ctx, t.subscription);
+    const rg = `msl-${t.suffix}`;
+    const ws = `databricks-${t.suffix}`;
+    const created = new Date();
+    const tags = {
+      [LabTag.id]: rg,
+      [LabTag.owner]: t.owner,
+      [LabTag.createdAt]: created.toISOString(),
+      [LabTag.expiresAt]: new Date(created.getTime() + t.ttlHours * 3600_000).toISOString(),
+      [LabTag.managedBy]: MANAGED_BY,
+    };
+    try {
+      events?.onProgress?.(`+ resource group ${rg} (${t.region})`);
+      await clients.resources.resourceGroups.createOrUpdate(rg, { location: t.region, tags });
+      events?.onProgress?.(`+ databricks workspace ${ws}`);
+      const workspace = await clients.databricks.workspaces.createOrUpdate(rg, ws, {
+        location: t.region,
+        sku: { name: "premium" },
+        computeMode: "Hybrid",
+        managedResourceGroupId: `/subscriptions/${t.subscription}/resourceGroups/databricks-rg-${t.suffix}`,
+        tags,
+      }, { updateIntervalInMs: this.pollMs });
+      this.record({ op: "up", stack, region: t.region, result: "ok" });
+      return {
+        outputs: { region: { value: t.region, secret: false }, workspaceUrl: { value: `https://${workspace.workspaceUrl}`, secret: false } },
+        summary: { create: 2 },
+      };
+    } catch (error) {
+      // What the engine would report: the ARM code and message of the failed request or operation.
+      const e = error as { code?: string; message?: string; details?: { error?: { code?: string; message?: string; details?: unknown[] } } };
+      const body = e.details?.error;
+      const lro = /^The long-running operation has failed\. ([A-Za-z_]+)\. ([\s\S]*)$/.exec(e.message ?? "");
+      const armError = {
+        code: body?.code ?? lro?.[1] ?? e.code ?? "",
+        message: body?.message ?? lro?.[2] ?? e.message ?? String(error),
+        ...(Array.isArray(body?.details) ? { details: body!.details as never } : {}),
+      };
+      this.record({ op: "up", stack, region: t.region, result: "failed", error: `${armError.code}: ${armError.message}` });
+      throw new DeploymentError(`up failed: ${armError.code} ${armError.message}`, [armError]);
+    }
+  }
+
+  async destroy(stack: string, events?: DeployEvents): Promise<void> {
+    const t = this.target(stack);
+    const clients = createSdkClients(this.ctx, t.subscription);
+    const rg = `msl-${t.suffix}`;
+    const notFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
+    try {
+      events?.onProgress?.(`- databricks workspace databricks-${t.suffix}`);
+      await clients.databricks.workspaces.delete(rg, `databricks-${t.suffix}`, { updateIntervalInMs: this.pollMs }).catch((error: unknown) => {
+        if (!notFound(error)) throw error;
+      });
+      events?.onProgress?.(`- resource group ${rg}`);
+      await clients.resources.resourceGroups.delete(rg, { updateIntervalInMs: this.pollMs }).catch((error: unknown) => {
+        if (!notFound(error)) throw error;
+      });
+      this.record({ op: "destroy", stack, region: t.region, result: "ok" });
+    } catch (error) {
+      this.record({ op: "destroy", stack, region: t.region, result: "failed", error: String(error) });
+      throw new DeploymentError(`destroy failed: ${(error as Error).message}`, []);
+    }
+  }
+
+  async outputs(stack: string): Promise<StackOutputs> {
+    this.record({ op: "outputs", stack });
+    return {};
+  }
+}
+
+/** Entry point for MLFLOW_LAB_DEPLOYER_MODULE: state and records in MLFLOW_LAB_RECORDING_DIR. */
+export function createDeployer(env: NodeJS.ProcessEnv): Deployer {
+  const dir = env.MLFLOW_LAB_RECORDING_DIR;
+  if (!dir) throw new Error("MLFLOW_LAB_RECORDING_DIR is not set");
+  const ctx: SdkContext = { credential: createCredential(env), endpoint: armEndpoint(env) };
+  return new RecordingDeployer(dir, ctx, env.AZURE_SUBSCRIPTION_ID ?? "", Number(env.MLFLOW_LAB_RECORDING_POLL_MS ?? 2_000));
+}
