@@ -9,8 +9,9 @@ export function ownerFromAccessToken(token: string): string | undefined {
   try {
     const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
     for (const claim of ["upn", "unique_name", "preferred_username", "email"]) {
-      const value = claims[claim];
-      if (typeof value === "string" && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) return value;
+      // Personal Microsoft accounts show up as "live.com#someone@outlook.com" in unique_name.
+      const value = typeof claims[claim] === "string" ? (claims[claim] as string).replace(/^live\.com#/i, "") : undefined;
+      if (value && /^[^@\s#]+@[^@\s]+\.[^@\s]+$/.test(value)) return value;
     }
     if (typeof claims.appid === "string" && claims.idtyp === "app") return claims.appid;
     return undefined;

@@ -129,6 +129,31 @@ describe("deploy with failover", () => {
     expect(groups).toEqual([]);
   });
 
+  it("a create refused with MissingSubscriptionRegistration registers the provider and retries in the same region", async () => {
+    const { args, deployer, progress } = await setup({});
+    // Registered when the signals were read, unregistered since (an admin, or a new subscription's lag).
+    lab!.server.state().subscription(SUB).providers.get("microsoft.databricks")!.registrationState = "NotRegistered";
+    const outcome = await deployWithFailover(args);
+    expect(outcome.region).toBe("eastus");
+    expect(outcome.attempts.map((a) => [a.region, a.outcome, a.code])).toEqual([
+      ["eastus", "register", "MissingSubscriptionRegistration"],
+      ["eastus", "succeeded", undefined],
+    ]);
+    expect(progress).toContain("provider Microsoft.Databricks registered");
+    expect(deployer.calls().filter((c) => c.op === "destroy")).toEqual([]);
+  });
+
+  it("throttling at create is waited out in the same region, never a failover", async () => {
+    const { args, blocklist } = await setup({});
+    lab!.server.injectFault({ kind: "status", status: 429, code: "SubscriptionRequestsThrottled", message: "Number of 'write' requests for subscription exceeded.", match: { method: "PUT", path: "Microsoft.Databricks/workspaces" }, count: 1 });
+    const sleeps: number[] = [];
+    const clock = { now: () => Date.now(), sleep: async (ms: number) => { sleeps.push(ms); await new Promise((r) => setTimeout(r, Math.min(ms, 20))); } };
+    const outcome = await deployWithFailover({ ...args, clock });
+    expect(outcome.attempts.map((a) => [a.region, a.outcome])).toEqual([["eastus", "retry"], ["eastus", "succeeded"]]);
+    expect(sleeps).toContain(30_000);
+    expect(blocklist.load()).toEqual([]);
+  });
+
   it("surfaces engine errors that are not deployment failures unchanged", async () => {
     const { args } = await setup({});
     const broken = Object.assign(Object.create(Object.getPrototypeOf(args.deployer)), args.deployer, { up: async () => { throw new TypeError("bug"); } });
