@@ -64,8 +64,8 @@ export const MODEL_SERVING_REGIONS: readonly string[] = [
 
 /** Regions the reference reports wrong in the docs table, with why; shown when such a region is excluded. */
 export const KNOWN_SERVING_DISCREPANCIES: Readonly<Record<string, string>> = {
-  uksouth: "listed by the docs and the old setup.ps1, but 'Model serving is not enabled for your shard' (databrickslabs/ucx#2082)",
-  westus2: "once listed unsupported by the docs although serving works there (MicrosoftDocs/azure-docs#121069)",
+  uksouth: "the docs and the old setup.ps1 list it, but it answered 'Model serving is not enabled for your shard' (databrickslabs/ucx#2082)",
+  westus2: "the docs have wrongly listed it unsupported before (MicrosoftDocs/azure-docs#121069); add it with MLFLOW_LAB_MODEL_SERVING_REGIONS if serving works for you",
 };
 
 export const MODEL_SERVING_OVERRIDE_ENV = "MLFLOW_LAB_MODEL_SERVING_REGIONS";
