@@ -83,8 +83,19 @@ export interface PlanSelectionOptions {
  * keeps the configured region and says why. The seed is fixed so two plans print the same thing.
  */
 export async function selectRegionForPlan(config: LabConfig, env: Env = process.env, options: PlanSelectionOptions = {}): Promise<PlanRegionDecision> {
-  const { snapshot, source } = await resolveSignals({ env, live: options.live });
-  const label = snapshot.example ? snapshot.example.label : `live signals of subscription ${snapshot.subscription.id} read ${snapshot.capturedAt}`;
+  // The plan is a preview: when live signals cannot be read, it shows the example and says why.
+  let resolved: ResolvedSignals;
+  let liveProblem: string | undefined;
+  try {
+    resolved = await resolveSignals({ env, live: options.live });
+  } catch (error) {
+    liveProblem = error instanceof Error ? error.message : String(error);
+    resolved = await resolveSignals({ env });
+  }
+  const { snapshot, source } = resolved;
+  const label = snapshot.example
+    ? `${snapshot.example.label}${liveProblem ? ` (live signals could not be read: ${liveProblem})` : ""}`
+    : `live signals of subscription ${snapshot.subscription.id} read ${snapshot.capturedAt}`;
   const kind = source.kind === "live" ? "live" : "example-snapshot";
   const inSnapshot = snapshot.regions.some((r) => r.name === config.region);
   const demand = demandWithOverrides(config, (options.regionIsPreference ?? false) && inSnapshot);

@@ -132,3 +132,19 @@ describe("mlflow-lab regions", () => {
     expect(json.verdicts.find((v: { region: string }) => v.region === "eastus").reasons[0].text).toMatch(/^blocked until .* Standard_DS3_v2 in eastus is not available now$/);
   });
 });
+
+describe("plan's region decision", () => {
+  it("falls back to the labelled example when live signals cannot be read", async () => {
+    const { selectRegionForPlan } = await import("../../../src/regions/select");
+    const { parseLabConfig } = await import("../../../src/config/lab-config");
+    const config = parseLabConfig({ owner: "learner@example.com" });
+    const failing = async () => {
+      throw new Error("cannot read your subscriptions: HTTP 401");
+    };
+    const decision = await selectRegionForPlan(config, { MLFLOW_LAB_ACCESS_TOKEN: "token" }, { live: failing });
+    expect(decision.source).toBe("example-snapshot");
+    expect(decision.label).toMatch(/^EXAMPLE .*\(live signals could not be read: cannot read your subscriptions: HTTP 401\)$/);
+    const again = await selectRegionForPlan(config, {}, {});
+    expect(again.region).toBe(decision.region);
+  });
+});
