@@ -19,7 +19,7 @@ import type { LockRecord, ResourceGroupRecord } from "./records";
 import { countOutcomes, type CleanupReport, type GroupResult, type ItemResult } from "./results";
 import { enforceDeleteCap, type RunMode } from "./run-guards";
 import { labIdOf, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
-import { readGroup, subscriptionScopeLocks } from "./sources/arm-groups";
+import { locksForGroup, readGroup, subscriptionLocks, subscriptionScopeLocks } from "./sources/arm-groups";
 import { discoverLabGroups, discoverLabResources, type LabResource } from "./sources/resource-graph";
 import { deleteWorkspaceEndpoints } from "./serving-endpoints";
 
@@ -33,6 +33,8 @@ export interface CleanupOptions {
   protectedNamePatterns: readonly string[];
   wait?: Partial<WaitOptions>;
   buckets?: ArmBudgetOptions;
+  /** The time decisions are made at (default: the clock's); tests fix it. */
+  now?: () => Date;
   /** Progress for people (stderr): called as groups finish. */
   onProgress?: (event: CleanupProgress) => void;
 }
@@ -55,16 +57,26 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
   const wait = { ...DEFAULT_WAIT, ...options.wait };
   const budget = new ArmBudget(deps.client, clock, options.buckets);
   const execute = options.mode === "execute";
+  const decisionTime = () => options.now?.() ?? new Date(clock.now());
   const settingsAt = (): CleanupPolicySettings => ({
     allowedSubscriptions: options.subscriptions,
     graceMs: options.graceMs,
-    now: new Date(clock.now()),
+    now: decisionTime(),
     protectedNamePatterns: options.protectedNamePatterns,
   });
 
   options.onProgress?.({ phase: "discover", done: 0, total: 1 });
-  const discovered = dedupe(await discoverLabGroups(deps.client, options.subscriptions));
-  const firstLook = discovered.map((group) => ({ group, decision: decideGroup(group, settingsAt()) }));
+  const [discovered, locksBySubscription] = await Promise.all([
+    discoverLabGroups(deps.client, options.subscriptions).then(dedupe),
+    // One paged read per subscription lists every lock in it, so the first look (and the --max count)
+    // already knows which groups are locked; the re-read before each delete checks again.
+    Promise.all(options.subscriptions.map(async (s) => [s.toLowerCase(), await subscriptionLocks(budget, s)] as const)).then((e) => new Map(e)),
+  ]);
+  const allLocksOf = (subscriptionId: string) => locksBySubscription.get(subscriptionId.toLowerCase()) ?? [];
+  const firstLook = discovered.map((group) => {
+    const withLocks = { ...group, locks: locksForGroup(allLocksOf(group.subscriptionId), group.subscriptionId, group.name) };
+    return { group: withLocks, decision: decideGroup(withLocks, settingsAt()) };
+  });
   const groups: GroupResult[] = [];
   let ignored = 0;
   for (const { group, decision } of firstLook) {
@@ -75,20 +87,15 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
   }
   const candidates = firstLook.filter(({ decision }) => decision.verdict !== "keep");
 
-  // The cap is checked on Resource Graph's view, before any request that changes anything. The ARM
-  // re-read can only remove groups from this set (it never adds one), so the count is an upper bound.
+  // The cap is checked on this first look, before any request that changes anything. The ARM re-read
+  // can only remove groups from this set (it never adds one), so the count is an upper bound.
   const wouldDelete = candidates.filter(({ decision }) => decision.verdict === "delete").length;
   const capError = capCheck(wouldDelete, options.max);
   if (capError && execute) throw capError;
 
   const labResources = execute && wouldDelete > 0 ? await discoverLabResources(deps.client, options.subscriptions) : [];
   const resourcesByGroup = groupResources(labResources);
-  const inheritedLocks = new Map<string, Promise<LockRecord[]>>();
-  const locksOf = (subscriptionId: string) => {
-    const key = subscriptionId.toLowerCase();
-    if (!inheritedLocks.has(key)) inheritedLocks.set(key, subscriptionScopeLocks(budget, subscriptionId));
-    return inheritedLocks.get(key)!;
-  };
+  const locksOf = async (subscriptionId: string): Promise<LockRecord[]> => subscriptionScopeLocks(allLocksOf(subscriptionId), subscriptionId);
 
   const items: ItemResult[] = [];
   let done = 0;
@@ -139,7 +146,9 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
         // A workspace with online endpoints refuses deletion (CannotDeleteResource): endpoints go first.
         items.push(...(await deleteWorkspaceEndpoints(budget, resource, execute, wait)));
       }
-      items.push(await preDeleteResource(budget, resource, purgeSettings, execute, wait));
+      const row = await preDeleteResource(budget, resource, purgeSettings, execute, wait);
+      // A resource without this lab's tags is simply left to the group delete: not worth a row.
+      if (row.outcome !== "kept") items.push(row);
     }
     const outcome = await deleteGroup(budget, decision.subscriptionId, decision.name, wait);
     switch (outcome.kind) {
@@ -157,7 +166,7 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
   }
 
   // Soft-deleted Key Vaults whose preserved tags mark them as items of an expired lab.
-  const purgeSettings = { allowedSubscriptions: options.subscriptions, scope: { mode: "cleanup" as const, now: new Date(clock.now()), graceMs: options.graceMs } };
+  const purgeSettings = { allowedSubscriptions: options.subscriptions, scope: { mode: "cleanup" as const, now: decisionTime(), graceMs: options.graceMs } };
   const deletedItems = (await Promise.all(options.subscriptions.map((s) => listDeletedVaults(budget, s)))).flat();
   let purged = 0;
   options.onProgress?.({ phase: "purge", done: 0, total: deletedItems.length });

@@ -76,8 +76,13 @@ export function sortGroups(groups: readonly GroupResult[]): GroupResult[] {
 
 const shortSub = (id: string) => id.slice(0, 8);
 
+/** Plain borders and headings when the output is not a terminal (files, pipes, CI logs). */
+function tableStyle() {
+  return process.stdout.isTTY ? {} : { style: { head: [], border: [] } };
+}
+
 export function renderGroupTable(groups: readonly GroupResult[]): string {
-  const table = new Table({ head: ["resource group", "subscription", "outcome", "reason"], wordWrap: true, colWidths: [null, null, null, 70] });
+  const table = new Table({ head: ["resource group", "subscription", "outcome", "reason"], wordWrap: true, colWidths: [null, null, null, 70], ...tableStyle() });
   for (const g of sortGroups(groups)) {
     table.push([g.name, shortSub(g.subscriptionId), g.outcome, g.code ? `${g.reason} [${g.code}]` : g.reason]);
   }
@@ -85,7 +90,7 @@ export function renderGroupTable(groups: readonly GroupResult[]): string {
 }
 
 export function renderItemTable(items: readonly ItemResult[]): string {
-  const table = new Table({ head: ["item", "kind", "subscription", "outcome", "reason"], wordWrap: true, colWidths: [null, null, null, null, 60] });
+  const table = new Table({ head: ["item", "kind", "subscription", "outcome", "reason"], wordWrap: true, colWidths: [null, null, null, null, 60], ...tableStyle() });
   for (const i of items) table.push([i.name, i.kind, shortSub(i.subscriptionId), i.outcome, i.code ? `${i.reason} [${i.code}]` : i.reason]);
   return table.toString();
 }

@@ -62,12 +62,28 @@ async function listLocks(budget: ArmBudget, subscriptionId: string, path: string
   return locks;
 }
 
-/** Locks placed on the subscription itself: they apply to every group in it. */
-export async function subscriptionScopeLocks(budget: ArmBudget, subscriptionId: string): Promise<LockRecord[]> {
+/** Every lock in a subscription, at any scope (subscription, groups, resources): one paged read. */
+export async function subscriptionLocks(budget: ArmBudget, subscriptionId: string): Promise<LockRecord[]> {
   const all = await listLocks(budget, subscriptionId, `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/locks`, ReadPriority.reRead);
   if (all === "gone") throw new ArmError({ status: 404, code: "SubscriptionNotFound", message: `subscription ${subscriptionId} was not found` });
-  const atSubscription = new RegExp(`^/subscriptions/${subscriptionId}/providers/Microsoft\\.Authorization/locks/[^/]+$`, "i");
+  return all;
+}
+
+/** The locks among a subscription's that apply to one group: on the subscription, the group, or inside it. */
+export function locksForGroup(all: readonly LockRecord[], subscriptionId: string, group: string): LockRecord[] {
+  const atSubscription = new RegExp(`^/subscriptions/${escape(subscriptionId)}/providers/Microsoft\\.Authorization/locks/[^/]+$`, "i");
+  const inGroup = `/subscriptions/${subscriptionId}/resourcegroups/${group}/`.toLowerCase();
+  return all.filter((lock) => lock.id !== undefined && (atSubscription.test(lock.id) || lock.id.toLowerCase().startsWith(inGroup)));
+}
+
+/** Locks placed on the subscription itself: they apply to every group in it. */
+export function subscriptionScopeLocks(all: readonly LockRecord[], subscriptionId: string): LockRecord[] {
+  const atSubscription = new RegExp(`^/subscriptions/${escape(subscriptionId)}/providers/Microsoft\\.Authorization/locks/[^/]+$`, "i");
   return all.filter((lock) => lock.id !== undefined && atSubscription.test(lock.id));
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

@@ -1,0 +1,112 @@
+/**
+ * `mlflow-lab cleanup` as a user runs it: a child process pointed at an ARM test server seeded with the
+ * "expired labs" inventory (expired labs, and groups that must survive for a reason each).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ArmTestServer } from "../../support/arm-test-server";
+import { COURSE_SUB, EXPIRED_LABS, groupDeletes, OTHER_SUB, remainingGroups, startServer } from "./helpers";
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(server: ArmTestServer, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const tsx = join(process.cwd(), "node_modules/.bin/tsx");
+  return new Promise((resolve) => {
+    execFile(
+      tsx,
+      ["src/cli/main.ts", "cleanup", ...args],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, ...server.env(), MLFLOW_LAB_STATE_DIR: mkdtempSync(join(tmpdir(), "cleanup-cli-")), MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS: "", ...env },
+        timeout: 100_000,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+let server: ArmTestServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+const KEPT = ["msl-baddate", "msl-casing", "msl-dnd001", "msl-future1", "msl-locked1", "msl-nodate1", "msl-otherowner", "msl-reslock"];
+
+describe("mlflow-lab cleanup against the expired-labs inventory", () => {
+  it("prints the table in a dry run and changes nothing", async () => {
+    server = await startServer({ seed: EXPIRED_LABS, timeScale: 1 });
+    const result = await cli(server, ["--subscription", COURSE_SUB]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const row = (name: string) => result.stdout.split("\n").find((line) => line.includes(` ${name} `)) ?? "";
+    expect(row("msl-a1b2c3")).toMatch(/would-delete .*expired 1d/);
+    expect(row("msl-d4e5f6")).toMatch(/would-delete/);
+    expect(row("msl-locked1")).toMatch(/kept .*locked \(CanNotDelete 'keep-for-grading'\)/);
+    expect(row("msl-reslock")).toMatch(/kept .*locked \(CanNotDelete 'nodelete'\)/);
+    expect(row("msl-baddate")).toMatch(/expires-at 'next tuesday' is not a date/);
+    expect(row("msl-dnd001")).toMatch(/tagged 'do-not-delete'/);
+    expect(row("kv-msl-old001")).toMatch(/would-purge/);
+    expect(result.stdout).not.toContain("prod-data");
+    expect(result.stdout).not.toContain("kv-team-shared");
+    expect(result.stdout).toMatch(/2 would be deleted, 0 already deleting, 9 kept; 2 group\(s\) without lab tags ignored; dry run: nothing was changed/);
+    expect([...groupDeletes(server).keys()]).toEqual([]);
+    expect(server.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/providers/Microsoft.ResourceGraph/resources"))).toEqual([]);
+  });
+
+  it("gives the same data as JSON", async () => {
+    server = await startServer({ seed: EXPIRED_LABS, timeScale: 1 });
+    const result = await cli(server, ["--subscription", COURSE_SUB, "--json"]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.mode).toBe("dry-run");
+    expect(report.counts["would-delete"]).toBe(2);
+    const outcome = Object.fromEntries(report.groups.map((g: { name: string; outcome: string }) => [g.name, g.outcome]));
+    for (const name of KEPT) expect(outcome[name], name).toBe("kept");
+  });
+
+  it("deletes exactly the expired labs with --yes, purges their lab-tagged vault, and keeps the rest", async () => {
+    server = await startServer({ seed: EXPIRED_LABS, timeScale: 0.002 });
+    const result = await cli(server, ["--subscription", COURSE_SUB, "--yes", "--json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.counts).toMatchObject({ deleted: 2, failed: 0 });
+    const remaining = remainingGroups(server, COURSE_SUB);
+    expect(remaining).not.toContain("msl-a1b2c3");
+    expect(remaining).not.toContain("msl-d4e5f6");
+    for (const name of [...KEPT, "msl-lookalike", "prod-data"]) expect(remaining, name).toContain(name);
+    expect(remainingGroups(server, OTHER_SUB)).toEqual(["msl-zz9999"]);
+    expect([...groupDeletes(server).keys()].sort()).toEqual(["msl-a1b2c3", "msl-d4e5f6"]);
+    const vaults = server.deletedItems("keyVault").map((d) => d.name).sort();
+    expect(vaults).toContain("kv-team-shared");
+    expect(vaults).toContain("kv-msl-protect");
+    expect(vaults).not.toContain("kv-msl-old001");
+  });
+
+  it("refuses to run without an allowlist (exit 2) and outside it", async () => {
+    server = await startServer({ seed: EXPIRED_LABS, timeScale: 1 });
+    const none = await cli(server, ["--yes"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^error: no subscription is allowed for cleanup: pass --subscription <id>, set MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS/);
+    const outside = await cli(server, ["--subscription", OTHER_SUB, "--yes"], { MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS: COURSE_SUB });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/--subscription 5b1c0a1e-7d4f-4c2a-9e3b-00000000c002 is not on the allowlist from MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS/);
+    expect(groupDeletes(server).size).toBe(0);
+  });
+
+  it("aborts before any delete when more than --max groups would go", async () => {
+    server = await startServer({ seed: EXPIRED_LABS, timeScale: 1 });
+    const result = await cli(server, ["--yes", "--max", "1"], { MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS: COURSE_SUB });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cleanup would delete 2 resource groups, more than --max 1; nothing was deleted/);
+    expect(server.requests().filter((r) => r.method === "DELETE" || r.method === "POST" && r.path.endsWith("/purge"))).toEqual([]);
+  });
+});
