@@ -31,10 +31,15 @@ export interface SendTicket {
   sequence: number;
 }
 
-const MAX_BACKOFF_MS = 32_000;
-/** Two header readings this far apart (by send time) give a usable refill-rate sample. */
-const RATE_SAMPLE_WINDOW_MS = 1_000;
-const MIN_RATE_PER_SECOND = 0.1;
+/**
+ * Time constants in units of the bucket's own refill interval, so a pacer for a faster bucket (a test
+ * server running time faster) behaves the same, only quicker. For ARM's 10/s: backoff from 1 s to 32 s,
+ * rate samples over at least 1 s, the learned rate never below 0.5/s.
+ */
+const BACKOFF_TOKENS = 10;
+const MAX_BACKOFF_TOKENS = 320;
+const RATE_SAMPLE_TOKENS = 10;
+const MIN_RATE_FRACTION = 1 / 20;
 
 export class DeletePacer {
   private tokens: number;
@@ -96,9 +101,11 @@ export class DeletePacer {
       // The bucket refills slower than assumed (a trial subscription, another client): halve the rate,
       // once per pause; header readings raise it again when they show more.
       if (nowMs >= this.lastRateCutMs) {
-        this.ratePerSecond = Math.max(MIN_RATE_PER_SECOND, this.ratePerSecond / 2);
+        this.ratePerSecond = Math.max(this.minRate(), this.ratePerSecond / 2);
       }
-      this.backoffMs = signal.retryAfterMs === undefined ? Math.min(MAX_BACKOFF_MS, Math.max(1000, this.backoffMs * 2)) : 0;
+      const unitMs = 1000 / this.bucket.refillPerSecond;
+      this.backoffMs =
+        signal.retryAfterMs === undefined ? Math.min(MAX_BACKOFF_TOKENS * unitMs, Math.max(BACKOFF_TOKENS * unitMs, this.backoffMs * 2)) : 0;
       const waitMs = signal.retryAfterMs ?? this.backoffMs;
       this.pausedUntilMs = Math.max(this.pausedUntilMs, nowMs + waitMs);
       this.lastRateCutMs = this.pausedUntilMs;
@@ -134,12 +141,16 @@ export class DeletePacer {
       return;
     }
     const elapsedMs = ticket.sentAtMs - previous.sentAtMs;
-    if (elapsedMs < RATE_SAMPLE_WINDOW_MS) return;
+    if (elapsedMs < (RATE_SAMPLE_TOKENS * 1000) / this.bucket.refillPerSecond) return;
     const consumed = this.successes - previous.successes;
     const measured = ((remaining - previous.remaining + consumed) / elapsedMs) * 1000;
-    const clamped = Math.min(this.bucket.refillPerSecond, Math.max(MIN_RATE_PER_SECOND, measured));
+    const clamped = Math.min(this.bucket.refillPerSecond, Math.max(this.minRate(), measured));
     this.ratePerSecond = (this.ratePerSecond + clamped) / 2;
     this.rateSample = { sentAtMs: ticket.sentAtMs, remaining, successes: this.successes };
+  }
+
+  private minRate(): number {
+    return this.bucket.refillPerSecond * MIN_RATE_FRACTION;
   }
 
   private refill(nowMs: number): void {
