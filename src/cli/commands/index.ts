@@ -5,6 +5,7 @@ import { register as registerPlan } from "./plan";
 import { register as registerRegions } from "./regions";
 import { register as registerDeploy } from "./deploy";
 import { register as registerCleanup } from "./cleanup";
+import { register as registerTeardown } from "./teardown";
 
 /**
  * Every `mlflow-lab` command registers itself here. One line per command file keeps merges trivial.
@@ -18,6 +19,7 @@ const registrations: Register[] = [
   registerRegions,
   registerDeploy,
   registerCleanup,
+  registerTeardown,
 ];
 
 export function registerCommands(program: Command): void {

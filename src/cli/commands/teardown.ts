@@ -1,0 +1,121 @@
+import Table from "cli-table3";
+import { Command } from "commander";
+import { createArmClient } from "../../azure/arm-client";
+import { systemClock } from "../../azure/clock";
+import { createCredential, StaticTokenCredential } from "../../azure/credentials";
+import { PROJECT_NAME } from "../../config/lab-config";
+import { stateDir } from "../../config/state-dir";
+import { deriveSuffix } from "../../config/suffix";
+import type { Deployer, StackOutputs } from "../../deploy/deployer";
+import { PulumiDeployer } from "../../deploy/pulumi-deployer";
+import { renderGroupTable, renderItemTable } from "../../cleanup/results";
+import { resolveRunMode } from "../../cleanup/run-guards";
+import { DatabricksServingClient } from "../../cleanup/serving-endpoints";
+import { fileJournalStore, runTeardown, TeardownRefusedError, type JournalStore, type TeardownTarget } from "../../cleanup/teardown";
+import { OperationFailedError, UserInputError } from "../errors";
+
+interface TeardownCommandOptions {
+  stack: string;
+  subscription?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function quietly<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch {
+    return undefined;
+  }
+}
+
+function outputString(outputs: StackOutputs | undefined, key: string): string | undefined {
+  const value = outputs?.[key]?.value;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * Which lab the stack is: its outputs when it was deployed, else its config (suffix), else the suffix the
+ * program derives from project, stack and subscription; a journal from an interrupted teardown fills
+ * in what is gone already.
+ */
+export async function resolveTeardownTarget(
+  deployer: Deployer,
+  journal: JournalStore,
+  options: Pick<TeardownCommandOptions, "stack" | "subscription">,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TeardownTarget> {
+  const stack = options.stack;
+  const previous = journal.load(stack)?.target;
+  const config = (await quietly(() => deployer.getConfig(stack))) ?? {};
+  const outputs = await quietly(() => deployer.outputs(stack));
+  const subscriptionId =
+    options.subscription ??
+    config["azure-native:subscriptionId"]?.value ??
+    env.AZURE_SUBSCRIPTION_ID ??
+    env.ARM_SUBSCRIPTION_ID ??
+    previous?.subscriptionId;
+  if (!subscriptionId) {
+    throw new UserInputError(`teardown needs the subscription of stack ${stack}: pass --subscription <id> or set AZURE_SUBSCRIPTION_ID`);
+  }
+  if (!GUID.test(subscriptionId)) throw new UserInputError(`--subscription '${subscriptionId}' is not a subscription id (a GUID)`);
+  const suffix = config[`${PROJECT_NAME}:suffix`]?.value ?? deriveSuffix(PROJECT_NAME, stack, subscriptionId);
+  const labId = outputString(outputs, "labId") ?? previous?.labId ?? `msl-${suffix}`;
+  const resourceGroup = outputString(outputs, "resourceGroupName") ?? previous?.resourceGroup ?? labId;
+  return { stack, subscriptionId, resourceGroup, labId };
+}
+
+function databricksClientFactory(env: NodeJS.ProcessEnv) {
+  // MLFLOW_LAB_DATABRICKS_TOKEN: a Databricks token for hosted labs and tests; otherwise an Entra token
+  // for the Azure Databricks resource from the usual credential chain.
+  const credential = env.MLFLOW_LAB_DATABRICKS_TOKEN ? new StaticTokenCredential(env.MLFLOW_LAB_DATABRICKS_TOKEN) : createCredential(env);
+  return (workspaceUrl: string) =>
+    new DatabricksServingClient(env.MLFLOW_LAB_DATABRICKS_ENDPOINT ?? `https://${workspaceUrl.replace(/^https?:\/\//, "")}`, credential);
+}
+
+export async function runTeardownCommand(options: TeardownCommandOptions, deployer: Deployer = new PulumiDeployer()): Promise<void> {
+  const mode = resolveRunMode(options);
+  const journal = fileJournalStore(stateDir());
+  const target = await resolveTeardownTarget(deployer, journal, options);
+  const log = (line: string) => {
+    if (!options.json) process.stderr.write(`${line}\n`);
+  };
+  log(`teardown of stack ${target.stack}: lab ${target.labId}, resource group ${target.resourceGroup}, subscription ${target.subscriptionId}${mode === "dry-run" ? " (dry run)" : ""}`);
+  let report;
+  try {
+    report = await runTeardown(
+      { client: createArmClient({ maxConcurrency: 16 }), clock: systemClock, deployer, journal, databricks: databricksClientFactory(process.env) },
+      target,
+      { mode, onStep: log },
+    );
+  } catch (error) {
+    if (error instanceof TeardownRefusedError) throw new OperationFailedError(error.message);
+    throw error;
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const steps = new Table({ head: ["step"] });
+    for (const s of report.steps) steps.push([s]);
+    process.stdout.write(`${steps.toString()}\n`);
+    if (report.items.length > 0) process.stdout.write(`${renderItemTable(report.items)}\n`);
+    if (report.groups.length > 0) process.stdout.write(`${renderGroupTable(report.groups)}\n`);
+    if (mode === "dry-run") process.stdout.write("dry run: nothing was changed; pass --yes to tear the lab down\n");
+  }
+  if (report.failed) throw new OperationFailedError(`teardown of ${target.labId} did not finish cleanly; run it again (it picks up where it stopped)`);
+}
+
+export function register(program: Command): void {
+  program
+    .command("teardown")
+    .description("Take one lab down: serving endpoints, pulumi destroy, purge of its soft-deleted items, and a check that its groups are gone (dry run unless --yes)")
+    .option("--stack <name>", "the lab's stack", "lab")
+    .option("--subscription <id>", "the lab's subscription (default: the stack's azure-native:subscriptionId or AZURE_SUBSCRIPTION_ID)")
+    .option("--dry-run", "show what would be done (the default without --yes)")
+    .option("--yes", "tear the lab down for real")
+    .option("--json", "print the report as JSON on stdout")
+    .action(async (options: TeardownCommandOptions) => runTeardownCommand(options));
+}
