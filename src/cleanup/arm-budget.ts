@@ -43,8 +43,8 @@ export class ArmBudget {
   ) {}
 
   /** A GET (or other read) in a subscription, paced to its read bucket. */
-  read<T = unknown>(subscriptionId: string, priority: number, req: ArmRequest): Promise<ArmResponse<T>> {
-    return this.gatesFor(subscriptionId).reads.run(priority, () => this.send<T>(req, "subscription-reads"));
+  read<T = unknown>(subscriptionId: string, priority: number, req: ArmRequest, order?: number): Promise<ArmResponse<T>> {
+    return this.gatesFor(subscriptionId).reads.run(priority, () => this.send<T>(req, "subscription-reads"), order);
   }
 
   /** A DELETE (or a purge POST, which ARM meters as a write/delete) paced to the delete bucket. */

@@ -19,7 +19,7 @@ import type { LockRecord, ResourceGroupRecord } from "./records";
 import { countOutcomes, type CleanupReport, type GroupResult, type ItemResult } from "./results";
 import { enforceDeleteCap, type RunMode } from "./run-guards";
 import { labIdOf, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
-import { locksForGroup, readGroup, subscriptionLocks, subscriptionScopeLocks } from "./sources/arm-groups";
+import { locksForGroup, readGroup, subscriptionLocks } from "./sources/arm-groups";
 import { discoverLabGroups, discoverLabResources, type LabResource } from "./sources/resource-graph";
 import { deleteWorkspaceEndpoints } from "./serving-endpoints";
 
@@ -66,13 +66,24 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
   });
 
   options.onProgress?.({ phase: "discover", done: 0, total: 1 });
-  const [discovered, locksBySubscription] = await Promise.all([
+  // One paged read per subscription lists every lock in it (any scope). The first look (and the --max
+  // count) uses it; re-reads use it again while it is fresh, and read it anew once it is older than
+  // lockSnapshotMaxAgeMs, so each decision to delete rests on locks read moments before.
+  const lockSnapshots = new Map<string, { at: number; locks: Promise<LockRecord[]> }>();
+  const freshLocks = (subscriptionId: string): Promise<LockRecord[]> => {
+    const key = subscriptionId.toLowerCase();
+    const current = lockSnapshots.get(key);
+    if (current && clock.now() - current.at <= wait.lockSnapshotMaxAgeMs) return current.locks;
+    const next = { at: clock.now(), locks: subscriptionLocks(budget, subscriptionId) };
+    lockSnapshots.set(key, next);
+    return next.locks;
+  };
+  const [discovered] = await Promise.all([
     discoverLabGroups(deps.client, options.subscriptions).then(dedupe),
-    // One paged read per subscription lists every lock in it, so the first look (and the --max count)
-    // already knows which groups are locked; the re-read before each delete checks again.
-    Promise.all(options.subscriptions.map(async (s) => [s.toLowerCase(), await subscriptionLocks(budget, s)] as const)).then((e) => new Map(e)),
+    Promise.all(options.subscriptions.map((s) => freshLocks(s))),
   ]);
-  const allLocksOf = (subscriptionId: string) => locksBySubscription.get(subscriptionId.toLowerCase()) ?? [];
+  const firstLocks = new Map(await Promise.all(options.subscriptions.map(async (s) => [s.toLowerCase(), await freshLocks(s)] as const)));
+  const allLocksOf = (subscriptionId: string) => firstLocks.get(subscriptionId.toLowerCase()) ?? [];
   const firstLook = discovered.map((group) => {
     const withLocks = { ...group, locks: locksForGroup(allLocksOf(group.subscriptionId), group.subscriptionId, group.name) };
     return { group: withLocks, decision: decideGroup(withLocks, settingsAt()) };
@@ -95,7 +106,9 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
 
   const labResources = execute && wouldDelete > 0 ? await discoverLabResources(deps.client, options.subscriptions) : [];
   const resourcesByGroup = groupResources(labResources);
-  const locksOf = async (subscriptionId: string): Promise<LockRecord[]> => subscriptionScopeLocks(allLocksOf(subscriptionId), subscriptionId);
+  const lockSourceFor = async (group: { subscriptionId: string; name: string }) => ({
+    snapshot: locksForGroup(await freshLocks(group.subscriptionId), group.subscriptionId, group.name),
+  });
 
   const items: ItemResult[] = [];
   let done = 0;
@@ -112,7 +125,7 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
   async function processGroup(seen: ResourceGroupRecord): Promise<GroupResult> {
     let read;
     try {
-      read = await readGroup(budget, seen.subscriptionId, seen.name, await locksOf(seen.subscriptionId));
+      read = await readGroup(budget, seen.subscriptionId, seen.name, await lockSourceFor(seen));
     } catch (error) {
       return failedRead(seen, error);
     }
@@ -129,7 +142,7 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
       if (outcome === "gone") return result(decision, "deleted", "an earlier run's delete finished; verified gone (404)");
       if (outcome === "timeout") return result(decision, "failed", "still being deleted when the wait ended; the next run checks again", "Timeout");
       // That earlier delete stopped without removing the group: decide again on a fresh read.
-      const again = await readGroup(budget, seen.subscriptionId, seen.name, await locksOf(seen.subscriptionId));
+      const again = await readGroup(budget, seen.subscriptionId, seen.name, await lockSourceFor(seen));
       if (again.kind === "gone") return result(decision, "deleted", "verified gone (404)");
       decision = decideGroup(again.record, settingsAt());
       if (decision.verdict !== "delete") return decision.verdict === "keep" ? kept(decision) : result(decision, "failed", "still being deleted", "Timeout");

@@ -15,9 +15,15 @@ export interface WaitOptions {
   timeoutMs: number;
   /** GETs after a finished delete before "still there" counts as a failure (ARM is eventually consistent). */
   verifyAttempts: number;
+  /**
+   * How old the subscription-wide lock list may be when a group is re-read before its delete. Older
+   * lists are read again (one request for all groups instead of one per group). A lock added within
+   * this window is still honoured: ARM refuses the DELETE with ScopeLocked and the group is kept.
+   */
+  lockSnapshotMaxAgeMs: number;
 }
 
-export const DEFAULT_WAIT: WaitOptions = { defaultPollMs: 5_000, timeoutMs: 60 * 60_000, verifyAttempts: 5 };
+export const DEFAULT_WAIT: WaitOptions = { defaultPollMs: 5_000, timeoutMs: 60 * 60_000, verifyAttempts: 5, lockSnapshotMaxAgeMs: 10_000 };
 
 export type DeletionOutcome =
   | { kind: "deleted" }

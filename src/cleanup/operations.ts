@@ -14,6 +14,8 @@ export interface RunningOperation {
   subscriptionId: string;
   mode: LroMode;
   pollUrl: string;
+  /** When it was started (clock ms): when reads are short, the oldest operations are polled first. */
+  startedAt: number;
 }
 
 export type StartResult =
@@ -54,7 +56,7 @@ export async function startDelete(budget: ArmBudget, subscriptionId: string, req
   if (plan.mode === "none" || !plan.pollUrl || isTerminal(plan.initialStatus)) return { kind: "done" };
   return {
     kind: "running",
-    operation: { subscriptionId, mode: plan.mode, pollUrl: plan.pollUrl },
+    operation: { subscriptionId, mode: plan.mode, pollUrl: plan.pollUrl, startedAt: budget.clock.now() },
     retryAfterMs: parseRetryAfterMs((n) => response.headers[n], budget.clock.now()),
   };
 }
@@ -63,11 +65,13 @@ export async function startDelete(budget: ArmBudget, subscriptionId: string, req
 export async function pollOnce(budget: ArmBudget, operation: RunningOperation): Promise<PollResult> {
   let response;
   try {
-    response = await budget.read(operation.subscriptionId, ReadPriority.poll, {
-      method: "GET",
-      url: operation.pollUrl,
-      allowStatus: ANSWER_STATUSES,
-    });
+    // Oldest first: an operation started earlier is more likely to be done.
+    response = await budget.read(
+      operation.subscriptionId,
+      ReadPriority.poll,
+      { method: "GET", url: operation.pollUrl, allowStatus: ANSWER_STATUSES },
+      operation.startedAt,
+    );
   } catch (error) {
     return { kind: "failed", error: asArmError(error) };
   }

@@ -39,10 +39,13 @@ export class PacedGate {
     this.pacer = new DeletePacer(bucket, clock.now());
   }
 
-  /** Runs `send` when the bucket allows; lower `priority` numbers go first. */
-  run<T>(priority: number, send: () => Promise<GateResponse<T>>): Promise<T> {
+  /**
+   * Runs `send` when the bucket allows; lower `priority` numbers go first, then lower `order` (default:
+   * first come, first served).
+   */
+  run<T>(priority: number, send: () => Promise<GateResponse<T>>, order?: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.enqueue({ priority, order: this.order++, send, resolve: resolve as (v: unknown) => void, reject });
+      this.enqueue({ priority, order: order ?? this.order++, send, resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
@@ -89,7 +92,8 @@ export class PacedGate {
         this.pacer.observe(this.clock.now(), ticket, response.signal);
         if (response.signal.throttled) {
           this.throttled++;
-          this.enqueue({ ...waiter, priority: waiter.priority, order: -this.order++ });
+          // Throttled: back to the front of its priority.
+          this.enqueue({ ...waiter, order: Number.NEGATIVE_INFINITY });
         } else {
           waiter.resolve(response.value);
           this.poke();

@@ -76,35 +76,39 @@ export function locksForGroup(all: readonly LockRecord[], subscriptionId: string
   return all.filter((lock) => lock.id !== undefined && (atSubscription.test(lock.id) || lock.id.toLowerCase().startsWith(inGroup)));
 }
 
-/** Locks placed on the subscription itself: they apply to every group in it. */
-export function subscriptionScopeLocks(all: readonly LockRecord[], subscriptionId: string): LockRecord[] {
-  const atSubscription = new RegExp(`^/subscriptions/${escape(subscriptionId)}/providers/Microsoft\\.Authorization/locks/[^/]+$`, "i");
-  return all.filter((lock) => lock.id !== undefined && atSubscription.test(lock.id));
-}
-
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
- * Reads the group and its locks (in parallel) and returns the record the policy decides on. Locks from
- * the subscription scope are added; duplicates (the same lock reported by both lists) are merged.
+ * Where the locks of a re-read come from: the group's own lock list (one more read; `inherited` adds
+ * the subscription-scope locks), or a subscription-wide lock list taken moments ago that already holds
+ * every lock applying to the group (cheaper when many groups are re-read in a row).
+ */
+export type LockSource = { perGroup: readonly LockRecord[] } | { snapshot: readonly LockRecord[] };
+
+/**
+ * Reads the group (and its locks, when asked to) and returns the record the policy decides on.
+ * Duplicates (the same lock reported by two lists) are merged.
  */
 export async function readGroup(
   budget: ArmBudget,
   subscriptionId: string,
   name: string,
-  inheritedLocks: readonly LockRecord[],
+  lockSource: LockSource,
   priority: number = ReadPriority.reRead,
 ): Promise<GroupRead> {
   const [group, locks] = await Promise.all([
     getGroup(budget, subscriptionId, name, priority),
-    listLocks(budget, subscriptionId, `${groupPath(subscriptionId, name)}/providers/Microsoft.Authorization/locks`, priority),
+    "snapshot" in lockSource
+      ? Promise.resolve([...lockSource.snapshot])
+      : listLocks(budget, subscriptionId, `${groupPath(subscriptionId, name)}/providers/Microsoft.Authorization/locks`, priority),
   ]);
   if (group.status === 404 || locks === "gone") return { kind: "gone" };
   const body = group.body ?? {};
+  const inherited = "perGroup" in lockSource ? lockSource.perGroup : [];
   const merged = new Map<string, LockRecord>();
-  for (const lock of [...inheritedLocks, ...locks]) merged.set((lock.id ?? `${lock.level}:${lock.name}`).toLowerCase(), lock);
+  for (const lock of [...inherited, ...locks]) merged.set((lock.id ?? `${lock.level}:${lock.name}`).toLowerCase(), lock);
   return {
     kind: "found",
     record: {
