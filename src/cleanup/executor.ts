@@ -18,7 +18,7 @@ import { decideGroup, type CleanupPolicySettings, type GroupDecision } from "./p
 import type { LockRecord, ResourceGroupRecord } from "./records";
 import { countOutcomes, type CleanupReport, type GroupResult, type ItemResult } from "./results";
 import { enforceDeleteCap, type RunMode } from "./run-guards";
-import { labIdOf, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
+import { labIdOf, listDeletedLogAnalytics, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
 import { locksForGroup, readGroup, subscriptionLocks } from "./sources/arm-groups";
 import { discoverLabGroups, discoverLabResources, type LabResource } from "./sources/resource-graph";
 import { deleteWorkspaceEndpoints } from "./serving-endpoints";
@@ -178,9 +178,13 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
     }
   }
 
-  // Soft-deleted Key Vaults whose preserved tags mark them as items of an expired lab.
+  // Soft-deleted items whose preserved tags mark them as items of an expired lab.
   const purgeSettings = { allowedSubscriptions: options.subscriptions, scope: { mode: "cleanup" as const, now: decisionTime(), graceMs: options.graceMs } };
-  const deletedItems = (await Promise.all(options.subscriptions.map((s) => listDeletedVaults(budget, s)))).flat();
+  // Soft-deleted Log Analytics workspaces are listed too: ARM cannot purge them, but the table says why
+  // a lab's name is still taken.
+  const deletedItems = (
+    await Promise.all(options.subscriptions.flatMap((s) => [listDeletedVaults(budget, s), listDeletedLogAnalytics(budget, s)]))
+  ).flat();
   let purged = 0;
   options.onProgress?.({ phase: "purge", done: 0, total: deletedItems.length });
   const purgeResults = await Promise.all(

@@ -54,6 +54,8 @@ describe("mlflow-lab cleanup against the expired-labs inventory", () => {
     expect(row("msl-baddate")).toMatch(/expires-at 'next tuesday' is not a date/);
     expect(row("msl-dnd001")).toMatch(/tagged 'do-not-delete'/);
     expect(row("kv-msl-old001")).toMatch(/would-purge/);
+    expect(row("kv-msl-protect")).toMatch(/kept .*purge protection is on/);
+    expect(row("log-msl-old001")).toMatch(/kept .*Azure offers no purge for a soft-deleted Log Analytics/);
     expect(result.stdout).not.toContain("prod-data");
     expect(result.stdout).not.toContain("kv-team-shared");
     expect(result.stdout).toMatch(/2 would be deleted, 0 already deleting, 9 kept; 2 group\(s\) without lab tags ignored; dry run: nothing was changed/);
