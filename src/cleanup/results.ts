@@ -77,7 +77,7 @@ export function sortGroups(groups: readonly GroupResult[]): GroupResult[] {
 const shortSub = (id: string) => id.slice(0, 8);
 
 /** Plain borders and headings when the output is not a terminal (files, pipes, CI logs). */
-function tableStyle() {
+export function tableStyle() {
   return process.stdout.isTTY ? {} : { style: { head: [], border: [] } };
 }
 

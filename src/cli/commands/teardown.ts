@@ -8,7 +8,7 @@ import { stateDir } from "../../config/state-dir";
 import { deriveSuffix } from "../../config/suffix";
 import type { Deployer, StackOutputs } from "../../deploy/deployer";
 import { PulumiDeployer } from "../../deploy/pulumi-deployer";
-import { renderGroupTable, renderItemTable } from "../../cleanup/results";
+import { renderGroupTable, renderItemTable, tableStyle } from "../../cleanup/results";
 import { resolveRunMode } from "../../cleanup/run-guards";
 import { DatabricksServingClient } from "../../cleanup/serving-endpoints";
 import { fileJournalStore, runTeardown, TeardownRefusedError, type JournalStore, type TeardownTarget } from "../../cleanup/teardown";
@@ -98,7 +98,7 @@ export async function runTeardownCommand(options: TeardownCommandOptions, deploy
   if (options.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const steps = new Table({ head: ["step"] });
+    const steps = new Table({ head: ["step"], ...tableStyle() });
     for (const s of report.steps) steps.push([s]);
     process.stdout.write(`${steps.toString()}\n`);
     if (report.items.length > 0) process.stdout.write(`${renderItemTable(report.items)}\n`);
