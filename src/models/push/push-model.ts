@@ -31,6 +31,9 @@ export interface PushRequest {
   /** Tests: called after each committed file; throwing interrupts the upload. */
   afterFile?: Parameters<typeof uploadModelFiles>[0]["afterFile"];
   uploadConcurrency?: number;
+  blockSize?: number;
+  /** Files above this size go up in parallel blocks (default 256 MiB, as the Azure SDK). */
+  singleShotLimit?: number;
 }
 
 export interface PushResult {
@@ -184,6 +187,8 @@ export async function pushModel(request: PushRequest): Promise<PushResult> {
         onProgress: request.onProgress,
         afterFile: request.afterFile,
         concurrency: request.uploadConcurrency,
+        blockSize: request.blockSize,
+        singleShotLimit: request.singleShotLimit,
       });
     } catch (error) {
       const e = error as { statusCode?: number; code?: string; message?: string };

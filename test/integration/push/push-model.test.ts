@@ -158,6 +158,9 @@ describe("content-addressed, idempotent and resumable", () => {
     const interrupted = await failure(
       push(dir, "resumable", {
         uploadConcurrency: 2,
+        // Small limits so weights.bin goes up as staged blocks, as a model file over 256 MiB would.
+        singleShotLimit: 1 << 20,
+        blockSize: 4 << 20,
         afterFile: (file) => {
           committed++;
           committedBytes += file.size;
@@ -171,7 +174,7 @@ describe("content-addressed, idempotent and resumable", () => {
     expect(marker?.metadata?.upload_status).toBeUndefined();
     expect(armModelVersion("resumable", "1")).toBeUndefined();
 
-    const resumed = await push(dir, "resumable");
+    const resumed = await push(dir, "resumable", { singleShotLimit: 1 << 20, blockSize: 4 << 20 });
     const total = resumed.totalBytes;
     expect(resumed.status).toBe("registered");
     expect(resumed.uploadedBytes).toBeLessThanOrEqual(total - committedBytes);

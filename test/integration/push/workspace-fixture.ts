@@ -29,8 +29,8 @@ export interface PushWorkspace {
   stop(): Promise<void>;
 }
 
-export async function startPushWorkspace(): Promise<PushWorkspace> {
-  const azurite = await startAzurite();
+export async function startPushWorkspace(options: { persistence?: "memory" | "disk" } = {}): Promise<PushWorkspace> {
+  const azurite = await startAzurite(options);
   const endpoint = new URL(azurite.blobEndpoint);
   const arm = await startArmTestServer({
     throttle: false,
