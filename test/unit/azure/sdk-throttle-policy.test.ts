@@ -25,7 +25,8 @@ describe("throttleWithoutRetryAfterPolicy", () => {
 
   it("leaves a 429 with Retry-After (or retry-after-ms) to the SDK's own retry policy", async () => {
     sleeps.length = 0;
-    for (const h of [{ "retry-after": "5" }, { "retry-after-ms": "50" }]) {
+    const retryAfterHeaders: Array<Record<string, string>> = [{ "retry-after": "5" }, { "retry-after-ms": "50" }];
+    for (const h of retryAfterHeaders) {
       let calls = 0;
       const res = await policy.sendRequest(request, async () => (calls++, response(429, h)));
       expect(res.status).toBe(429);
