@@ -38,6 +38,8 @@ export interface LabOutputs {
   workspaceUrl: pulumi.Output<string>;
   clusterId: pulumi.Output<string>;
   amlWorkspaceName?: pulumi.Output<string>;
+  /** ARM id of the Azure ML workspace: where `mlflow-lab push-model --stack` registers models. */
+  amlWorkspaceId?: pulumi.Output<string>;
   mlflowTrackingUri?: pulumi.Output<string>;
   endpoints: pulumi.Output<Record<string, EndpointOutput>>;
   /** Secret: endpoint name → key (Databricks serving uses workspace tokens and has none here). */
@@ -169,7 +171,7 @@ export class MlflowLab extends pulumi.ComponentResource {
       resourceGroupName: group.name,
       workspaceUrl: databricksLab.workspaceUrl,
       clusterId: databricksLab.cluster.id,
-      ...(ml ? { amlWorkspaceName: ml.workspace.name, mlflowTrackingUri: ml.mlflowTrackingUri } : {}),
+      ...(ml ? { amlWorkspaceName: ml.workspace.name, amlWorkspaceId: ml.workspace.id, mlflowTrackingUri: ml.mlflowTrackingUri } : {}),
       endpoints: pulumi.output(endpointUris) as pulumi.Output<Record<string, EndpointOutput>>,
       endpointKeys: pulumi.secret(pulumi.output(keys)) as pulumi.Output<Record<string, string>>,
       createdAt: lease.createdAt,

@@ -5,6 +5,7 @@ import { armScope } from "../../azure/credentials";
 import { createSdkClients, sdkContextFromEnv } from "../../azure/sdk-clients";
 import { OperationFailedError, UserInputError } from "../errors";
 import type { Deployer, StackConfig } from "../../deploy/deployer";
+import { loadDeployer } from "../../deploy/load-deployer";
 import { PROJECT_NAME } from "../../config/lab-config";
 import { readStackSettings, stacksDir } from "../../config/stack-settings";
 import { CONFIG_KEY, deployWithFailover, type DeployOutcome } from "../../deploy/failover-flow";
@@ -35,25 +36,6 @@ interface DeployCommandOptions {
 }
 
 const USABLE = new Set(["enabled", "warned"]);
-
-/**
- * The engine behind Deployer: the Pulumi CLI through the Automation API, or — for tests and hosted labs
- * that bring their own engine — a module named by MLFLOW_LAB_DEPLOYER_MODULE exporting createDeployer(env).
- */
-export async function loadDeployer(env: NodeJS.ProcessEnv): Promise<Deployer> {
-  const modulePath = env.MLFLOW_LAB_DEPLOYER_MODULE;
-  if (modulePath) {
-    // require, not import(): the CLI runs as CommonJS through tsx, which compiles .ts modules on require.
-    const loaded = require(path.resolve(modulePath)) as { createDeployer?: (env: NodeJS.ProcessEnv) => Deployer };
-    if (typeof loaded.createDeployer !== "function") {
-      throw new UserInputError(`MLFLOW_LAB_DEPLOYER_MODULE ${modulePath} does not export createDeployer(env)`);
-    }
-    return loaded.createDeployer(env);
-  }
-  // Loaded on demand: the Automation API is only needed when the real engine runs.
-  const { PulumiDeployer } = require("../../deploy/pulumi-deployer") as typeof import("../../deploy/pulumi-deployer");
-  return new PulumiDeployer({ env });
-}
 
 /**
  * Like setup.ps1: one usable subscription is taken as is, several are offered in a list (disabled and

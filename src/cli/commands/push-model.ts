@@ -8,6 +8,7 @@ import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-a
 import { pushModel, type PushResult } from "../../models/push/push-model";
 import { configSetCommand, setEndpointModel, StackConfigError, stackConfigFile } from "../../models/push/stack-config";
 import { outputsFromFile } from "../../scoring/endpoint-lookup";
+import { readStackOutputs } from "../../deploy/load-deployer";
 
 interface PushOptions {
   name: string;
@@ -24,11 +25,9 @@ interface PushOptions {
   json?: boolean;
 }
 
-/** Workspace from the stack outputs: the lab program exports the ML workspace's ARM id. */
+/** Workspace from the stack outputs: the lab program exports the Azure ML workspace's ARM id. */
 function workspaceFromOutputs(outputs: Record<string, unknown>): string | undefined {
-  const nested = (key: string) => (typeof outputs[key] === "object" && outputs[key] !== null ? (outputs[key] as Record<string, unknown>) : {});
-  const candidates = [outputs.mlWorkspaceId, outputs.azureMlWorkspaceId, outputs.workspaceId, nested("azureMl").workspaceId, nested("mlWorkspace").id];
-  return candidates.find((c): c is string => typeof c === "string" && c.length > 0);
+  return typeof outputs.amlWorkspaceId === "string" && outputs.amlWorkspaceId ? outputs.amlWorkspaceId : undefined;
 }
 
 export async function resolveWorkspace(options: PushOptions, env: NodeJS.ProcessEnv = process.env): Promise<WorkspaceRef> {
@@ -43,18 +42,19 @@ export async function resolveWorkspace(options: PushOptions, env: NodeJS.Process
     if (!subscriptionId) throw new UserInputError("--workspace <name> needs --subscription <id> or AZURE_SUBSCRIPTION_ID");
     return { subscriptionId, resourceGroup: options.resourceGroup, workspace: options.workspace };
   }
-  if (options.outputs) {
-    const id = workspaceFromOutputs(await outputsFromFile(options.outputs)().catch((e: Error) => {
-      throw new UserInputError(e.message);
-    }));
+  if (options.outputs || options.stack) {
+    const source = options.outputs ? `--outputs ${options.outputs}` : `stack ${options.stack}`;
+    const outputs = options.outputs
+      ? await outputsFromFile(options.outputs)().catch((e: Error) => {
+          throw new UserInputError(e.message);
+        })
+      : await readStackOutputs(options.stack!, env);
+    const id = workspaceFromOutputs(outputs);
     const ref = id ? parseWorkspaceId(id) : undefined;
-    if (!ref) throw new UserInputError(`--outputs ${options.outputs} names no Azure ML workspace (mlWorkspaceId); is azureMl enabled in the stack?`);
+    if (!ref) throw new UserInputError(`${source} names no Azure ML workspace (output amlWorkspaceId); is azureMl enabled in the stack?`);
     return ref;
   }
-  const stack = options.stack ?? "<stack>";
-  throw new UserInputError(
-    `push-model needs a workspace: --workspace <ARM id> (or <name> --resource-group <rg>), or --outputs <file> from: pulumi stack output --json --show-secrets -s ${stack} > outputs.json`,
-  );
+  throw new UserInputError("push-model needs a workspace: --stack <stack>, --outputs <file>, or --workspace <ARM id> (or <name> --resource-group <rg>)");
 }
 
 function mb(bytes: number): string {
@@ -134,7 +134,7 @@ export function register(program: Command): void {
     .option("--workspace <id|name>", "Azure ML workspace ARM id, or its name with --resource-group")
     .option("--resource-group <rg>", "resource group of --workspace <name>")
     .option("--subscription <id>", "subscription of --workspace <name> (default AZURE_SUBSCRIPTION_ID)")
-    .option("--stack <stack>", "lab stack (for --deploy, and with --outputs for the workspace)")
+    .option("--stack <stack>", "lab stack: its outputs name the workspace, and --deploy edits its config")
     .option("--outputs <file>", "JSON of `pulumi stack output --json --show-secrets` (finds the workspace)")
     .option("--deploy <endpoint>", "then point this stack endpoint at the new version (stacks/Pulumi.<stack>.yaml)")
     .option("--json", "print the result as JSON")

@@ -7,6 +7,7 @@ import { MlmodelError, parseMlmodel } from "../../models/mlmodel";
 import type { ModelSignature } from "../../models/signature";
 import { conformTable } from "../../scoring/conform";
 import { EndpointError, scoringUrl, sendScoringRequest, type ScoringTarget } from "../../scoring/endpoint-client";
+import { readStackOutputs } from "../../deploy/load-deployer";
 import { EndpointLookupError, endpointFromOutputs, outputsFromFile, type StackOutputsSource } from "../../scoring/endpoint-lookup";
 import { parseScoringInput } from "../../scoring/input";
 import { buildPayload, checkRawPayload, ENDPOINT_KINDS, PAYLOAD_FORMATS, type EndpointKind, type PayloadFormat } from "../../scoring/payload";
@@ -49,13 +50,14 @@ function readSignature(location: string): ModelSignature | undefined {
   return readModelDir(location).mlmodel.signature;
 }
 
-/** Where stack outputs come from; swap in Deployer.outputs(stack) once the deploy flow has it. */
+/** Stack outputs from --outputs <file>, else from the deployed stack through the engine. */
 function stackOutputs(options: ScoreOptions): StackOutputsSource {
   if (options.outputs) return outputsFromFile(options.outputs);
-  const stack = options.stack ?? "<stack>";
-  throw new UserInputError(
-    `score needs --url <scoring url> or --outputs <file> (from: pulumi stack output --json --show-secrets -s ${stack} > outputs.json)`,
-  );
+  if (options.stack) {
+    const stack = options.stack;
+    return () => readStackOutputs(stack);
+  }
+  throw new UserInputError("score needs --stack <stack>, --outputs <file> or --url <scoring url> to find the endpoint");
 }
 
 async function target(endpoint: string | undefined, options: ScoreOptions): Promise<ScoringTarget & { name: string }> {

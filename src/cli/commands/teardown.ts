@@ -7,7 +7,7 @@ import { PROJECT_NAME } from "../../config/lab-config";
 import { stateDir } from "../../config/state-dir";
 import { deriveSuffix } from "../../config/suffix";
 import type { Deployer, StackOutputs } from "../../deploy/deployer";
-import { PulumiDeployer } from "../../deploy/pulumi-deployer";
+import { loadDeployer } from "../../deploy/load-deployer";
 import { renderGroupTable, renderItemTable, tableStyle } from "../../cleanup/results";
 import { resolveRunMode } from "../../cleanup/run-guards";
 import { DatabricksServingClient } from "../../cleanup/serving-endpoints";
@@ -76,7 +76,8 @@ function databricksClientFactory(env: NodeJS.ProcessEnv) {
     new DatabricksServingClient(env.MLFLOW_LAB_DATABRICKS_ENDPOINT ?? `https://${workspaceUrl.replace(/^https?:\/\//, "")}`, credential);
 }
 
-export async function runTeardownCommand(options: TeardownCommandOptions, deployer: Deployer = new PulumiDeployer()): Promise<void> {
+export async function runTeardownCommand(options: TeardownCommandOptions, deployer?: Deployer): Promise<void> {
+  deployer ??= await loadDeployer(process.env);
   const mode = resolveRunMode(options);
   const journal = fileJournalStore(stateDir());
   const target = await resolveTeardownTarget(deployer, journal, options);

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -203,10 +203,43 @@ describe("score checks before sending and handles endpoint failures", () => {
     }
   });
 
+  it("finds the endpoint and its secret key in a deployed stack's outputs (--stack)", async () => {
+    const endpoint = await recorder((res) => res.end('{"predictions": [1, 0, 2]}'));
+    const outputs = file(
+      "stack-outputs.json",
+      JSON.stringify({
+        course: {
+          endpoints: { value: { "churn-aci": { kind: "aci", scoringUri: `${endpoint.url}/invocations` } }, secret: false },
+          endpointKeys: { value: { "churn-aci": "stack-secret-key" }, secret: true },
+        },
+      }),
+    );
+    // The real mlflow-lab command in a child process: the engine module is TypeScript loaded by tsx.
+    const env = { ...process.env, MLFLOW_LAB_DEPLOYER_MODULE: path.join(__dirname, "outputs-deployer.ts"), MLFLOW_LAB_TEST_OUTPUTS: outputs };
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(path.join(REPO, "scripts", "mlflow-lab"), args, { env, encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    try {
+      const result = await run(["score", "churn-aci", "--stack", "course", "--data", file("s.csv", PENGUINS_CSV)]);
+      expect(result.stderr).not.toMatch(/^error/m);
+      expect(result.code).toBe(0);
+      expect(endpoint.requests[0]!.headers.authorization).toBe("Bearer stack-secret-key");
+      expect(result.stdout + result.stderr).not.toContain("stack-secret-key");
+      const other = await run(["score", "churn-aci", "--stack", "lab", "--data", file("s2.csv", PENGUINS_CSV)]);
+      expect(other.code).toBe(2);
+      expect(other.stderr).toBe('error: no endpoint "churn-aci" in the stack outputs (the stack has no endpoints)\n');
+    } finally {
+      await endpoint.close();
+    }
+  });
+
   it("finds the endpoint, its kind and key in the stack outputs file", async () => {
     const endpoint = await recorder((res) => res.end('{"predictions": [1, 0, 2]}'));
     try {
-      const outputs = file("outputs.json", JSON.stringify({ endpoints: [{ name: "penguin-aci", kind: "aci", scoringUri: `${endpoint.url}/invocations`, key: "proxy-key" }] }));
+      const outputs = file("outputs.json", JSON.stringify({ endpoints: { "penguin-aci": { kind: "aci", scoringUri: `${endpoint.url}/invocations` } }, endpointKeys: { "penguin-aci": "proxy-key" } }));
       const result = await cli(["score", "penguin-aci", "--outputs", outputs, "--data", file("o.csv", PENGUINS_CSV), "--format", "records"]);
       expect(result.code).toBe(0);
       expect(endpoint.requests[0]!.headers.authorization).toBe("Bearer proxy-key");

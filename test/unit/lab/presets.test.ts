@@ -198,10 +198,11 @@ describe.each(["course", "full"] as const)("preset %s: the Azure ML workspace", 
     expect(vault.properties.tenantId).toBe(DEPLOY_TIME);
   });
 
-  it("exports the workspace name and its MLflow tracking URI", async () => {
+  it("exports the workspace name, its ARM id (for push-model --stack) and its MLflow tracking URI", async () => {
     const { run } = await runPreset(stack);
     const ws = inputs(one(run, T.mlWorkspace));
     expect(run.outputs.amlWorkspaceName).toBe(ws.workspaceName);
+    expect(run.outputs.amlWorkspaceId).toMatch(/\/providers\/Microsoft\.MachineLearningServices\/workspaces\/mlw-msl-/);
     expect(run.outputs.mlflowTrackingUri).toMatch(/^azureml:\/\/.+\/workspaces\/mlw-msl-/);
   });
 });

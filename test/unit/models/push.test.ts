@@ -64,3 +64,23 @@ describe("--deploy edits of the stack config", () => {
     expect(configSetCommand(1, "churn:3", "course")).toBe("pulumi config set --path 'azure-mlflow-lab:endpoints[1].model' 'churn:3' --stack course");
   });
 });
+
+describe("which workspace push-model targets", () => {
+  it("takes the workspace the lab stack exported (amlWorkspaceId) from an outputs file", async () => {
+    const { resolveWorkspace } = await import("../../../src/cli/commands/push-model");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outputs-"));
+    const id = "/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/msl-abc1234/providers/Microsoft.MachineLearningServices/workspaces/mlw-msl-abc1234";
+    const withMl = path.join(dir, "course.json");
+    fs.writeFileSync(withMl, JSON.stringify({ amlWorkspaceName: "mlw-msl-abc1234", amlWorkspaceId: id }));
+    expect(await resolveWorkspace({ outputs: withMl } as never, {})).toEqual({
+      subscriptionId: "0b1f6471-1bf0-4dda-aec3-111122223333",
+      resourceGroup: "msl-abc1234",
+      workspace: "mlw-msl-abc1234",
+    });
+    const labOnly = path.join(dir, "lab.json");
+    fs.writeFileSync(labOnly, JSON.stringify({ labId: "msl-abc1234" }));
+    await expect(resolveWorkspace({ outputs: labOnly } as never, {})).rejects.toThrow(
+      `--outputs ${labOnly} names no Azure ML workspace (output amlWorkspaceId); is azureMl enabled in the stack?`,
+    );
+  });
+});

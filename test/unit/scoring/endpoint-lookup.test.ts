@@ -3,21 +3,23 @@ import { endpointFromOutputs } from "../../../src/scoring/endpoint-lookup";
 import { describeFailure, scoringUrl } from "../../../src/scoring/endpoint-client";
 
 describe("finding an endpoint in stack outputs", () => {
+  // The shape the lab program exports (src/lab/index.ts LabOutputs).
   const outputs = {
-    endpoints: [
-      { name: "churn-aci", kind: "aci", scoringUri: "http://churn.westeurope.azurecontainer.io:8080/invocations", key: "k-aci" },
-      { name: "churn-online", kind: "managed", scoringUri: "https://churn-online.westeurope.inference.ml.azure.com/score", primaryKey: "k-aml" },
-    ],
-    databricksServing: { name: "predict-penguin", invocationsUrl: "https://adb-1.2.azuredatabricks.net/serving-endpoints/predict-penguin/invocations" },
+    endpoints: {
+      "churn-aci": { kind: "aci", scoringUri: "http://churn-aci-abc1234.westeurope.azurecontainer.io/invocations" },
+      "churn-online": { kind: "managed", scoringUri: "https://churn-online-abc1234.westeurope.inference.ml.azure.com/score" },
+      "predict-penguin": { kind: "databricks", scoringUri: "https://adb-1.2.azuredatabricks.net/serving-endpoints/predict-penguin/invocations" },
+    },
+    endpointKeys: { "churn-aci": "k-aci", "churn-online": "k-aml" },
   };
 
   it("finds an endpoint by name with its kind, URL and key", () => {
     expect(endpointFromOutputs(outputs, "churn-online", {})).toEqual({
       name: "churn-online",
       kind: "managed",
-      url: "https://churn-online.westeurope.inference.ml.azure.com/score",
+      url: "https://churn-online-abc1234.westeurope.inference.ml.azure.com/score",
       key: "k-aml",
-      keySource: 'the stack output for "churn-online"',
+      keySource: "the stack output endpointKeys.churn-online",
     });
   });
 
@@ -25,8 +27,8 @@ describe("finding an endpoint in stack outputs", () => {
     expect(endpointFromOutputs(outputs, "predict-penguin", { DATABRICKS_TOKEN: "dapi" })).toMatchObject({ kind: "databricks", key: "dapi", keySource: "DATABRICKS_TOKEN" });
   });
 
-  it("accepts endpoints as a map keyed by name", () => {
-    expect(endpointFromOutputs({ endpoints: { a: { kind: "aks", url: "https://x/score" } } }, "a", {})).toEqual({ name: "a", kind: "aks", url: "https://x/score" });
+  it("says when an endpoint has no scoring URL yet", () => {
+    expect(() => endpointFromOutputs({ endpoints: { a: { kind: "aks" } } }, "a", {})).toThrow('endpoint "a" has no scoring URL in the stack outputs yet (is it deployed?)');
   });
 
   it("lists the known endpoints when the name is wrong", () => {
