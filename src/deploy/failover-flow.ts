@@ -7,9 +7,10 @@ import { NoEligibleRegionError, providersToRegister, selectRegion, type Selectio
 import { blockEntryFor, classifyFailure, type ArmErrorLike, type FailoverDecision } from "../regions/failover";
 import { servingListFor } from "../regions/model-serving-regions";
 import type { RegionSignalsSnapshot } from "../regions/signals";
+import { randomSuffix } from "../config/suffix";
+import { labNames } from "../lab/naming";
 import { DeploymentError, type Deployer, type StackConfig } from "./deployer";
 import type { LabArm, WorkspaceState } from "./lab-arm";
-import { labResourceGroup, labWorkspace, randomSuffix } from "./suffix";
 
 /**
  * Deploy with failover: choose a region, `up`, and on a create failure decide by the error's scope —
@@ -98,10 +99,9 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
   if (!suffix) {
     suffix = randomSuffix();
     await deployer.setConfig(stack, { [CONFIG_KEY.suffix]: { value: suffix } });
-    say(`new lab msl-${suffix} in stack ${stack}`);
+    say(`new lab ${labNames(suffix).labId} in stack ${stack}`);
   }
-  const resourceGroup = labResourceGroup(suffix);
-  const workspaceName = labWorkspace(suffix);
+  const { resourceGroup, databricksWorkspace: workspaceName } = labNames(suffix);
   const previousRegion = existing[CONFIG_KEY.region]?.value;
 
   const waitGroupGone = async (why: string) => {

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ownerFromAccessToken } from "../../../src/deploy/owner";
 import { backendSettings } from "../../../src/deploy/pulumi-backend";
-import { labResourceGroup, labWorkspace, randomSuffix, SUFFIX_PATTERN } from "../../../src/deploy/suffix";
+import { randomSuffix, SUFFIX_PATTERN } from "../../../src/config/suffix";
+import { labNames } from "../../../src/lab/naming";
 
 let dir: string;
 beforeEach(() => {
@@ -46,8 +47,8 @@ describe("lab names", () => {
   it("a suffix is 7 characters of [0-9a-z]; the group and workspace keep setup.ps1's names", () => {
     for (let i = 0; i < 50; i++) expect(randomSuffix()).toMatch(SUFFIX_PATTERN);
     expect(randomSuffix(() => 35)).toBe("zzzzzzz");
-    expect(labResourceGroup("abc1234")).toBe("msl-abc1234");
-    expect(labWorkspace("abc1234")).toBe("databricks-abc1234");
+    expect(labNames("abc1234").resourceGroup).toBe("msl-abc1234");
+    expect(labNames("abc1234").databricksWorkspace).toBe("databricks-abc1234");
   });
 });
 
