@@ -47,6 +47,28 @@ export class ArmBudget {
     return this.gatesFor(subscriptionId).reads.run(priority, () => this.send<T>(req, "subscription-reads"), order);
   }
 
+  /**
+   * Every page of an ARM list, each page a paced read, following nextLink until it is absent, null or "".
+   * A 404 ends the listing: `gone` says so, `items` holds what came before it.
+   */
+  async readAllPages<T>(subscriptionId: string, priority: number, path: string, apiVersion: string): Promise<{ items: T[]; gone: boolean }> {
+    const items: T[] = [];
+    let request: { path?: string; url?: string } | undefined = { path };
+    while (request) {
+      const response: ArmResponse<{ value?: T[]; nextLink?: string | null }> = await this.read(subscriptionId, priority, {
+        method: "GET",
+        ...request,
+        apiVersion: request.path ? apiVersion : undefined,
+        allowStatus: [404],
+      });
+      if (response.status === 404) return { items, gone: true };
+      items.push(...(response.body?.value ?? []));
+      const next = response.body?.nextLink;
+      request = typeof next === "string" && next !== "" ? { url: next } : undefined;
+    }
+    return { items, gone: false };
+  }
+
   /** A DELETE (or a purge POST, which ARM meters as a write/delete) paced to the delete bucket. */
   delete<T = unknown>(subscriptionId: string, req: ArmRequest): Promise<ArmResponse<T>> {
     return this.gatesFor(subscriptionId).deletes.run(0, () => this.send<T>(req, "subscription-deletes"));

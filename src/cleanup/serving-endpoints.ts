@@ -34,19 +34,7 @@ export async function deleteWorkspaceEndpoints(
   execute: boolean,
   wait: WaitOptions = DEFAULT_WAIT,
 ): Promise<ItemResult[]> {
-  const endpoints: OnlineEndpointBody[] = [];
-  let request: { path?: string; url?: string } | undefined = { path: `${workspace.id}/onlineEndpoints` };
-  while (request) {
-    const response: { status: number; body: { value?: OnlineEndpointBody[]; nextLink?: string | null } } = await budget.read(
-      workspace.subscriptionId,
-      ReadPriority.reRead,
-      { method: "GET", ...request, apiVersion: request.path ? ML_API_VERSION : undefined, allowStatus: [404] },
-    );
-    if (response.status === 404) break;
-    endpoints.push(...(response.body?.value ?? []));
-    const next = response.body?.nextLink;
-    request = typeof next === "string" && next !== "" ? { url: next } : undefined;
-  }
+  const { items: endpoints } = await budget.readAllPages<OnlineEndpointBody>(workspace.subscriptionId, ReadPriority.reRead, `${workspace.id}/onlineEndpoints`, ML_API_VERSION);
   return Promise.all(
     endpoints.map(async (endpoint): Promise<ItemResult> => {
       const row = { kind: "Azure ML online endpoint", subscriptionId: workspace.subscriptionId, name: `${workspace.name}/${endpoint.name ?? "?"}` };

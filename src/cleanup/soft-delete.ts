@@ -25,21 +25,7 @@ export const LOG_ANALYTICS_API_VERSION = "2025-07-01";
 export const DATABRICKS_API_VERSION = "2024-05-01";
 
 async function listPaged<T>(budget: ArmBudget, subscriptionId: string, path: string, apiVersion: string): Promise<T[]> {
-  const items: T[] = [];
-  let request: { path?: string; url?: string } | undefined = { path };
-  while (request) {
-    const response: { status: number; body: { value?: T[]; nextLink?: string | null } } = await budget.read(subscriptionId, ReadPriority.background, {
-      method: "GET",
-      ...request,
-      apiVersion: request.path ? apiVersion : undefined,
-      allowStatus: [404],
-    });
-    if (response.status === 404) return items;
-    items.push(...(response.body?.value ?? []));
-    const next = response.body?.nextLink;
-    request = typeof next === "string" && next !== "" ? { url: next } : undefined;
-  }
-  return items;
+  return (await budget.readAllPages<T>(subscriptionId, ReadPriority.background, path, apiVersion)).items;
 }
 
 interface DeletedVaultBody {

@@ -116,32 +116,25 @@ interface ResourceListItem {
 }
 
 async function listGroupResources(budget: ArmBudget, target: TeardownTarget): Promise<LabResource[]> {
+  const { items } = await budget.readAllPages<ResourceListItem>(
+    target.subscriptionId,
+    ReadPriority.reRead,
+    `/subscriptions/${target.subscriptionId}/resourcegroups/${target.resourceGroup}/resources`,
+    RESOURCES_API_VERSION,
+  );
   const out: LabResource[] = [];
-  let request: { path?: string; url?: string } | undefined = {
-    path: `/subscriptions/${target.subscriptionId}/resourcegroups/${target.resourceGroup}/resources`,
-  };
-  while (request) {
-    const response: { status: number; body: { value?: ResourceListItem[]; nextLink?: string | null } } = await budget.read(
-      target.subscriptionId,
-      ReadPriority.reRead,
-      { method: "GET", ...request, apiVersion: request.path ? RESOURCES_API_VERSION : undefined, allowStatus: [404] },
-    );
-    if (response.status === 404) return out;
-    for (const r of response.body?.value ?? []) {
-      if (!r.id || !r.type) continue;
-      out.push({
-        id: r.id,
-        name: r.name ?? r.id.split("/").pop()!,
-        type: r.type.toLowerCase(),
-        subscriptionId: target.subscriptionId,
-        resourceGroup: target.resourceGroup,
-        location: r.location,
-        tags: r.tags ?? {},
-        properties: {},
-      });
-    }
-    const next = response.body?.nextLink;
-    request = typeof next === "string" && next !== "" ? { url: next } : undefined;
+  for (const r of items) {
+    if (!r.id || !r.type) continue;
+    out.push({
+      id: r.id,
+      name: r.name ?? r.id.split("/").pop()!,
+      type: r.type.toLowerCase(),
+      subscriptionId: target.subscriptionId,
+      resourceGroup: target.resourceGroup,
+      location: r.location,
+      tags: r.tags ?? {},
+      properties: {},
+    });
   }
   return out;
 }

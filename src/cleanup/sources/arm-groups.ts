@@ -43,23 +43,9 @@ export async function getGroup(budget: ArmBudget, subscriptionId: string, name: 
 
 /** Every page of a lock list, read through the budget. */
 async function listLocks(budget: ArmBudget, subscriptionId: string, path: string, priority: number): Promise<LockRecord[] | "gone"> {
-  const locks: LockRecord[] = [];
-  let request: { path?: string; url?: string } | undefined = { path };
-  while (request) {
-    const response: ArmResponse<{ value?: ArmLock[]; nextLink?: string | null }> = await budget.read(subscriptionId, priority, {
-      method: "GET",
-      ...request,
-      apiVersion: request.path ? LOCKS_API_VERSION : undefined,
-      allowStatus: [404],
-    });
-    if (response.status === 404) return "gone";
-    for (const lock of response.body?.value ?? []) {
-      locks.push({ name: lock.name ?? "?", level: lock.properties?.level ?? "Unknown", id: lock.id });
-    }
-    const next = response.body?.nextLink;
-    request = typeof next === "string" && next !== "" ? { url: next } : undefined;
-  }
-  return locks;
+  const { items, gone } = await budget.readAllPages<ArmLock>(subscriptionId, priority, path, LOCKS_API_VERSION);
+  if (gone) return "gone";
+  return items.map((lock) => ({ name: lock.name ?? "?", level: lock.properties?.level ?? "Unknown", id: lock.id }));
 }
 
 /** Every lock in a subscription, at any scope (subscription, groups, resources): one paged read. */
