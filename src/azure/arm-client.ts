@@ -18,8 +18,8 @@ import {
 } from "@azure/core-rest-pipeline";
 import { systemClock, type Clock } from "./clock";
 import { armEndpoint, armScope, createCredential, type Env } from "./credentials";
-import { ArmError, extractErrorDetail, parseArmError } from "./errors";
-import { isTerminal, planLro, statusFromPoll, type LroMode, type OperationStatus } from "./lro";
+import { ArmError, operationFailureError, parseArmError } from "./errors";
+import { isTerminal, nextPollUrl, planLro, statusFromPoll, type LroMode, type OperationStatus } from "./lro";
 import { rateLimitHeaders, Semaphore, type RateLimitRemaining } from "./rate-limit";
 import { DEFAULT_RETRY_OPTIONS, decideRetry, parseRetryAfterMs, type RetryDecision, type RetryOptions } from "./retry";
 
@@ -281,7 +281,7 @@ export class ArmOperation<T = unknown> {
   /** @internal Takes what the initial response already told us. */
   absorbInitial(res: ArmResponse<unknown>, status: OperationStatus): void {
     this.retryAfterMs = parseRetryAfterMs((n) => res.headers[n], this.client.now());
-    if (status === "failed" || status === "canceled") this.error = failureError(res.status, res.body, status);
+    if (status === "failed" || status === "canceled") this.error = operationFailureError(res.status, res.body, status);
     // Answered synchronously: the initial body is the result (a PUT's resource, a POST's answer).
     if (status === "succeeded" && this.current.mode === "none" && this.current.method !== "DELETE") {
       this.result = (res.body === "" ? undefined : res.body) as T;
@@ -295,15 +295,11 @@ export class ArmOperation<T = unknown> {
       const view = { status: res.status, header: (n: string) => res.headers[n], body: res.body };
       const status = statusFromPoll(this.current.mode, view);
       this.retryAfterMs = parseRetryAfterMs(view.header, this.client.now());
-      // A status monitor may move the next poll (Azure-AsyncOperation can change between polls).
-      if (this.current.mode === "status-monitor") {
-        const moved = res.headers["operation-location"] ?? res.headers["azure-asyncoperation"];
-        if (moved) this.current.pollUrl = new URL(moved, this.current.pollUrl).toString();
-      }
+      this.current.pollUrl = nextPollUrl(this.current.mode, this.current.pollUrl, view);
       if (status === "succeeded") {
         this.result = await this.finalResult(res, signal);
       } else if (status === "failed" || status === "canceled") {
-        this.error = failureError(res.status, res.body, status);
+        this.error = operationFailureError(res.status, res.body, status);
       }
       this.current.status = status;
     }
@@ -350,18 +346,6 @@ export class ArmOperation<T = unknown> {
 }
 
 const errorStatuses = Array.from({ length: 200 }, (_, i) => 400 + i).filter((s) => s !== 408 && s !== 429 && !(s >= 500 && s !== 501 && s !== 505));
-
-function failureError(status: number, body: unknown, outcome: OperationStatus): ArmError {
-  const detail = extractErrorDetail(body);
-  if (detail) {
-    return new ArmError({ status: status >= 400 ? status : 200, code: detail.code, message: detail.message, details: detail.details, target: detail.target });
-  }
-  return new ArmError({
-    status: status >= 400 ? status : 200,
-    code: outcome === "canceled" ? "OperationCanceled" : "OperationFailed",
-    message: `The operation ${outcome === "canceled" ? "was canceled" : "failed"} without an error body (HTTP ${status}).`,
-  });
-}
 
 function headersOf(response: PipelineResponse): Record<string, string> {
   const out: Record<string, string> = {};

@@ -169,3 +169,19 @@ function statusCode(status: number): string {
     default: return `Http${status}`;
   }
 }
+
+/**
+ * The error of a long-running operation that ended Failed or Canceled: the status monitor's (or the
+ * resource's) error object when there is one, else a code that says which of the two it was.
+ */
+export function operationFailureError(status: number, body: unknown, outcome: "failed" | "canceled"): ArmError {
+  const detail = extractErrorDetail(body);
+  if (detail) {
+    return new ArmError({ status: status >= 400 ? status : 200, code: detail.code, message: detail.message, details: detail.details, target: detail.target });
+  }
+  return new ArmError({
+    status: status >= 400 ? status : 200,
+    code: outcome === "canceled" ? "OperationCanceled" : "OperationFailed",
+    message: `The operation ${outcome === "canceled" ? "was canceled" : "failed"} without an error body (HTTP ${status}).`,
+  });
+}

@@ -81,6 +81,16 @@ function initialRunningOr(initial: LroResponseView): OperationStatus {
   return s === "failed" || s === "canceled" ? s : "running";
 }
 
+/**
+ * The URL of the next poll: a status monitor may move between polls (Operation-Location, else
+ * Azure-AsyncOperation, on the poll response); the other modes keep polling the same URL.
+ */
+export function nextPollUrl(mode: LroMode, pollUrl: string, response: Pick<LroResponseView, "header">): string {
+  if (mode !== "status-monitor") return pollUrl;
+  const moved = response.header("operation-location") ?? response.header("azure-asyncoperation");
+  return moved ? resolve(moved, pollUrl) : pollUrl;
+}
+
 /** Reads one poll response in the given mode. */
 export function statusFromPoll(mode: LroMode, response: LroResponseView): OperationStatus {
   if (response.status >= 400) return "failed";

@@ -3,9 +3,9 @@
  * time through the read budget so hundreds of operations can be in flight and polled in turn, none
  * blocking another. Polling follows the same rules as the shared pipeline's LRO handling (lro.ts).
  */
-import type { ArmRequest } from "../azure/arm-client";
-import { ArmError, extractErrorDetail } from "../azure/errors";
-import { isTerminal, planLro, statusFromPoll, type LroMode, type OperationStatus } from "../azure/lro";
+import type { ArmRequest, ArmResponse } from "../azure/arm-client";
+import { ArmError, operationFailureError, parseArmError } from "../azure/errors";
+import { isTerminal, nextPollUrl, planLro, statusFromPoll, type LroMode, type OperationStatus } from "../azure/lro";
 import { parseRetryAfterMs } from "../azure/retry";
 import { ReadPriority, type ArmBudget } from "./arm-budget";
 
@@ -47,11 +47,11 @@ export async function startDelete(budget: ArmBudget, subscriptionId: string, req
   }
   if (response.status === 404) return { kind: "gone" };
   if (response.status >= 400) {
-    return { kind: "failed", error: errorFrom(response.status, response.body) };
+    return { kind: "failed", error: answerError(response) };
   }
   const plan = planLro(req.method, response.url, { status: response.status, header: (n) => response.headers[n], body: response.body });
   if (plan.initialStatus === "failed" || plan.initialStatus === "canceled") {
-    return { kind: "failed", error: errorFrom(response.status, response.body, plan.initialStatus) };
+    return { kind: "failed", error: operationFailureError(response.status, response.body, plan.initialStatus) };
   }
   if (plan.mode === "none" || !plan.pollUrl || isTerminal(plan.initialStatus)) return { kind: "done" };
   return {
@@ -81,20 +81,18 @@ export async function pollOnce(budget: ArmBudget, operation: RunningOperation): 
     body: response.body,
   });
   if (status === "succeeded") return { kind: "succeeded" };
-  if (status === "failed" || status === "canceled") return { kind: "failed", error: errorFrom(response.status, response.body, status) };
-  // A status monitor may move between polls.
-  const moved = response.headers["azure-asyncoperation"] ?? response.headers["operation-location"];
-  if (operation.mode === "status-monitor" && moved) operation.pollUrl = new URL(moved, operation.pollUrl).toString();
+  if (status === "failed" || status === "canceled") return { kind: "failed", error: operationFailureError(response.status, response.body, status) };
+  operation.pollUrl = nextPollUrl(operation.mode, operation.pollUrl, { header: (n) => response.headers[n] });
   return { kind: "running", retryAfterMs: parseRetryAfterMs((n) => response.headers[n], budget.clock.now()) };
 }
 
-function errorFrom(status: number, body: unknown, outcome?: OperationStatus): ArmError {
-  const detail = extractErrorDetail(body);
-  if (detail) return new ArmError({ status, code: detail.code, message: detail.message, details: detail.details, target: detail.target });
-  return new ArmError({
-    status,
-    code: outcome === "canceled" ? "OperationCanceled" : status >= 400 ? `Http${status}` : "OperationFailed",
-    message: `the operation ${outcome ?? "failed"} without an error body (HTTP ${status})`,
+/** An error status answered (allowStatus) instead of thrown: the same ArmError the pipeline would throw. */
+function answerError(response: ArmResponse<unknown>): ArmError {
+  return parseArmError({
+    status: response.status,
+    body: response.body,
+    bodyText: typeof response.body === "string" ? response.body : undefined,
+    requestId: response.headers["x-ms-request-id"],
   });
 }
 
