@@ -68,23 +68,32 @@ export async function verifyGone(budget: ArmBudget, subscriptionId: string, name
 }
 
 /**
- * Polls a group that is already being deleted (by an earlier run) until it is gone. Returns "stopped"
- * when the group is no longer Deleting (that delete failed or was undone), so the caller can decide anew.
+ * GETs a group every `defaultPollMs` until ARM answers 404 ("gone") or the wait ends ("timeout").
+ * With `stopUnlessDeleting`, a group that is not (or no longer) Deleting ends the wait at once ("stopped").
  */
-export async function awaitExistingDeletion(
+export async function pollUntilGone(
   budget: ArmBudget,
   subscriptionId: string,
   name: string,
   wait: WaitOptions,
+  options: { priority: number; stopUnlessDeleting: boolean },
 ): Promise<"gone" | "stopped" | "timeout"> {
   const deadline = budget.clock.now() + wait.timeoutMs;
   for (;;) {
-    const response = await getGroup(budget, subscriptionId, name, ReadPriority.poll);
+    const response = await getGroup(budget, subscriptionId, name, options.priority);
     if (response.status === 404) return "gone";
-    if ((response.body?.properties?.provisioningState ?? "").toLowerCase() !== "deleting") return "stopped";
+    if (options.stopUnlessDeleting && (response.body?.properties?.provisioningState ?? "").toLowerCase() !== "deleting") return "stopped";
     if (budget.clock.now() + wait.defaultPollMs > deadline) return "timeout";
     await budget.clock.sleep(wait.defaultPollMs);
   }
+}
+
+/**
+ * Polls a group that is already being deleted (by an earlier run) until it is gone. Returns "stopped"
+ * when the group is no longer Deleting (that delete failed or was undone), so the caller can decide anew.
+ */
+export function awaitExistingDeletion(budget: ArmBudget, subscriptionId: string, name: string, wait: WaitOptions): Promise<"gone" | "stopped" | "timeout"> {
+  return pollUntilGone(budget, subscriptionId, name, wait, { priority: ReadPriority.poll, stopUnlessDeleting: true });
 }
 
 /** DELETE the group, follow the operation, verify the 404. Never throws for ARM answers. */

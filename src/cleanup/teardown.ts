@@ -21,13 +21,13 @@ import type { ArmClient } from "../azure/arm-client";
 import type { Clock } from "../azure/clock";
 import type { Deployer } from "../deploy/deployer";
 import { ArmBudget, ReadPriority, type ArmBudgetOptions } from "./arm-budget";
-import { DEFAULT_WAIT, type WaitOptions } from "./group-deletion";
+import { DEFAULT_WAIT, pollUntilGone, type WaitOptions } from "./group-deletion";
 import { decideTeardownGroup } from "./policy";
 import type { GroupResult, ItemResult } from "./results";
 import type { RunMode } from "./run-guards";
 import { deleteDatabricksEndpoints, deleteWorkspaceEndpoints, type DatabricksServingClient } from "./serving-endpoints";
 import { DATABRICKS_API_VERSION, listDeletedVaults, ML_API_VERSION, preDeleteResource, purgeSoftDeleted, runToCompletion } from "./soft-delete";
-import { getGroup, readGroup, RESOURCES_API_VERSION } from "./sources/arm-groups";
+import { readGroup, RESOURCES_API_VERSION } from "./sources/arm-groups";
 import type { LabResource } from "./sources/resource-graph";
 
 export interface TeardownTarget {
@@ -178,15 +178,9 @@ function mergeJournal(previous: TeardownJournal | undefined, fresh: TeardownJour
   };
 }
 
-/** Polls a group until ARM answers 404 or the wait ends. */
+/** Polls a group until ARM answers 404 or the wait ends (a group not yet Deleting is waited for too). */
 async function waitGroupGone(budget: ArmBudget, subscriptionId: string, name: string, wait: WaitOptions): Promise<boolean> {
-  const deadline = budget.clock.now() + wait.timeoutMs;
-  for (;;) {
-    const response = await getGroup(budget, subscriptionId, name, ReadPriority.verify);
-    if (response.status === 404) return true;
-    if (budget.clock.now() + wait.defaultPollMs > deadline) return false;
-    await budget.clock.sleep(wait.defaultPollMs);
-  }
+  return (await pollUntilGone(budget, subscriptionId, name, wait, { priority: ReadPriority.verify, stopUnlessDeleting: false })) === "gone";
 }
 
 function parseGroupId(id: string): { subscriptionId: string; name: string } | undefined {
