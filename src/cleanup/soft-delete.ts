@@ -82,6 +82,11 @@ export async function listDeletedLogAnalytics(budget: ArmBudget, subscriptionId:
   }));
 }
 
+/** Deletes an Azure ML workspace for good: a live one skips soft delete, a soft-deleted one is purged. */
+export function mlWorkspacePurgeRequest(workspaceId: string): ArmRequest {
+  return { method: "DELETE", path: workspaceId, apiVersion: ML_API_VERSION, query: { forceToPurge: true } };
+}
+
 /** The request that purges a soft-deleted record, or a reason why there is none. */
 export function purgeRequest(item: SoftDeletedRecord): ArmRequest | { unsupported: string } {
   switch (item.kind) {
@@ -93,7 +98,7 @@ export function purgeRequest(item: SoftDeletedRecord): ArmRequest | { unsupporte
         apiVersion: KEY_VAULT_API_VERSION,
       };
     case "ml-workspace":
-      return { method: "DELETE", path: item.id, apiVersion: ML_API_VERSION, query: { forceToPurge: true } };
+      return mlWorkspacePurgeRequest(item.id);
     case "log-analytics":
       // ARM has no purge for an already soft-deleted workspace: it must be recovered into its
       // (re-created) resource group and deleted again with force. Cleanup never creates anything, so
@@ -145,7 +150,7 @@ export async function runToCompletion<R>(budget: ArmBudget, subscriptionId: stri
 export function preDeleteRequest(resource: LabResource): ArmRequest | undefined {
   switch (resource.type) {
     case "microsoft.machinelearningservices/workspaces":
-      return { method: "DELETE", path: resource.id, apiVersion: ML_API_VERSION, query: { forceToPurge: true } };
+      return mlWorkspacePurgeRequest(resource.id);
     case "microsoft.operationalinsights/workspaces":
       return { method: "DELETE", path: resource.id, apiVersion: LOG_ANALYTICS_API_VERSION, query: { force: true } };
     case "microsoft.databricks/workspaces":

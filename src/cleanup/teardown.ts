@@ -26,7 +26,7 @@ import { decideTeardownGroup } from "./policy";
 import type { GroupResult, ItemResult } from "./results";
 import type { RunMode } from "./run-guards";
 import { deleteDatabricksEndpoints, deleteWorkspaceEndpoints, type DatabricksServingClient } from "./serving-endpoints";
-import { DATABRICKS_API_VERSION, listDeletedVaults, ML_API_VERSION, preDeleteResource, purgeSoftDeleted, runToCompletion } from "./soft-delete";
+import { DATABRICKS_API_VERSION, listDeletedVaults, mlWorkspacePurgeRequest, preDeleteResource, purgeSoftDeleted, runToCompletion } from "./soft-delete";
 import { readGroup, RESOURCES_API_VERSION } from "./sources/arm-groups";
 import type { LabResource } from "./sources/resource-graph";
 
@@ -267,7 +267,7 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
     for (const ws of known.mlWorkspaces) {
       const earlier = items.find((i) => i.name === ws.name && i.outcome === "deleted");
       if (earlier) continue;
-      const row = await runToCompletion(budget, sub, { method: "DELETE", path: ws.id, apiVersion: ML_API_VERSION, query: { forceToPurge: true } }, wait, (c) => ({
+      const row = await runToCompletion(budget, sub, mlWorkspacePurgeRequest(ws.id), wait, (c) => ({
         kind: "Azure ML workspace",
         subscriptionId: sub,
         name: ws.name,
