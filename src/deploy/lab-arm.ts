@@ -4,7 +4,7 @@ import { systemClock, type Clock } from "../azure/clock";
 import { OperationFailedError } from "../cli/errors";
 import { LabTag, MANAGED_BY } from "../config/lab-tags";
 import { registerProviders } from "../regions/sources/providers";
-import { describeSdkError, statusOf } from "../regions/sources/sdk-errors";
+import { describeSdkError, statusOf } from "../azure/sdk-errors";
 
 /**
  * What the deploy flow checks over ARM itself, instead of trusting the engine: that a failed attempt's

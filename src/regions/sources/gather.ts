@@ -10,7 +10,8 @@ import { SNAPSHOT_FORMAT, type ModelServingSignals, type PolicySignals, type Reg
 import { readAllSkus, readSkus, readUsages } from "./compute";
 import { readPolicy } from "./policy";
 import { locationNamer, readProviders, type ProviderSignals } from "./providers";
-import { authFailure, describeSdkError, isAuthError, persist, statusOf, type PersistOptions } from "./sdk-errors";
+import { describeSdkError, isAuthError, persist, statusOf, type PersistOptions } from "../../azure/sdk-errors";
+import { authFailure } from "./auth-failure";
 import { displayNameMap, listRegions, readSubscription, type RegionName, type SubscriptionSummary } from "./subscription";
 
 /**

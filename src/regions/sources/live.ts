@@ -7,7 +7,8 @@ import { UserInputError } from "../../cli/errors";
 import { modelServingSignals } from "../model-serving-regions";
 import type { RegionSignalsSnapshot } from "../signals";
 import { gatherSignals } from "./gather";
-import { authFailure, isAuthError, persist } from "./sdk-errors";
+import { isAuthError, persist } from "../../azure/sdk-errors";
+import { authFailure } from "./auth-failure";
 import { listSubscriptions, type SubscriptionSummary } from "./subscription";
 import { createSubscriptionClient } from "../../azure/sdk-clients";
 

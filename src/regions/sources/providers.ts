@@ -2,7 +2,7 @@ import type { ResourceManagementClient } from "@azure/arm-resources";
 import { systemClock, type Clock } from "../../azure/clock";
 import { OperationFailedError } from "../../cli/errors";
 import { normalizeLocation, normalizeResourceType } from "../normalize";
-import { describeSdkError, statusOf } from "./sdk-errors";
+import { describeSdkError, statusOf } from "../../azure/sdk-errors";
 
 /**
  * Resource providers: registration state per namespace, and where each needed resource type is offered.

@@ -1,11 +1,11 @@
-import { systemClock, type Clock } from "../../azure/clock";
-import { decideRetry, parseRetryAfterMs, type RetryOptions, DEFAULT_RETRY_OPTIONS } from "../../azure/retry";
-import { OperationFailedError } from "../../cli/errors";
+import { systemClock, type Clock } from "./clock";
+import { decideRetry, parseRetryAfterMs, type RetryOptions, DEFAULT_RETRY_OPTIONS } from "./retry";
 
 /**
- * Errors from the Azure SDK clients while reading signals. The SDK pipeline already retries briefly;
- * a longer 429 storm or a flaky 5xx is retried here as well (honouring Retry-After), so a signal is only
- * reported "unknown" after a real effort, and never guessed.
+ * Errors thrown by the official SDK clients (sdk-clients.ts): their status, a one-line description,
+ * whether they mean "not signed in / not allowed", and an outer retry with the toolkit's rules. The SDK
+ * pipeline already retries briefly; a longer 429 storm or a flaky 5xx is retried by persist() as well
+ * (honouring Retry-After), so region signals are only reported "unknown" after a real effort.
  */
 
 interface SdkErrorLike {
@@ -34,10 +34,6 @@ export function isAuthError(error: unknown): boolean {
   if (e?.statusCode === 401) return true;
   if (e?.name === "CredentialUnavailableError" || e?.name === "AuthenticationRequiredError" || e?.name === "ClientAuthenticationError") return true;
   return e?.statusCode === 403 && /^(AuthorizationFailed|InvalidAuthenticationToken|ExpiredAuthenticationToken|AuthenticationFailed)$/i.test(e.code ?? "");
-}
-
-export function authFailure(error: unknown, what: string): OperationFailedError {
-  return new OperationFailedError(`cannot read ${what}: ${describeSdkError(error)}; sign in again (az login) or check MLFLOW_LAB_ACCESS_TOKEN`);
 }
 
 export interface PersistOptions {
