@@ -13,6 +13,7 @@ import { PolicyClient } from "@azure/arm-policy";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
+import { ArmClient } from "./arm-client";
 import { systemClock, type Clock } from "./clock";
 import { armEndpoint, armScope, createCredential, type Env } from "./credentials";
 import { backoffDelayMs, DEFAULT_RETRY_OPTIONS, type RetryOptions } from "./retry";
@@ -108,8 +109,13 @@ export function createLocksClient(ctx: SdkContext, subscriptionId: string): Mana
   });
 }
 
-/** Lazily built clients for one subscription. */
+/**
+ * Lazily built clients for one subscription: the official SDK clients, and the toolkit's own ArmClient
+ * (same credential, endpoint and retry settings) for the calls that go through the raw pipeline.
+ */
 export interface SdkClients {
+  readonly subscriptionId: string;
+  readonly arm: ArmClient;
   readonly compute: ComputeManagementClient;
   readonly resources: ResourceManagementClient;
   readonly subscriptions: SubscriptionClient;
@@ -127,6 +133,8 @@ export function createSdkClients(ctx: SdkContext, subscriptionId: string): SdkCl
     return cache.get(key) as T;
   };
   return {
+    subscriptionId,
+    get arm() { return lazy("arm", () => new ArmClient({ credential: ctx.credential, endpoint: ctx.endpoint, retry: ctx.retry, clock: ctx.clock, random: ctx.random })); },
     get compute() { return lazy("compute", () => createComputeClient(ctx, subscriptionId)); },
     get resources() { return lazy("resources", () => createResourcesClient(ctx, subscriptionId)); },
     get subscriptions() { return lazy("subscriptions", () => createSubscriptionClient(ctx)); },

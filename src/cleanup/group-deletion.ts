@@ -5,7 +5,8 @@
  */
 import { ReadPriority, type ArmBudget } from "./arm-budget";
 import { pollOnce, startDelete, type RunningOperation } from "./operations";
-import { getGroup, groupPath, RESOURCES_API_VERSION } from "./sources/arm-groups";
+import { decideTeardownGroup } from "./policy";
+import { getGroup, groupPath, readGroup, RESOURCES_API_VERSION } from "./sources/arm-groups";
 import { ArmError } from "../azure/errors";
 
 export interface WaitOptions {
@@ -123,4 +124,24 @@ export async function deleteGroup(budget: ArmBudget, subscriptionId: string, nam
       message: "the delete finished but the group still exists",
     }),
   };
+}
+
+/**
+ * Deletes the resource group of one named lab and verifies it is gone, when teardown's rules allow it:
+ * the group's own tags say it is this toolkit's and exactly this lab's, and no lock, managing resource or
+ * do-not-delete tag protects it ("kept" with the reason otherwise). The deploy flow uses it to remove a
+ * failed attempt's group that the engine left behind.
+ */
+export async function deleteLabGroup(
+  budget: ArmBudget,
+  subscriptionId: string,
+  name: string,
+  labId: string,
+  wait: WaitOptions,
+): Promise<DeletionOutcome | { kind: "kept"; reason: string }> {
+  const read = await readGroup(budget, subscriptionId, name, { perGroup: [] });
+  if (read.kind === "gone") return { kind: "gone" };
+  const decision = decideTeardownGroup(read.record, labId);
+  if (decision.verdict === "keep") return { kind: "kept", reason: decision.reason };
+  return deleteGroup(budget, subscriptionId, name, wait);
 }

@@ -1,10 +1,12 @@
-import type { AzureDatabricksManagementClient } from "@azure/arm-databricks";
-import type { ResourceManagementClient } from "@azure/arm-resources";
+import type { SdkClients } from "../azure/sdk-clients";
 import { systemClock, type Clock } from "../azure/clock";
-import { OperationFailedError } from "../cli/errors";
-import { LabTag, MANAGED_BY } from "../config/lab-tags";
-import { registerProviders } from "../regions/sources/providers";
+import { ArmError } from "../azure/errors";
 import { describeSdkError, statusOf } from "../azure/sdk-errors";
+import { ArmBudget, ReadPriority } from "../cleanup/arm-budget";
+import { DEFAULT_WAIT, deleteLabGroup } from "../cleanup/group-deletion";
+import { getGroup } from "../cleanup/sources/arm-groups";
+import { OperationFailedError } from "../cli/errors";
+import { registerProviders } from "../regions/sources/providers";
 
 /**
  * What the deploy flow checks over ARM itself, instead of trusting the engine: that a failed attempt's
@@ -22,16 +24,25 @@ export type ResourceGroupState = { state: "absent" } | { state: "present" | "del
 export interface LabArm {
   registerProviders(namespaces: readonly string[], onProgress?: (line: string) => void): Promise<void>;
   resourceGroup(name: string): Promise<ResourceGroupState>;
-  /** Deletes a group this toolkit created (checked by its managed-by and lab-id tags). */
+  /** Deletes the group of the lab whose id is `name`, by the same rules as teardown (its own tags must say so). */
   deleteLabResourceGroup(name: string): Promise<void>;
   workspace(resourceGroup: string, name: string): Promise<WorkspaceState | undefined>;
 }
 
+/**
+ * Providers and the Databricks workspace through the official SDK clients; the lab's resource group is
+ * read and deleted with cleanup's group operations (src/cleanup), so deploy, teardown and the janitor
+ * decide "is this the lab's group" and "is it gone" in one place.
+ */
 export class SdkLabArm implements LabArm {
+  private readonly budget: ArmBudget;
+
   constructor(
-    private readonly clients: { resources: ResourceManagementClient; databricks: AzureDatabricksManagementClient },
+    private readonly clients: Pick<SdkClients, "subscriptionId" | "arm" | "resources" | "databricks">,
     private readonly options: { clock?: Clock; registerTimeoutMs?: number; pollMs?: number } = {},
-  ) {}
+  ) {
+    this.budget = new ArmBudget(clients.arm, options.clock ?? systemClock);
+  }
 
   registerProviders(namespaces: readonly string[], onProgress?: (line: string) => void): Promise<void> {
     return registerProviders(this.clients.resources, namespaces, {
@@ -43,27 +54,34 @@ export class SdkLabArm implements LabArm {
   }
 
   async resourceGroup(name: string): Promise<ResourceGroupState> {
+    let group;
     try {
-      const group = await this.clients.resources.resourceGroups.get(name);
-      const deleting = group.properties?.provisioningState?.toLowerCase() === "deleting";
-      return { state: deleting ? "deleting" : "present", location: group.location, tags: group.tags ?? {} };
+      group = await getGroup(this.budget, this.clients.subscriptionId, name, ReadPriority.reRead);
     } catch (error) {
-      if (statusOf(error) === 404) return { state: "absent" };
-      throw new OperationFailedError(`cannot read resource group ${name}: ${describeSdkError(error)}`);
+      throw new OperationFailedError(`cannot read resource group ${name}: ${describeArmError(error)}`);
     }
+    if (group.status === 404) return { state: "absent" };
+    const deleting = group.body?.properties?.provisioningState?.toLowerCase() === "deleting";
+    return { state: deleting ? "deleting" : "present", location: group.body?.location, tags: stringTags(group.body?.tags) };
   }
 
   async deleteLabResourceGroup(name: string): Promise<void> {
-    const group = await this.resourceGroup(name);
-    if (group.state === "absent") return;
-    if (group.tags[LabTag.managedBy] !== MANAGED_BY || group.tags[LabTag.id] !== name) {
-      throw new OperationFailedError(`resource group ${name} is not tagged as this lab's (${LabTag.managedBy}=${MANAGED_BY}, ${LabTag.id}=${name}); not deleting it, remove it by hand`);
-    }
+    const wait = { ...DEFAULT_WAIT, defaultPollMs: this.options.pollMs ?? DEFAULT_WAIT.defaultPollMs };
+    let outcome;
     try {
-      await this.clients.resources.resourceGroups.delete(name);
+      outcome = await deleteLabGroup(this.budget, this.clients.subscriptionId, name, name, wait);
     } catch (error) {
-      if (statusOf(error) === 404) return;
-      throw new OperationFailedError(`cannot delete resource group ${name}: ${describeSdkError(error)}`);
+      throw new OperationFailedError(`cannot read resource group ${name}: ${describeArmError(error)}`);
+    }
+    switch (outcome.kind) {
+      case "kept":
+        throw new OperationFailedError(`resource group ${name} may not be deleted as lab ${name} (${outcome.reason}); not deleting it, remove it by hand`);
+      case "refused":
+      case "failed":
+        throw new OperationFailedError(`cannot delete resource group ${name}: ${describeArmError(outcome.error)}`);
+      default:
+        // deleted, gone, or still deleting when the wait ended: the caller keeps checking until its deadline.
+        return;
     }
   }
 
@@ -76,4 +94,13 @@ export class SdkLabArm implements LabArm {
       throw new OperationFailedError(`cannot read Databricks workspace ${name}: ${describeSdkError(error)}`);
     }
   }
+}
+
+function describeArmError(error: unknown): string {
+  if (error instanceof ArmError) return `${error.status > 0 ? `HTTP ${error.status} ` : ""}${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function stringTags(tags: Record<string, unknown> | null | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }

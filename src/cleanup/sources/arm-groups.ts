@@ -14,6 +14,7 @@ export const LOCKS_API_VERSION = "2020-05-01";
 interface ArmGroupBody {
   id?: string;
   name?: string;
+  location?: string;
   managedBy?: string | null;
   tags?: Record<string, unknown> | null;
   properties?: { provisioningState?: string } | null;

@@ -161,3 +161,29 @@ describe("deploy with failover", () => {
     expect(DeploymentError).toBeDefined();
   });
 });
+
+describe("the lab's resource group over ARM", () => {
+  it("deletes a group the engine left behind only when its own tags name this lab, and verifies it is gone", async () => {
+    const lab1 = { "lab-id": "msl-left001", "managed-by": "azure-mlflow-lab" };
+    lab = await startLabServer(
+      labInventory({
+        subscription: {
+          resourceGroups: [
+            { name: "msl-left001", location: "eastus", tags: lab1 },
+            { name: "msl-other01", location: "eastus", tags: { "lab-id": "msl-someone", "managed-by": "azure-mlflow-lab" } },
+            { name: "msl-keep001", location: "eastus", tags: { "lab-id": "msl-keep001", "managed-by": "azure-mlflow-lab" }, locks: [{ name: "hold", level: "CanNotDelete" }] },
+          ],
+        },
+      }),
+    );
+    const arm = new SdkLabArm(lab.clients, { pollMs: 20 });
+    expect(await arm.resourceGroup("msl-left001")).toEqual({ state: "present", location: "eastus", tags: lab1 });
+    await arm.deleteLabResourceGroup("msl-left001");
+    expect(await arm.resourceGroup("msl-left001")).toEqual({ state: "absent" });
+    await expect(arm.deleteLabResourceGroup("msl-other01")).rejects.toThrow(/msl-other01 may not be deleted .*belongs to another lab/);
+    await expect(arm.deleteLabResourceGroup("msl-keep001")).rejects.toThrow(/locked \(CanNotDelete 'hold'\)/);
+    expect(lab.server.resourceGroup(SUB, "msl-other01")).toBeDefined();
+    expect(lab.server.resourceGroup(SUB, "msl-keep001")).toBeDefined();
+    expect(lab.server.requests().filter((r) => r.method === "DELETE").map((r) => r.path)).toEqual([expect.stringMatching(/msl-left001$/)]);
+  });
+});
