@@ -3,9 +3,9 @@ import { OperationFailedError } from "../cli/errors";
 import { LabTag } from "../config/lab-tags";
 import type { BlockEntry } from "../regions/blocklist";
 import type { Demand } from "../regions/demand";
-import { NoEligibleRegionError, providersToRegister, selectRegion, type SelectionResult } from "../regions/evaluate";
+import { NoEligibleRegionError, providersToRegister, type SelectionResult } from "../regions/evaluate";
 import { blockEntryFor, classifyFailure, type ArmErrorLike, type FailoverDecision } from "../regions/failover";
-import { servingListFor } from "../regions/model-serving-regions";
+import { runSelection } from "../regions/select";
 import type { RegionSignalsSnapshot } from "../regions/signals";
 import { randomSuffix } from "../config/suffix";
 import { labNames } from "../lab/naming";
@@ -147,11 +147,11 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
   const choose = (): { region: string; nodeType: string; family?: string } => {
     let result: SelectionResult;
     try {
-      result = selectRegion(args.selection.snapshot, preferredDemand, {
+      result = runSelection(args.selection.snapshot, preferredDemand, {
         seed: args.selection.seed,
         now: now(),
         blocklist: args.blocklist.load(now()),
-        modelServing: servingListFor(args.selection.snapshot, args.selection.env ?? process.env),
+        env: args.selection.env,
         canRegisterProviders: args.canRegisterProviders,
       });
     } catch (error) {
