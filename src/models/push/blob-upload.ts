@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { ContainerClient } from "@azure/storage-blob";
+import { Semaphore } from "../../azure/rate-limit";
+import { mapLimit } from "../map-limit";
 import type { ModelFile } from "../model-dir";
 import { fileMd5Base64 } from "./content-hash";
 
@@ -79,27 +81,6 @@ export interface UploadResult {
   uploadedBytes: number;
 }
 
-/** A counting semaphore so block uploads of all files share one concurrency budget. */
-class Slots {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-  constructor(size: number) {
-    this.free = size;
-  }
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
-
 function blobName(prefix: string, file: ModelFile): string {
   return `${prefix}/${file.relPath}`;
 }
@@ -152,7 +133,8 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
 
   const progress: UploadProgress = { total: todo.reduce((s, t) => s + t.file.size, 0), sent: 0 };
   options.onProgress?.(progress);
-  const slots = new Slots(options.concurrency ?? UPLOAD_CONCURRENCY);
+  // One budget of upload slots shared by the blocks and small files of every file.
+  const slots = new Semaphore(options.concurrency ?? UPLOAD_CONCURRENCY);
   const sent = (n: number) => {
     progress.sent += n;
     options.onProgress?.(progress);
@@ -166,22 +148,22 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
       if (file.size <= SMALL_FILE_LIMIT) {
         const data = await fd.readFile();
         const md5 = createHash("md5").update(data).digest();
-        await slots.acquire();
+        const release = await slots.acquire();
         try {
           if (failure) return;
           await blob.upload(data, data.length, { blobHTTPHeaders: { blobContentMD5: md5 } });
         } finally {
-          slots.release();
+          release();
         }
         sent(data.length);
       } else if (file.size <= (options.singleShotLimit ?? SINGLE_SHOT_LIMIT)) {
         const md5 = await md5OnWorker(file.absPath);
-        await slots.acquire();
+        const release = await slots.acquire();
         try {
           if (failure) return;
           await blob.upload(() => fs.createReadStream(file.absPath), file.size, { blobHTTPHeaders: { blobContentMD5: md5 } });
         } finally {
-          slots.release();
+          release();
         }
         sent(file.size);
       } else {
@@ -190,9 +172,9 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
         const ids: string[] = [];
         const staging: Promise<void>[] = [];
         for (let offset = 0, i = 0; offset < file.size; offset += blockSize, i++) {
-          await slots.acquire(); // read only as far ahead as there are upload slots
+          const release = await slots.acquire(); // read only as far ahead as there are upload slots
           if (failure) {
-            slots.release();
+            release();
             break;
           }
           const length = Math.min(blockSize, file.size - offset);
@@ -204,7 +186,7 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
             blob
               .stageBlock(id, chunk.subarray(0, bytesRead), bytesRead)
               .then(() => sent(bytesRead))
-              .finally(() => slots.release()),
+              .finally(release),
           );
         }
         await Promise.all(staging);
@@ -218,19 +200,15 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
   };
 
   // Files run concurrently too (a model is often many small files); the slots bound the bytes in flight.
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(options.concurrency ?? UPLOAD_CONCURRENCY, todo.length) }, async () => {
-    while (failure === undefined && next < todo.length) {
-      const item = todo[next++]!;
-      try {
-        await uploadOne(item);
-      } catch (error) {
-        failure ??= error;
-      }
+  // The first failure stops new files, and `failure` tells the files already running to stop early.
+  await mapLimit(todo, options.concurrency ?? UPLOAD_CONCURRENCY, async (item) => {
+    try {
+      await uploadOne(item);
+    } catch (error) {
+      failure ??= error;
+      throw error;
     }
   });
-  await Promise.all(lanes);
-  if (failure !== undefined) throw failure;
 
   // Only now, with every file committed, mark the upload complete (azure-ai-ml's confirmation).
   await container
