@@ -13,7 +13,8 @@
 import { DO_NOT_DELETE_TAGS, LabTag, MANAGED_BY } from "../config/lab-tags";
 import type { ResourceGroupRecord } from "./records";
 import { lookupTag, presentTags, type TagLookup } from "./tags";
-import { formatSpan, parseUtcTimestamp } from "./timestamps";
+import { formatSpan } from "../config/duration";
+import { parseUtcTimestamp } from "./timestamps";
 import { matchingPattern } from "./name-patterns";
 
 export interface CleanupPolicySettings {

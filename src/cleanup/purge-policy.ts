@@ -15,7 +15,7 @@ import { DO_NOT_DELETE_TAGS, LabTag, MANAGED_BY } from "../config/lab-tags";
 import type { SoftDeletedRecord } from "./records";
 import { readExpiry } from "./policy";
 import { lookupTag, presentTags } from "./tags";
-import { formatSpan } from "./timestamps";
+import { formatSpan } from "../config/duration";
 
 export type PurgeScope =
   | { mode: "teardown"; labId: string }

@@ -22,7 +22,7 @@ import { UserInputError } from "../cli/errors";
 import { stateDir } from "../config/state-dir";
 import { DEFAULT_PROTECTED_NAME_PATTERNS } from "./name-patterns";
 import { DEFAULT_MAX_DELETES, parseMax } from "./run-guards";
-import { parseSpan } from "./timestamps";
+import { parseSpan } from "../config/duration";
 
 export const SUBSCRIPTIONS_ENV = "MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS";
 export const CONFIG_FILE_NAME = "cleanup.yaml";

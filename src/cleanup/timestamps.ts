@@ -1,5 +1,6 @@
 /**
- * Strict parsing of the `lab-expires-at` tag and human wording of time spans.
+ * Strict parsing of the `lab-expires-at` tag. (Spans — cleanup's grace and how long ago a lab expired —
+ * are read and worded by src/config/duration.ts, re-exported here for existing importers.)
  *
  * Only an ISO-8601 date-time in UTC is accepted (`2026-11-23T18:00:00Z`, optional seconds and fraction,
  * `+00:00` as an alternative to `Z`). Anything else — a bare date, a local time, an offset other than
@@ -26,44 +27,4 @@ export function parseUtcTimestamp(text: string): Date | undefined {
   return date;
 }
 
-const UNITS: Array<[suffix: string, ms: number]> = [
-  ["d", 86_400_000],
-  ["h", 3_600_000],
-  ["m", 60_000],
-  ["s", 1_000],
-];
-
-/** "3h", "2d 4h", "45m", "20s", "0s": at most two units, the larger first. */
-export function formatSpan(ms: number): string {
-  const abs = Math.abs(ms);
-  for (let i = 0; i < UNITS.length; i++) {
-    const [suffix, size] = UNITS[i];
-    if (abs >= size || i === UNITS.length - 1) {
-      const whole = Math.floor(abs / size);
-      const next = UNITS[i + 1];
-      const rest = next ? Math.floor((abs - whole * size) / next[1]) : 0;
-      return rest > 0 && next ? `${whole}${suffix} ${rest}${next[0]}` : `${whole}${suffix}`;
-    }
-  }
-  return "0s";
-}
-
-/**
- * Parses a grace period or similar span: "1h", "30m", "90s", "2d", "1h30m", "0". Returns undefined for
- * anything else (negative values, missing units, unknown units).
- */
-export function parseSpan(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (trimmed === "0") return 0;
-  const part = /(\d+(?:\.\d+)?)(d|h|m|s)/gy;
-  let total = 0;
-  let consumed = 0;
-  let match: RegExpExecArray | null;
-  while ((match = part.exec(trimmed)) !== null) {
-    const size = UNITS.find(([suffix]) => suffix === match![2])![1];
-    total += Number(match[1]) * size;
-    consumed = part.lastIndex;
-  }
-  if (consumed === 0 || consumed !== trimmed.length) return undefined;
-  return Math.round(total);
-}
+export { formatSpan, parseSpan } from "../config/duration";

@@ -3,6 +3,7 @@
  * so it never mixes with a lab's keys. Validated with one-line, key-naming errors.
  */
 import { z } from "zod";
+import { parseSpan } from "../../config/duration";
 
 export const JANITOR_NAMESPACE = "mlflow-lab-janitor";
 
@@ -18,7 +19,8 @@ export const JanitorConfigSchema = z
     schedule: z.string().regex(CRON, "a 5-field cron expression such as '17 * * * *'").default("17 * * * *"),
     image: z.string().min(1, "the toolkit's container image, e.g. myregistry.azurecr.io/azure-mlflow-lab:1.0"),
     registryServer: z.string().optional(),
-    grace: z.string().regex(/^(\d+(\.\d+)?[dhms])+$|^0$/, "a duration such as 1h, 30m or 2d").default("1h"),
+    // Passed to `mlflow-lab cleanup --grace`: accepted exactly when cleanup accepts it.
+    grace: z.string().refine((text) => parseSpan(text) !== undefined, "a duration such as 1h, 30m or 2d").default("1h"),
     max: z.number().int().nonnegative().default(100),
     dryRun: z.boolean().default(false),
     cpu: z.number().positive().default(0.5),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatSpan, parseSpan, parseUtcTimestamp } from "../../../src/cleanup/timestamps";
+import { formatSpan, parseSpan } from "../../../src/config/duration";
+import { parseUtcTimestamp } from "../../../src/cleanup/timestamps";
 
 describe("lab-expires-at parsing", () => {
   it.each([
