@@ -19,6 +19,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { UserInputError } from "../cli/errors";
+import { GUID_PATTERN } from "../config/guid";
 import { stateDir } from "../config/state-dir";
 import { DEFAULT_PROTECTED_NAME_PATTERNS } from "./name-patterns";
 import { DEFAULT_MAX_DELETES, parseMax } from "./run-guards";
@@ -27,8 +28,6 @@ import { parseSpan } from "../config/duration";
 export const SUBSCRIPTIONS_ENV = "MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS";
 export const CONFIG_FILE_NAME = "cleanup.yaml";
 export const DEFAULT_GRACE = "1h";
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const FileSchema = z
   .object({
@@ -62,7 +61,7 @@ function splitIds(text: string): string[] {
 
 function checkIds(ids: string[], where: string): string[] {
   for (const id of ids) {
-    if (!GUID.test(id)) throw new UserInputError(`${where}: '${id}' is not a subscription id (expected a GUID like 00000000-0000-0000-0000-000000000000)`);
+    if (!GUID_PATTERN.test(id)) throw new UserInputError(`${where}: '${id}' is not a subscription id (expected a GUID like 00000000-0000-0000-0000-000000000000)`);
   }
   return [...new Map(ids.map((id) => [id.toLowerCase(), id])).values()];
 }

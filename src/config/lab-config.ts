@@ -1,6 +1,7 @@
 import { UserInputError } from "../cli/errors";
 import { isKnownRegion, normalizeRegionName, suggestRegion } from "./azure-regions";
 import { formatDuration, parseDurationSeconds } from "./duration";
+import { GUID_PATTERN } from "./guid";
 import {
   ENDPOINT_KINDS,
   ENDPOINT_SIZES,
@@ -178,7 +179,6 @@ const ENDPOINT_NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
 /** Databricks serving endpoint names: letters, digits, `-` and `_`, at most 63 characters. */
 const SERVING_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 const UPN_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TTL_SECONDS = 30 * 86_400;
 
 type Raw = Record<string, unknown>;

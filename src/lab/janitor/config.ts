@@ -4,10 +4,10 @@
  */
 import { z } from "zod";
 import { parseSpan } from "../../config/duration";
+import { GUID_PATTERN } from "../../config/guid";
 
 export const JANITOR_NAMESPACE = "mlflow-lab-janitor";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Five fields: minute hour day-of-month month day-of-week (Container Apps jobs use UTC). */
 const CRON = /^\s*(\S+\s+){4}\S+\s*$/;
 
@@ -15,7 +15,7 @@ export const JanitorConfigSchema = z
   .object({
     location: z.string().regex(/^[a-z0-9]+$/, "an ARM location name such as eastus").default("eastus"),
     resourceGroupName: z.string().min(1).max(90).default("mlflow-lab-janitor"),
-    allowedSubscriptions: z.array(z.string().regex(GUID, "a subscription id (GUID)")).min(1, "list at least one subscription"),
+    allowedSubscriptions: z.array(z.string().regex(GUID_PATTERN, "a subscription id (GUID)")).min(1, "list at least one subscription"),
     schedule: z.string().regex(CRON, "a 5-field cron expression such as '17 * * * *'").default("17 * * * *"),
     image: z.string().min(1, "the toolkit's container image, e.g. myregistry.azurecr.io/azure-mlflow-lab:1.0"),
     registryServer: z.string().optional(),

@@ -2,6 +2,7 @@ import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } from
 import type { TokenCredential } from "@azure/core-auth";
 import { ArmError, type ArmClient } from "../../azure";
 import { OperationFailedError, UserInputError } from "../../cli/errors";
+import { AZURE_ML_MODEL_NAME } from "../../config/model-ref";
 import { azureMlFlavors } from "../mlmodel";
 import { readModelDir, type LocalModel } from "../model-dir";
 import { resolveModelSource, type ResolveOptions, type ResolvedModel } from "../sources";
@@ -52,8 +53,6 @@ export interface PushResult {
   source: string;
   runId?: string;
 }
-
-const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,254}$/;
 
 export function modelUriFor(ws: WorkspaceRef, datastore: string, path: string): string {
   return `azureml://subscriptions/${ws.subscriptionId}/resourcegroups/${ws.resourceGroup}/workspaces/${ws.workspace}/datastores/${datastore}/paths/${path}`;
@@ -131,7 +130,7 @@ function tagsFor(model: LocalModel, resolved: ResolvedModel): Record<string, str
 
 export async function pushModel(request: PushRequest): Promise<PushResult> {
   const { workspace: ws } = request;
-  if (!NAME_PATTERN.test(request.name)) {
+  if (!AZURE_ML_MODEL_NAME.test(request.name)) {
     throw new UserInputError(`--name ${JSON.stringify(request.name)}: Azure ML model names take letters, digits, '-', '_' and '.', starting with a letter or digit`);
   }
   if (request.version !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$/.test(request.version)) {
