@@ -9,6 +9,7 @@ import * as app from "@pulumi/azure-native/app";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as resources from "@pulumi/azure-native/resources";
+import { DO_NOT_DELETE_TAGS } from "../../config/lab-tags";
 import { JANITOR_NAMESPACE, parseJanitorConfig, type JanitorConfig } from "./config";
 import { JANITOR_ROLE_ACTIONS, roleDefinitionGuid } from "./role";
 
@@ -47,7 +48,8 @@ export function readJanitorConfig(): JanitorConfig {
 }
 
 export function buildJanitor(config: JanitorConfig): JanitorOutputs {
-  const tags = { purpose: "mlflow-lab-janitor", "do-not-delete": "true" };
+  // Protected by cleanup's own rule (a do-not-delete tag keeps a group whatever else it says).
+  const tags = { purpose: "mlflow-lab-janitor", [DO_NOT_DELETE_TAGS[0]]: "true" };
   const group = new resources.ResourceGroup("janitor", { resourceGroupName: config.resourceGroupName, location: config.location, tags });
 
   const identity = new managedidentity.UserAssignedIdentity("janitor", {
