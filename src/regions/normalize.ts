@@ -1,13 +1,16 @@
+import { normalizeRegionName } from "../config/azure-regions";
+
 /**
  * Name normalisation for region signals. ARM is inconsistent: provider resource types list display names
  * ("East US 2"), the Databricks workspace GET echoes them, usages name families with stray spaces
  * ("Standard NCASv3_T4 Family"). Everything is compared in one canonical form.
  */
 
-/** "East US 2" → "eastus2"; "eastus2" stays. */
-export function normalizeLocation(name: string): string {
-  return name.replace(/\s+/g, "").toLowerCase();
-}
+/**
+ * "East US 2" → "eastus2"; "eastus2" stays. The same normaliser the config uses for `region` and
+ * --region (config/azure-regions.ts), so a name compares equal wherever it came from.
+ */
+export const normalizeLocation: (name: string) => string = normalizeRegionName;
 
 /** "Standard DSv2 Family" / "standardDSv2Family" → "standarddsv2family" (the usage row key). */
 export function normalizeFamily(name: string): string {
