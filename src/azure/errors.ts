@@ -61,10 +61,6 @@ export class ArmError extends Error {
   }
 }
 
-export function isArmError(e: unknown): e is ArmError {
-  return e instanceof ArmError;
-}
-
 function innermostCode(code: string, details: ArmErrorDetail[]): string {
   let current = code;
   let level = details;

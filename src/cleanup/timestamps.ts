@@ -1,6 +1,6 @@
 /**
  * Strict parsing of the `lab-expires-at` tag. (Spans — cleanup's grace and how long ago a lab expired —
- * are read and worded by src/config/duration.ts, re-exported here for existing importers.)
+ * are read and worded by src/config/duration.ts; formatSpan is re-exported here for the cleanup command.)
  *
  * Only an ISO-8601 date-time in UTC is accepted (`2026-11-23T18:00:00Z`, optional seconds and fraction,
  * `+00:00` as an alternative to `Z`). Anything else — a bare date, a local time, an offset other than
@@ -27,4 +27,4 @@ export function parseUtcTimestamp(text: string): Date | undefined {
   return date;
 }
 
-export { formatSpan, parseSpan } from "../config/duration";
+export { formatSpan } from "../config/duration";

@@ -22,7 +22,3 @@ export function parseModelRef(text: string): ModelRef | undefined {
   if (name === "" || !/^[1-9]\d*$/.test(version)) return undefined;
   return { name, version };
 }
-
-export function formatModelRef(ref: ModelRef): string {
-  return `${ref.name}:${ref.version}`;
-}
