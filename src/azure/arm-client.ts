@@ -195,18 +195,7 @@ export class ArmClient {
 
   /** Pages of a list, following absolute nextLinks through empty pages until absent, null or "". */
   async *pages<T = unknown>(path: string, apiVersion: string, query?: Record<string, QueryValue>): AsyncGenerator<T[]> {
-    let next: ArmRequest | undefined = { method: "GET", path, apiVersion, query };
-    const seen = new Set<string>();
-    while (next) {
-      const res: ArmResponse<{ value?: T[]; nextLink?: string | null }> = await this.request(next);
-      const body = res.body ?? {};
-      yield Array.isArray(body.value) ? body.value : [];
-      const link = body.nextLink;
-      if (typeof link !== "string" || link.length === 0) break;
-      if (seen.has(link)) throw new ArmError({ status: res.status, code: "PagingLoop", message: `nextLink repeats: ${stripQuery(link)}` });
-      seen.add(link);
-      next = { method: "GET", url: link };
-    }
+    for await (const page of listPages<T>({ method: "GET", path, apiVersion, query }, (req) => this.request(req))) yield pageItems(page);
   }
 
   /** All items of a list (convenience over pages()). */
@@ -257,6 +246,37 @@ export class ArmClient {
     this.last = found;
     Object.assign(this.remaining, found);
   }
+}
+
+/** One page of an ARM list as the service sends it. */
+export interface ListPage<T> {
+  value?: T[];
+  nextLink?: string | null;
+}
+
+/**
+ * The responses of an ARM list: the first request, then its absolute nextLinks (through empty pages)
+ * until one is absent, null or "", each sent with `send` (the client itself, or a caller's paced gate).
+ * A response with an error status the caller allowed (e.g. 404) ends the listing and is yielded as is.
+ */
+export async function* listPages<T>(first: ArmRequest, send: (req: ArmRequest) => Promise<ArmResponse<ListPage<T>>>): AsyncGenerator<ArmResponse<ListPage<T>>> {
+  let next: ArmRequest | undefined = first;
+  const seen = new Set<string>();
+  while (next) {
+    const res: ArmResponse<ListPage<T>> = await send(next);
+    yield res;
+    if (res.status >= 400) return;
+    const link = res.body?.nextLink;
+    if (typeof link !== "string" || link.length === 0) return;
+    if (seen.has(link)) throw new ArmError({ status: res.status, code: "PagingLoop", message: `nextLink repeats: ${stripQuery(link)}` });
+    seen.add(link);
+    next = { method: "GET", url: link, allowStatus: first.allowStatus, headers: first.headers, abortSignal: first.abortSignal };
+  }
+}
+
+/** The items of one list page (none when the body has no `value` array). */
+export function pageItems<T>(page: ArmResponse<ListPage<T>>): T[] {
+  return Array.isArray(page.body?.value) ? page.body.value : [];
 }
 
 export class ArmOperation<T = unknown> {

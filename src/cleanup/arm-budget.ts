@@ -4,7 +4,7 @@
  * Retry-After). 429s come back to the gate (allowStatus) instead of being retried blindly inside the
  * pipeline, so the gate can hold every other request of that subscription back as well.
  */
-import type { ArmClient, ArmRequest, ArmResponse } from "../azure/arm-client";
+import { listPages, pageItems, type ArmClient, type ArmRequest, type ArmResponse } from "../azure/arm-client";
 import type { Clock } from "../azure/clock";
 import { parseRetryAfterMs } from "../azure/retry";
 import { PacedGate } from "./paced-gate";
@@ -53,18 +53,10 @@ export class ArmBudget {
    */
   async readAllPages<T>(subscriptionId: string, priority: number, path: string, apiVersion: string): Promise<{ items: T[]; gone: boolean }> {
     const items: T[] = [];
-    let request: { path?: string; url?: string } | undefined = { path };
-    while (request) {
-      const response: ArmResponse<{ value?: T[]; nextLink?: string | null }> = await this.read(subscriptionId, priority, {
-        method: "GET",
-        ...request,
-        apiVersion: request.path ? apiVersion : undefined,
-        allowStatus: [404],
-      });
-      if (response.status === 404) return { items, gone: true };
-      items.push(...(response.body?.value ?? []));
-      const next = response.body?.nextLink;
-      request = typeof next === "string" && next !== "" ? { url: next } : undefined;
+    const first: ArmRequest = { method: "GET", path, apiVersion, allowStatus: [404] };
+    for await (const page of listPages<T>(first, (req) => this.read(subscriptionId, priority, req))) {
+      if (page.status === 404) return { items, gone: true };
+      items.push(...pageItems(page));
     }
     return { items, gone: false };
   }
