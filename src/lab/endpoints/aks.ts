@@ -2,11 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
-import type { EndpointConfig } from "../../config/lab-config";
 import { AKS_SHAPE, ENDPOINT_SIZES, type EndpointSize } from "../../config/endpoint-sizes";
 import type { LabNames } from "../naming";
 import type { TagMap } from "../tags";
-import { createOnlineEndpoint, type ServedEndpoint } from "./online";
+import { createOnlineEndpoint, type OnlineEndpointKindArgs, type ServedEndpoint } from "./online";
 
 /** Namespace the Azure ML extension installs into and the attached compute deploys to. */
 export const AZUREML_NAMESPACE = "azureml";
@@ -122,14 +121,7 @@ export class AksInference extends pulumi.ComponentResource {
   }
 }
 
-export interface KubernetesEndpointArgs {
-  endpoint: EndpointConfig;
-  azureName: string;
-  resourceGroupName: pulumi.Input<string>;
-  location: string;
-  workspaceName: pulumi.Input<string>;
-  workspaceId: pulumi.Input<string>;
-  tags: pulumi.Input<TagMap>;
+export interface KubernetesEndpointArgs extends OnlineEndpointKindArgs {
   computeId: pulumi.Input<string>;
 }
 

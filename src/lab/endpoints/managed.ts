@@ -1,18 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EndpointConfig } from "../../config/lab-config";
 import { MANAGED_SHAPE } from "../../config/endpoint-sizes";
-import type { TagMap } from "../tags";
-import { createOnlineEndpoint, type ServedEndpoint } from "./online";
+import { createOnlineEndpoint, type OnlineEndpointKindArgs, type ServedEndpoint } from "./online";
 
-export interface ManagedEndpointArgs {
-  endpoint: EndpointConfig;
-  azureName: string;
-  resourceGroupName: pulumi.Input<string>;
-  location: string;
-  workspaceName: pulumi.Input<string>;
-  workspaceId: pulumi.Input<string>;
-  tags: pulumi.Input<TagMap>;
-}
+export type ManagedEndpointArgs = OnlineEndpointKindArgs;
 
 /** An Azure ML managed online endpoint: Azure runs the VMs, the size picks the instance type and count. */
 export class ManagedEndpoint extends pulumi.ComponentResource {

@@ -26,6 +26,9 @@ export interface OnlineEndpointArgs {
   target: OnlineTarget;
 }
 
+/** What the managed and Kubernetes kinds pass in: everything but where the deployment runs. */
+export type OnlineEndpointKindArgs = Omit<OnlineEndpointArgs, "target">;
+
 export interface ServedEndpoint {
   kind: EndpointConfig["kind"];
   scoringUri: pulumi.Output<string>;
