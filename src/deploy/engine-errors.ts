@@ -5,11 +5,10 @@
  *   - an LRO failure with `"error": {"code": "…", "message": "…", "details": [...]}`.
  * The diagnostics are kept whole as well, so nothing the engine said is lost for the failover decision.
  */
-export interface EngineArmError {
-  code: string;
-  message: string;
-  details?: EngineArmError[];
-}
+import type { DeploymentArmError } from "./deployer";
+
+/** What the engine reported, in the shape a DeploymentError carries. */
+export type EngineArmError = DeploymentArmError;
 
 function unescape(text: string): string {
   return text.replace(/\\"/g, '"').replace(/\\n/g, " ").replace(/\\\\/g, "\\");
