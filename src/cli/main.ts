@@ -6,12 +6,36 @@ import { registerCommands } from "./commands";
  * `mlflow-lab`: one CLI for the lab toolkit. Each command lives in its own file under ./commands and
  * registers itself on the program; this file only wires up parsing and exit codes.
  */
+
+const VERSION = (require("../../package.json") as { version: string }).version;
+
+/**
+ * Commander's usage errors as one line: "(Did you mean --stack?)" joins the message, and the line ends
+ * with where to see what is accepted.
+ */
+export function usageErrorLine(text: string, commandPath: string): string {
+  const [first = "", ...rest] = text.trim().split(/\n+/).map((line) => line.trim()).filter(Boolean);
+  let line = first;
+  for (const more of rest) {
+    const suggestion = /^\(Did you mean (.+)\?\)$/.exec(more);
+    line += suggestion ? `; did you mean ${suggestion[1]}?` : ` ${more}`;
+  }
+  return `${line} (see '${commandPath} --help')\n`;
+}
+
+function oneLineUsageErrors(command: Command, commandPath: string): void {
+  command.configureOutput({ outputError: (text, write) => write(usageErrorLine(text, commandPath)) });
+}
+
 export function buildProgram(): Command {
   const program = new Command("mlflow-lab")
     .description("MLflow-on-Azure lab environments: plan, regions, deploy, push-model, score, teardown, cleanup")
+    .version(VERSION, "-V, --version", "print the mlflow-lab version")
     .showHelpAfterError(false)
     .exitOverride();
   registerCommands(program);
+  oneLineUsageErrors(program, "mlflow-lab");
+  for (const command of program.commands) oneLineUsageErrors(command, `mlflow-lab ${command.name()}`);
   return program;
 }
 
@@ -22,9 +46,9 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // commander already printed its message (usage errors, --help, --version).
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
-      return 2;
+      // Commander already printed its message (usage errors) or the help/version text. `--help`,
+      // `help <command>` and `--version` succeed; everything else it rejects is bad input.
+      return error.exitCode === 0 ? 0 : 2;
     }
     process.stderr.write(`error: ${oneLine(error)}\n`);
     if (process.env.MLFLOW_LAB_DEBUG && error instanceof Error && error.stack) {
