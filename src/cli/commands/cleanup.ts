@@ -77,13 +77,13 @@ export async function runCleanupCommand(options: CleanupCommandOptions): Promise
 export function register(program: Command): void {
   program
     .command("cleanup")
-    .description("Delete expired lab resource groups in the allowed subscriptions (dry run unless --yes), then purge their soft-deleted items")
+    .description("delete expired lab resource groups in the allowed subscriptions (dry run unless --yes), then purge their soft-deleted items")
     .option("--subscription <id...>", `allowed subscription(s); narrows ${SUBSCRIPTIONS_ENV} or the config file's list when one is set`)
     .option("--dry-run", "show what would be deleted and why (the default without --yes)")
     .option("--yes", "delete for real")
     .option("--grace <duration>", "leave groups alone this long after lab-expires-at (e.g. 1h, 30m, 2d)")
     .option("--max <n>", "abort before deleting anything when more groups than this would be deleted (default 100)")
     .option("--config <file>", "cleanup config file (default: cleanup.yaml in the state directory)")
-    .option("--json", "print the report as JSON on stdout")
+    .option("--json", "print the report as JSON on stdout (no table, no progress)")
     .action(async (options: CleanupCommandOptions) => runCleanupCommand(options));
 }

@@ -152,7 +152,7 @@ export function register(program: Command): void {
     .option("--owner <upn>", "lab owner when the stack has none (default: the signed-in user)")
     .option("--yes", "do not ask for confirmation (hosted labs, scripts)")
     .option("--seed <n>", "seed for the tie-break among near-equal regions")
-    .option("--json", "print the result as JSON")
+    .option("--json", "print the result as JSON on stdout (no report, no progress)")
     .action(async (options: DeployCommandOptions) => {
       await runDeploy(options);
     });

@@ -137,6 +137,6 @@ export function register(program: Command): void {
     .option("--stack <stack>", "lab stack: its outputs name the workspace, and --deploy edits its config")
     .option("--outputs <file>", "JSON of `pulumi stack output --json --show-secrets` (finds the workspace)")
     .option("--deploy <endpoint>", "then point this stack endpoint at the new version (stacks/Pulumi.<stack>.yaml)")
-    .option("--json", "print the result as JSON")
+    .option("--json", "print the result as JSON on stdout (no table, no progress)")
     .action(async (source: string, options: PushOptions) => runPushModel(source, options));
 }

@@ -94,6 +94,6 @@ export function register(program: Command): void {
     .option("--from-snapshot <file>", "evaluate a snapshot written by --save-snapshot instead of reading Azure")
     .option("--save-snapshot <file>", "write the raw signals used to this file")
     .option("--seed <n>", "seed for the tie-break among near-equal regions (default: random, printed)")
-    .option("--json", "print the same data as JSON")
+    .option("--json", "print the same data as JSON on stdout (no table, no progress)")
     .action(async (options: RegionsOptions) => runRegions(options));
 }

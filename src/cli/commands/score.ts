@@ -169,8 +169,8 @@ export function register(program: Command): void {
     .option("--outputs <file>", "JSON of `pulumi stack output --json --show-secrets`")
     .option("--model <dir>", "model folder or MLmodel file: check and convert columns by its signature before sending")
     .option("--deployment <name>", "Azure ML: score this deployment regardless of traffic")
-    .option("--timeout <seconds>", "request timeout", "60")
-    .option("--json", "print the result as JSON")
+    .option("--timeout <seconds>", "request timeout in seconds", "60")
+    .option("--json", "print the result as JSON on stdout (no table, no progress)")
     .action(async (endpoint: string | undefined, options: ScoreOptions) => runScore(endpoint, options));
 }
 

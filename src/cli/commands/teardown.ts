@@ -112,11 +112,11 @@ export async function runTeardownCommand(options: TeardownCommandOptions, deploy
 export function register(program: Command): void {
   program
     .command("teardown")
-    .description("Take one lab down: serving endpoints, pulumi destroy, purge of its soft-deleted items, and a check that its groups are gone (dry run unless --yes)")
-    .option("--stack <name>", "the lab's stack", "lab")
+    .description("take one lab down: serving endpoints, pulumi destroy, purge of its soft-deleted items, and a check that its groups are gone (dry run unless --yes)")
+    .option("--stack <stack>", "the lab's stack (lab, course, full or another stack name)", "lab")
     .option("--subscription <id>", "the lab's subscription (default: the stack's azure-native:subscriptionId or AZURE_SUBSCRIPTION_ID)")
     .option("--dry-run", "show what would be done (the default without --yes)")
     .option("--yes", "tear the lab down for real")
-    .option("--json", "print the report as JSON on stdout")
+    .option("--json", "print the report as JSON on stdout (no table, no progress)")
     .action(async (options: TeardownCommandOptions) => runTeardownCommand(options));
 }

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../../src/cli/main";
+import { buildProgram, main } from "../../../src/cli/main";
 import { projectRoot } from "../../../src/config/stack-settings";
 
 /**
@@ -56,6 +56,19 @@ describe("help and version", () => {
   it("--version prints the package version and exits 0", async () => {
     expect(await main(["--version"])).toBe(0);
     expect(out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("every command names the same thing the same way: --stack <stack>, --subscription <id>, --json on stdout", () => {
+    const program = buildProgram();
+    expect(program.commands.map((c) => c.name()).sort()).toEqual(["cleanup", "deploy", "help", "plan", "push-model", "regions", "score", "teardown"].filter((n) => n !== "help"));
+    for (const command of program.commands) {
+      const option = (long: string) => command.options.find((o) => o.long === long);
+      expect(option("--json")?.description, command.name()).toMatch(/as JSON/);
+      if (option("--stack")) expect(option("--stack")!.flags, command.name()).toBe("--stack <stack>");
+      if (option("--subscription")) expect(option("--subscription")!.flags, command.name()).toMatch(/^--subscription <id(\.\.\.)?>$/);
+      // One style for the command list: a lower-case first word, like commander's own "display help".
+      expect(command.description(), command.name()).toMatch(/^[a-z]/);
+    }
   });
 });
 
