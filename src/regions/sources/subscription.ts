@@ -1,4 +1,4 @@
-import type { SubscriptionClient } from "@azure/arm-resources-subscriptions";
+import type { Subscription, SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { normalizeLocation } from "../normalize";
 import type { SubscriptionSignals } from "../signals";
 
@@ -8,10 +8,9 @@ export interface SubscriptionSummary extends SubscriptionSignals {
   tenantId?: string;
 }
 
-export async function readSubscription(client: SubscriptionClient, subscriptionId: string): Promise<SubscriptionSummary> {
-  const sub = await client.subscriptions.get(subscriptionId);
+function summaryOf(sub: Subscription, id: string): SubscriptionSummary {
   return {
-    id: sub.subscriptionId ?? subscriptionId,
+    id,
     displayName: sub.displayName,
     state: sub.state ?? "Unknown",
     quotaId: sub.subscriptionPolicies?.quotaId ?? null,
@@ -19,17 +18,15 @@ export async function readSubscription(client: SubscriptionClient, subscriptionI
   };
 }
 
+export async function readSubscription(client: SubscriptionClient, subscriptionId: string): Promise<SubscriptionSummary> {
+  const sub = await client.subscriptions.get(subscriptionId);
+  return summaryOf(sub, sub.subscriptionId ?? subscriptionId);
+}
+
 export async function listSubscriptions(client: SubscriptionClient): Promise<SubscriptionSummary[]> {
   const out: SubscriptionSummary[] = [];
   for await (const sub of client.subscriptions.list()) {
-    if (!sub.subscriptionId) continue;
-    out.push({
-      id: sub.subscriptionId,
-      displayName: sub.displayName,
-      state: sub.state ?? "Unknown",
-      quotaId: sub.subscriptionPolicies?.quotaId ?? null,
-      tenantId: sub.tenantId,
-    });
+    if (sub.subscriptionId) out.push(summaryOf(sub, sub.subscriptionId));
   }
   return out;
 }
