@@ -1,10 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { exitCodeFor, oneLine } from "./errors";
+import { setJsonOutput } from "./output-mode";
 import { registerCommands } from "./commands";
 
 /**
  * `mlflow-lab`: one CLI for the lab toolkit. Each command lives in its own file under ./commands and
- * registers itself on the program; this file only wires up parsing and exit codes.
+ * registers itself on the program; this file only wires up parsing, output mode and exit codes.
  */
 
 const VERSION = (require("../../package.json") as { version: string }).version;
@@ -36,6 +37,8 @@ export function buildProgram(): Command {
   registerCommands(program);
   oneLineUsageErrors(program, "mlflow-lab");
   for (const command of program.commands) oneLineUsageErrors(command, `mlflow-lab ${command.name()}`);
+  // Progress is for people: the command's --json turns it off everywhere (see output-mode.ts).
+  program.hook("preAction", (_program, action) => setJsonOutput(action.opts().json === true));
   return program;
 }
 
@@ -55,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${error.stack}\n`);
     }
     return exitCodeFor(error);
+  } finally {
+    setJsonOutput(false);
   }
 }
 

@@ -82,7 +82,10 @@ export function outcomeReport(outcome: DeployOutcome): string {
 }
 
 export async function runDeploy(options: DeployCommandOptions, env: NodeJS.ProcessEnv = process.env, io: PromptIO = { input: process.stdin, output: process.stderr }): Promise<DeployOutcome> {
-  const say = (line: string) => io.output.write(`${line}\n`);
+  // Progress lines are for people; with --json stderr stays quiet apart from a question or an error.
+  const say = (line: string) => {
+    if (!options.json) io.output.write(`${line}\n`);
+  };
   const seed = parseSeed(options.seed);
   const { demand, stack } = demandForStack(options.stack, { region: options.region });
   const ctx = sdkContextFromEnv(env);

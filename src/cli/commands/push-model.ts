@@ -4,6 +4,7 @@ import Table from "cli-table3";
 import type { Command } from "commander";
 import { createArmClient, createCredential } from "../../azure";
 import { UserInputError } from "../errors";
+import { showProgressBar } from "../output-mode";
 import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-assets";
 import { pushModel, type PushResult } from "../../models/push/push-model";
 import { configSetCommand, setEndpointModel, StackConfigError, stackConfigFile } from "../../models/push/stack-config";
@@ -83,7 +84,10 @@ function deploy(result: PushResult, options: PushOptions): { message: string; fi
 export async function runPushModel(source: string, options: PushOptions): Promise<void> {
   const workspace = await resolveWorkspace(options);
   const arm = createArmClient();
-  const bar = new SingleBar({ stream: process.stderr, format: "uploading [{bar}] {percentage}% {value}/{total} MB", hideCursor: true, clearOnComplete: true });
+  // For a person at a terminal only; scripts (--json, CI logs) get the result and nothing else.
+  const bar = showProgressBar()
+    ? new SingleBar({ stream: process.stderr, format: "uploading [{bar}] {percentage}% {value}/{total} MB", hideCursor: true, clearOnComplete: true })
+    : undefined;
   let barStarted = false;
   const result = await pushModel({
     source,
@@ -94,7 +98,7 @@ export async function runPushModel(source: string, options: PushOptions): Promis
     credential: createCredential(),
     resolve: { trackingUri: options.trackingUri, runId: options.runId, artifactPath: options.artifactPath },
     onProgress: (p) => {
-      if (p.total === 0) return;
+      if (!bar || p.total === 0) return;
       const toMb = (n: number) => Math.round(n / 1e5) / 10;
       if (!barStarted) {
         bar.start(toMb(p.total), 0);
@@ -102,7 +106,7 @@ export async function runPushModel(source: string, options: PushOptions): Promis
       }
       bar.update(toMb(p.sent));
     },
-  }).finally(() => barStarted && bar.stop());
+  }).finally(() => barStarted && bar?.stop());
 
   const deployed = options.deploy ? deploy(result, options) : undefined;
   if (options.json) {

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { randomInt } from "node:crypto";
 import type { Command } from "commander";
 import { OperationFailedError, UserInputError } from "../errors";
+import { showProgressBar } from "../output-mode";
 import { BlocklistStore, defaultBlocklistFile } from "../../regions/blocklist-store";
 import { NoEligibleRegionError } from "../../regions/evaluate";
 import { noEligibleReport, selectionJson, selectionReport } from "../../regions/render";
@@ -36,7 +37,9 @@ export const readLive: LiveSignals = async (request) => {
   // require, not import(): the CLI runs as CommonJS through tsx, which compiles .ts modules on require.
   const { readLiveSignals } = require("../../regions/sources/live") as typeof import("../../regions/sources/live");
   const progress = require("cli-progress") as typeof import("cli-progress");
-  const bar = process.stderr.isTTY ? new progress.SingleBar({ format: "reading regions {bar} {value}/{total}", clearOnComplete: true }, progress.Presets.shades_classic) : undefined;
+  const bar = showProgressBar()
+    ? new progress.SingleBar({ format: "reading regions {bar} {value}/{total}", clearOnComplete: true, stream: process.stderr }, progress.Presets.shades_classic)
+    : undefined;
   let started = false;
   try {
     return await readLiveSignals({
