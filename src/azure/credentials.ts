@@ -39,6 +39,11 @@ export function armScope(endpoint: string): string {
   return `${endpoint.replace(/\/+$/, "")}/.default`;
 }
 
+/** Where the Azure CLI keeps its profile and token cache: AZURE_CONFIG_DIR, else ~/.azure. */
+export function azureCliConfigDir(env: Env = process.env, home: string = homedir()): string {
+  return env.AZURE_CONFIG_DIR ?? join(home, ".azure");
+}
+
 /**
  * A quick, offline answer to "could a credential work here?": no token is requested. Used to decide
  * between live signals and the bundled example snapshot, so a false positive only costs a failed call.
@@ -52,7 +57,7 @@ export function hasLiveCredentials(env: Env = process.env, home: string = homedi
   // Managed identity (App Service, Container Apps jobs, Cloud Shell).
   if (env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT) return true;
   // Azure CLI / azd logins leave a profile behind.
-  const azureDir = env.AZURE_CONFIG_DIR ?? join(home, ".azure");
+  const azureDir = azureCliConfigDir(env, home);
   if (existsSync(join(azureDir, "azureProfile.json")) && existsSync(join(azureDir, "msal_token_cache.json"))) return true;
   if (existsSync(join(azureDir, "msal_token_cache.bin"))) return true;
   return false;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Env } from "../../azure/credentials";
+import { azureCliConfigDir, type Env } from "../../azure/credentials";
 import { createSdkClients, sdkContextFromEnv, type SdkContext } from "../../azure/sdk-clients";
 import { UserInputError } from "../../cli/errors";
 import { modelServingSignals } from "../model-serving-regions";
@@ -21,7 +21,7 @@ import { createSubscriptionClient } from "../../azure/sdk-clients";
 const USABLE = new Set(["enabled", "warned"]);
 
 export function cliDefaultSubscription(env: Env, home: string = os.homedir()): string | undefined {
-  const file = path.join(env.AZURE_CONFIG_DIR ?? path.join(home, ".azure"), "azureProfile.json");
+  const file = path.join(azureCliConfigDir(env, home), "azureProfile.json");
   try {
     const text = fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
     const profile = JSON.parse(text) as { subscriptions?: Array<{ id?: string; isDefault?: boolean }> };
