@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
-import { exitCodeFor, oneLine } from "./errors";
+import { exitCodeFor } from "./errors";
+import { failureMessage } from "./failure-message";
 import { setJsonOutput } from "./output-mode";
+import { redactSecrets } from "./redact";
 import { registerCommands } from "./commands";
 
 /**
@@ -53,9 +55,9 @@ export async function main(argv: string[]): Promise<number> {
       // `help <command>` and `--version` succeed; everything else it rejects is bad input.
       return error.exitCode === 0 ? 0 : 2;
     }
-    process.stderr.write(`error: ${oneLine(error)}\n`);
+    process.stderr.write(`error: ${failureMessage(error)}\n`);
     if (process.env.MLFLOW_LAB_DEBUG && error instanceof Error && error.stack) {
-      process.stderr.write(`${error.stack}\n`);
+      process.stderr.write(`${redactSecrets(error.stack)}\n`);
     }
     return exitCodeFor(error);
   } finally {
@@ -64,13 +66,16 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module || process.argv[1]?.endsWith("mlflow-lab")) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`error: ${oneLine(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  // A failure outside the awaited chain (a stray rejected promise, a throw in a callback) still ends
+  // as one line and exit 1, not Node's stack trace.
+  const crash = (error: unknown) => {
+    process.stderr.write(`error: ${failureMessage(error)}\n`);
+    if (process.env.MLFLOW_LAB_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`);
+    process.exit(1);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, crash);
 }

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { EndpointKind } from "./payload";
-import { parsePredictions, type Predictions } from "./response";
+import { parsePredictions, ScoringResponseError, type Predictions } from "./response";
 
 /**
  * Sends one scoring request with the auth header the endpoint kind expects and turns HTTP failures into
@@ -104,11 +104,30 @@ export async function sendScoringRequest(target: ScoringTarget, payload: unknown
   } catch (error) {
     const e = error as { name?: string; cause?: { code?: string } };
     const reason = e.name === "TimeoutError" ? "timed out" : (e.cause?.code ?? (error as Error).message);
-    throw new EndpointError(`${new URL(target.url).origin} is unreachable (${reason})`);
+    throw new EndpointError(`${new URL(target.url).origin} is unreachable (${originsOnly(scrub(reason, target.key))})`);
   }
   const latencyMs = performance.now() - started;
   if (!response.ok) {
     throw new EndpointError(describeFailure(response.status, text, target, retryAfterSeconds(response.headers.get("retry-after"))), response.status);
   }
-  return { predictions: parsePredictions(text), status: response.status, latencyMs, url: target.url };
+  let predictions: Predictions;
+  try {
+    predictions = parsePredictions(text);
+  } catch (error) {
+    // The message quotes the reply, which may echo the request (and so the key).
+    if (error instanceof ScoringResponseError) throw new ScoringResponseError(scrub(error.message, target.key));
+    throw error;
+  }
+  return { predictions, status: response.status, latencyMs, url: target.url };
+}
+
+/** URLs in a runtime's error text cut to their origin: paths and queries may carry keys or SAS. */
+function originsOnly(text: string): string {
+  return text.replace(/\bhttps?:\/\/[^\s'"<>]+/gi, (url) => {
+    try {
+      return new URL(url).origin;
+    } catch {
+      return url.split(/[?#]/)[0]!;
+    }
+  });
 }

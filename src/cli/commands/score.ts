@@ -74,7 +74,12 @@ async function target(endpoint: string | undefined, options: ScoreOptions): Prom
     try {
       url = scoringUrl(options.url, kind);
     } catch {
-      throw new UserInputError(`--url ${options.url} is not a URL (e.g. http://127.0.0.1:5000/invocations)`);
+      // Only the part before any query string is echoed: a mistyped URL may still carry a key or SAS.
+      throw new UserInputError(`--url ${options.url.split("?")[0]} is not a URL (e.g. http://127.0.0.1:5000/invocations)`);
+    }
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) {
+      throw new UserInputError(`--url must not carry a user name or password (${parsed.host}); put the key in an environment variable and pass --key-env <VAR>`);
     }
     if (!key && kind === "databricks" && process.env.DATABRICKS_TOKEN) {
       key = process.env.DATABRICKS_TOKEN;
@@ -97,6 +102,12 @@ async function target(endpoint: string | undefined, options: ScoreOptions): Prom
     if (error instanceof EndpointLookupError) throw new UserInputError(error.message);
     throw error;
   }
+}
+
+/** The scoring URL for output: a query string may hold a key (function keys, SAS), so it is left out. */
+function withoutQuery(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }
 
 function cell(value: unknown): string {
@@ -144,7 +155,7 @@ export async function runScore(endpoint: string | undefined, options: ScoreOptio
           ...Object.fromEntries(predictions.columns.map((c, j) => [c, predictions.rows[i]![j]])),
         }))
       : undefined;
-    const out = { endpoint: where.name, kind: where.kind, url: where.url, status: result.status, latencyMs: Math.round(result.latencyMs * 10) / 10, predictions: predictions.values, ...(rows ? { rows } : {}) };
+    const out = { endpoint: where.name, kind: where.kind, url: withoutQuery(where.url), status: result.status, latencyMs: Math.round(result.latencyMs * 10) / 10, predictions: predictions.values, ...(rows ? { rows } : {}) };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }

@@ -1,0 +1,51 @@
+/**
+ * The last guard before text reaches a terminal or a log: whatever a lower layer put into an error
+ * message (a URL with a SAS or a user:password, a bearer header, a connection string, the value of a
+ * secret environment variable), the CLI prints it masked. Each module still keeps its own secrets out of
+ * its messages; this catches what slips through (e.g. a runtime error that quotes the URL it was given).
+ */
+
+const MASK = "***";
+
+/** Variables whose values are secrets: tokens, keys, passwords, passphrases, connection strings, SAS. */
+const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSPHRASE|(^|_)KEY($|_)|ACCOUNTKEY|CONNECTION_STRING|(^|_)SAS($|_))/i;
+/** ...unless the name says it holds where the secret is or what it is called, not the secret. */
+const NOT_A_SECRET = /_(FILE|PATH|DIR|URL|URI|HOST|ENDPOINT|ID|NAME|ENV|TYPE)$/i;
+/** Shorter values are too likely to occur in ordinary text to be replaced everywhere. */
+const MIN_SECRET_LENGTH = 8;
+
+/** Query parameters that carry credentials: SAS signatures, function keys, tokens. */
+const SECRET_QUERY = /([?&](?:sig|signature|code|token|access_token|id_token|api[-_]?key|key|secret|client_secret|password|pwd|sas)=)[^&#\s"'<>]+/gi;
+/** `scheme://user:password@host` */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@?#]*):[^\s/@?#]+@/gi;
+/** Authorization header values (long enough to be a credential, not the word in a sentence). */
+const AUTH_HEADER = /\b(Bearer|Basic|SharedKey)\s+[A-Za-z0-9\-._~+/:]{16,}=*/g;
+/** Connection-string parts. */
+const CONNECTION_PART = /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=[^;\s"']+/gi;
+/** JWTs (Entra access tokens) and Databricks personal access tokens. */
+const JWT = /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g;
+const DATABRICKS_PAT = /\bdapi[0-9a-f]{32}(-\d+)?\b/g;
+
+export function secretValuesFromEnv(env: NodeJS.ProcessEnv): string[] {
+  const values: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || value.length < MIN_SECRET_LENGTH) continue;
+    if (SECRET_NAME.test(name) && !NOT_A_SECRET.test(name)) values.push(value);
+  }
+  // Longest first, so a secret that contains another is masked whole.
+  return values.sort((a, b) => b.length - a.length);
+}
+
+export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env, extraSecrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of [...extraSecrets.filter((s) => s.length >= MIN_SECRET_LENGTH), ...secretValuesFromEnv(env)]) {
+    out = out.split(secret).join(MASK);
+  }
+  return out
+    .replace(URL_USERINFO, `$1:${MASK}@`)
+    .replace(SECRET_QUERY, `$1${MASK}`)
+    .replace(AUTH_HEADER, `$1 ${MASK}`)
+    .replace(CONNECTION_PART, `$1=${MASK}`)
+    .replace(JWT, MASK)
+    .replace(DATABRICKS_PAT, MASK);
+}
