@@ -88,6 +88,9 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
   };
   const seed = parseSeed(options.seed);
   const { demand, stack } = demandForStack(options.stack, { region: options.region });
+  // Asked now rather than after the live read and the stack set-up: without a terminal there is no one
+  // to answer the confirmation, so fail before anything is read or written.
+  if (!options.yes && !io.input.isTTY) throw new UserInputError("deploy needs a confirmation and there is no terminal to ask on; pass --yes");
   const ctx = sdkContextFromEnv(env);
 
   const subscriptionId = options.subscription ?? (env.AZURE_SUBSCRIPTION_ID?.trim() || (await chooseSubscriptionFor(options, env, ctx, io)));

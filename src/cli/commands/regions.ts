@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { randomInt } from "node:crypto";
 import type { Command } from "commander";
 import { OperationFailedError, UserInputError } from "../errors";
@@ -56,13 +57,25 @@ export const readLive: LiveSignals = async (request) => {
   }
 };
 
+function checkWritable(file: string): void {
+  const folder = path.dirname(path.resolve(file));
+  const problem = !fs.existsSync(folder) ? "its folder does not exist" : fs.existsSync(file) && fs.statSync(file).isDirectory() ? "it is a folder" : undefined;
+  if (problem) throw new UserInputError(`--save-snapshot ${file} cannot be written (${problem}); give a file path in a folder you can write to`);
+}
+
 export async function runRegions(options: RegionsOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const seed = parseSeed(options.seed);
   const { demand } = demandForStack(options.stack, { region: options.region, nodeType: options.nodeType });
+  // Checked before the live read, which takes a while: a typo in the path should not cost it.
+  if (options.saveSnapshot) checkWritable(options.saveSnapshot);
   const { snapshot, source } = await resolveSignals({ fromSnapshot: options.fromSnapshot, subscription: options.subscription, env, live: readLive });
 
   if (options.saveSnapshot) {
-    fs.writeFileSync(options.saveSnapshot, serializeSnapshot(snapshot));
+    try {
+      fs.writeFileSync(options.saveSnapshot, serializeSnapshot(snapshot));
+    } catch (error) {
+      throw new UserInputError(`--save-snapshot ${options.saveSnapshot} cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"}); give a file path in a folder you can write to`);
+    }
     process.stderr.write(`wrote the signals to ${options.saveSnapshot}\n`);
   }
 

@@ -39,7 +39,8 @@ function readData(file: string): { text: string; source: string } {
 
 /** Signature for the column check: a model folder or an MLmodel file. */
 function readSignature(location: string): ModelSignature | undefined {
-  if (fs.existsSync(location) && fs.statSync(location).isFile()) {
+  if (!fs.existsSync(location)) throw new UserInputError(`--model ${location} does not exist (give an MLflow model folder or its MLmodel file)`);
+  if (fs.statSync(location).isFile()) {
     try {
       return parseMlmodel(fs.readFileSync(location, "utf8"), location).signature;
     } catch (error) {

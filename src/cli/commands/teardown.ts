@@ -68,12 +68,26 @@ export async function resolveTeardownTarget(
   return { stack, subscriptionId, resourceGroup, labId };
 }
 
+/** Says which workspace could not be listed, and that a re-run resumes, instead of a bare socket error. */
+class WorkspaceServingClient extends DatabricksServingClient {
+  override async list(): ReturnType<DatabricksServingClient["list"]> {
+    try {
+      return await super.list();
+    } catch (error) {
+      const e = error as { name?: string; statusCode?: number; code?: string; message?: string };
+      const host = new URL(this.baseUrl).host;
+      const problem = e.name === "RestError" && e.statusCode === undefined ? `could not be reached (${e.code ?? e.message})` : `refused to list its serving endpoints (${e.message})`;
+      throw new OperationFailedError(`Databricks workspace ${host} ${problem}; nothing more was changed: check access to the workspace and run teardown again (it picks up where it stopped)`);
+    }
+  }
+}
+
 function databricksClientFactory(env: NodeJS.ProcessEnv) {
   // MLFLOW_LAB_DATABRICKS_TOKEN: a Databricks token for hosted labs and tests; otherwise an Entra token
   // for the Azure Databricks resource from the usual credential chain.
   const credential = env.MLFLOW_LAB_DATABRICKS_TOKEN ? new StaticTokenCredential(env.MLFLOW_LAB_DATABRICKS_TOKEN) : createCredential(env);
   return (workspaceUrl: string) =>
-    new DatabricksServingClient(env.MLFLOW_LAB_DATABRICKS_ENDPOINT ?? `https://${workspaceUrl.replace(/^https?:\/\//, "")}`, credential);
+    new WorkspaceServingClient(env.MLFLOW_LAB_DATABRICKS_ENDPOINT ?? `https://${workspaceUrl.replace(/^https?:\/\//, "")}`, credential);
 }
 
 export async function runTeardownCommand(options: TeardownCommandOptions, deployer?: Deployer): Promise<void> {

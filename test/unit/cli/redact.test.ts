@@ -70,4 +70,11 @@ describe("failureMessage", () => {
     expect(line).not.toContain("SIGNATUREVALUE");
     expect(line).not.toContain("endpoint-key-value-123");
   });
+
+  it("says how to get the Pulumi CLI when the engine cannot start, instead of the spawn error", () => {
+    const error = new Error("code: -2\n stdout: \n stderr: Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT\n err?: Error: Command failed with ENOENT");
+    const line = failureMessage(error, NO_ENV);
+    expect(line).toMatch(/^the Pulumi CLI is not installed or not on PATH: install it .*--outputs <file>/);
+    expect(line).not.toContain("ENOENT");
+  });
 });
