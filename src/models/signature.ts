@@ -56,8 +56,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Parses one schema given as MLflow writes it: a JSON string (or, from hand-written files, a list). */
-export function parseSchema(raw: unknown, field: string): Schema | undefined {
+/**
+ * A signature field's list as MLflow writes it: a JSON string (or, from hand-written files, a list).
+ * Undefined when the field is absent or empty.
+ */
+function specList(raw: unknown, field: string, what: string): unknown[] | undefined {
   if (raw === undefined || raw === null || raw === "" || raw === "null") return undefined;
   let value: unknown = raw;
   if (typeof raw === "string") {
@@ -67,7 +70,14 @@ export function parseSchema(raw: unknown, field: string): Schema | undefined {
       throw new SignatureError(`signature.${field} is not valid JSON (${(error as Error).message})`);
     }
   }
-  if (!Array.isArray(value)) throw new SignatureError(`signature.${field} must be a JSON list of column or tensor specs`);
+  if (!Array.isArray(value)) throw new SignatureError(`signature.${field} must be a JSON list of ${what}`);
+  return value;
+}
+
+/** Parses one schema (inputs or outputs). */
+export function parseSchema(raw: unknown, field: string): Schema | undefined {
+  const value = specList(raw, field, "column or tensor specs");
+  if (value === undefined) return undefined;
   if (value.length > 0 && value.every((item) => isRecord(item) && item.type === "tensor")) {
     return {
       kind: "tensors",
@@ -102,17 +112,8 @@ export function parseSchema(raw: unknown, field: string): Schema | undefined {
 }
 
 export function parseParams(raw: unknown): ParamSpec[] | undefined {
-  if (raw === undefined || raw === null || raw === "" || raw === "null") return undefined;
-  let value: unknown = raw;
-  if (typeof raw === "string") {
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      throw new SignatureError(`signature.params is not valid JSON (${(error as Error).message})`);
-    }
-  }
-  if (!Array.isArray(value)) throw new SignatureError("signature.params must be a JSON list of param specs");
-  return value.map((item, index) => {
+  const value = specList(raw, "params", "param specs");
+  return value?.map((item, index) => {
     if (!isRecord(item) || typeof item.name !== "string") {
       throw new SignatureError(`signature.params[${index}] must be an object with a "name"`);
     }
