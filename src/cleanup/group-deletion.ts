@@ -1,7 +1,8 @@
 /**
  * Deleting one resource group and knowing it is gone: start the DELETE (paced), poll its operation
  * (honouring Retry-After, sharing the read budget with every other operation in flight), then verify
- * with a GET that answers 404. Used by cleanup for many groups at once and by teardown for one.
+ * with a GET that answers 404. Used by cleanup for many groups at once, by teardown to wait for its
+ * groups to go, and by the deploy flow for a failed attempt's group (deleteLabGroup).
  */
 import { ReadPriority, type ArmBudget } from "./arm-budget";
 import { pollOnce, startDelete, type RunningOperation } from "./operations";
