@@ -113,6 +113,8 @@ describe("push-model with a tracking URI that carries user:password", () => {
 describe("push-model uploading with datastore secrets from listSecrets", () => {
   let arm: ArmTestServer;
   let blob: Recorder;
+  const requestLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-secrets-log-")), "requests.jsonl");
+  const ARM_TOKEN = "arm-bearer-token-for-the-request-log-check";
   const SUB = "5b1c0a1e-7d4f-4c2a-9e3b-00000000d001";
   const workspaceId = (ws: string) => `/subscriptions/${SUB}/resourceGroups/rg-secrets/providers/Microsoft.MachineLearningServices/workspaces/${ws}`;
 
@@ -138,6 +140,7 @@ describe("push-model uploading with datastore secrets from listSecrets", () => {
     });
     arm = await startArmTestServer({
       throttle: false,
+      logFile: requestLog,
       seed: {
         locations: [{ name: "westeurope", displayName: "West Europe" }],
         subscriptions: [
@@ -165,6 +168,7 @@ describe("push-model uploading with datastore secrets from listSecrets", () => {
   afterAll(async () => {
     await arm?.stop();
     await blob?.close();
+    fs.rmSync(path.dirname(requestLog), { recursive: true, force: true });
   });
 
   it.each([
@@ -172,11 +176,19 @@ describe("push-model uploading with datastore secrets from listSecrets", () => {
     ["an account key", "ws-key", ACCOUNT_KEY],
   ])("with %s: a refused upload exits 1 with one line, and the secret is nowhere in the output", async (_kind, ws, secret) => {
     const model = makeModelDir(dir, `model_${ws.replace("-", "_")}`, { files: 2, seed: ws });
-    const code = await cli(["push-model", model, "--name", "secret-check", "--workspace", workspaceId(ws)], { ...arm.env(), MLFLOW_LAB_DEBUG: "1" });
+    const code = await cli(["push-model", model, "--name", "secret-check", "--workspace", workspaceId(ws)], { ...arm.env(), MLFLOW_LAB_ACCESS_TOKEN: ARM_TOKEN, MLFLOW_LAB_DEBUG: "1" });
     expect(code).toBe(1);
     expect(err).toMatch(/^error: uploading to datastore workspaceblobstore failed \(403\); run push-model again to resume\n/);
     expect(blob.requests.length).toBeGreaterThan(0);
-    expectNoSecret(secret);
+    expectNoSecret(secret, ARM_TOKEN);
+  });
+
+  it("the ARM test server's request log (test-only) keeps no Authorization header and no token", () => {
+    const log = fs.readFileSync(requestLog, "utf8");
+    expect(log).toMatch(/listSecrets/);
+    expect(log).not.toContain(ARM_TOKEN);
+    expect(log.toLowerCase()).not.toContain('"authorization"');
+    expect(arm.requests().every((r) => !Object.keys(r.headers ?? {}).some((h) => h.toLowerCase() === "authorization"))).toBe(true);
   });
 });
 
