@@ -26,8 +26,9 @@ import { decideTeardownGroup } from "./policy";
 import type { GroupResult, ItemResult } from "./results";
 import type { RunMode } from "./run-guards";
 import { deleteDatabricksEndpoints, deleteWorkspaceEndpoints, type DatabricksServingClient } from "./serving-endpoints";
-import { DATABRICKS_API_VERSION, listDeletedVaults, mlWorkspacePurgeRequest, preDeleteResource, purgeSoftDeleted, runToCompletion } from "./soft-delete";
-import { readGroup, RESOURCES_API_VERSION } from "./sources/arm-groups";
+import { deleteWorkspacesPermanently, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "./lab-soft-delete";
+import { DATABRICKS_API_VERSION, mlWorkspacePurgeRequest, runToCompletion } from "./soft-delete";
+import { readGroup } from "./sources/arm-groups";
 import type { LabResource } from "./sources/resource-graph";
 
 export interface TeardownTarget {
@@ -107,40 +108,9 @@ export class TeardownRefusedError extends Error {
   }
 }
 
-interface ResourceListItem {
-  id?: string;
-  name?: string;
-  type?: string;
-  location?: string;
-  tags?: Record<string, unknown>;
-}
-
-async function listGroupResources(budget: ArmBudget, target: TeardownTarget): Promise<LabResource[]> {
-  const { items } = await budget.readAllPages<ResourceListItem>(
-    target.subscriptionId,
-    ReadPriority.reRead,
-    `/subscriptions/${target.subscriptionId}/resourcegroups/${target.resourceGroup}/resources`,
-    RESOURCES_API_VERSION,
-  );
-  const out: LabResource[] = [];
-  for (const r of items) {
-    if (!r.id || !r.type) continue;
-    out.push({
-      id: r.id,
-      name: r.name ?? r.id.split("/").pop()!,
-      type: r.type.toLowerCase(),
-      subscriptionId: target.subscriptionId,
-      resourceGroup: target.resourceGroup,
-      location: r.location,
-      tags: r.tags ?? {},
-      properties: {},
-    });
-  }
-  return out;
-}
-
 async function inspect(budget: ArmBudget, target: TeardownTarget): Promise<TeardownJournal> {
   const resources = await listGroupResources(budget, target);
+  const { mlWorkspaces, logAnalytics } = softDeletableWorkspaces(resources);
   const databricks = await Promise.all(
     resources
       .filter((r) => r.type === "microsoft.databricks/workspaces")
@@ -162,8 +132,8 @@ async function inspect(budget: ArmBudget, target: TeardownTarget): Promise<Teard
   return {
     target,
     databricks,
-    mlWorkspaces: resources.filter((r) => r.type === "microsoft.machinelearningservices/workspaces"),
-    logAnalytics: resources.filter((r) => r.type === "microsoft.operationalinsights/workspaces"),
+    mlWorkspaces,
+    logAnalytics,
   };
 }
 
@@ -237,12 +207,10 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
   }
 
   // 3. permanent deletes of soft-deletable workspaces (this lab's only)
-  const purgeSettings = { allowedSubscriptions: [sub], scope: { mode: "teardown" as const, labId: target.labId } };
   if (groupExists) {
-    for (const ws of [...known.mlWorkspaces, ...known.logAnalytics]) {
-      const row = await preDeleteResource(budget, ws, purgeSettings, execute, wait);
+    for (const row of await deleteWorkspacesPermanently(budget, [...known.mlWorkspaces, ...known.logAnalytics], target, execute, wait)) {
       items.push(row);
-      step(`${ws.name}: ${row.outcome} (${row.reason})`);
+      step(`${row.name}: ${row.outcome} (${row.reason})`);
     }
   }
 
@@ -256,12 +224,9 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
   }
 
   // 5. purge what soft delete kept: this lab's Key Vaults, and ML workspaces still soft-deleted
-  const vaults = await listDeletedVaults(budget, sub);
-  for (const vault of vaults) {
-    const row = await purgeSoftDeleted(budget, vault, purgeSettings, execute, wait);
-    if (row.outcome === "kept" && /another lab|not a lab item/.test(row.reason)) continue;
+  for (const row of await purgeLabKeyVaults(budget, target, execute, wait)) {
     items.push(row);
-    step(`Key Vault ${vault.name}: ${row.outcome} (${row.reason})`);
+    step(`Key Vault ${row.name}: ${row.outcome} (${row.reason})`);
   }
   if (execute) {
     for (const ws of known.mlWorkspaces) {

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from "../azure/clock";
+import type { ItemResult } from "../cleanup/results";
 import { OperationFailedError } from "../cli/errors";
 import { LabTag } from "../config/lab-tags";
 import type { BlockEntry } from "../regions/blocklist";
@@ -16,7 +17,9 @@ import type { LabArm, WorkspaceState } from "./lab-arm";
  * Deploy with failover: choose a region, `up`, and on a create failure decide by the error's scope —
  * block the region (or size, or family) and move on, register a provider and retry, wait out throttling,
  * or stop at once. A failed attempt is destroyed and its resource group verified gone over ARM before the
- * next region is tried, so a failover never leaves a lab behind. Re-running the same stack resumes: the
+ * next region is tried, so a failover never leaves a lab behind; the lab's soft-deletable items are deleted
+ * for good (Azure ML, Log Analytics) or purged (Key Vault) on the way, so the next attempt, which reuses
+ * the suffix and so the names, does not fail on a name soft delete still holds. Re-running the same stack resumes: the
  * suffix lives in the stack config and a stack whose resource group exists stays in its region.
  */
 
@@ -101,7 +104,7 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
     await deployer.setConfig(stack, { [CONFIG_KEY.suffix]: { value: suffix } });
     say(`new lab ${labNames(suffix).labId} in stack ${stack}`);
   }
-  const { resourceGroup, databricksWorkspace: workspaceName } = labNames(suffix);
+  const { resourceGroup, databricksWorkspace: workspaceName, labId } = labNames(suffix);
   const previousRegion = existing[CONFIG_KEY.region]?.value;
 
   const waitGroupGone = async (why: string) => {
@@ -235,6 +238,9 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
       case "failover": {
         args.blocklist.add(blockEntryFor(decision, now()), now());
         say(`cleaning up the failed attempt in ${target.region} before trying another region`);
+        // The next attempt reuses this suffix, so the same Key Vault, Azure ML and Log Analytics names:
+        // none may be left held by soft delete. The workspaces can only be freed while the group exists.
+        const held = reportRemains(await arm.deleteSoftDeletableWorkspaces(resourceGroup, labId), say);
         try {
           await deployer.destroy(stack, { onProgress: say });
         } catch (error) {
@@ -243,6 +249,13 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
         }
         await waitGroupGone(`destroying the attempt in ${target.region}`);
         say(`resource group ${resourceGroup} is gone`);
+        held.push(...reportRemains(await arm.purgeSoftDeletedVaults(labId), say));
+        if (held.length > 0) {
+          throw new OperationFailedError(
+            `the failed attempt in ${target.region} is removed, but soft delete still holds ${held.join(", ")}; not trying another region, ` +
+              `where the lab would need the same name (tried: ${attemptsText(attempts)})`,
+          );
+        }
         if (decision.unrecognised && ++unrecognised >= maxUnrecognised) {
           throw new OperationFailedError(`${unrecognised} attempts failed with errors the toolkit does not recognise (last: ${decision.reason}); stopped instead of trying every region. Tried: ${attemptsText(attempts)}`);
         }
@@ -253,6 +266,19 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
     }
   }
   throw new OperationFailedError(`gave up after ${attempts.length} attempts: ${attemptsText(attempts)}`);
+}
+
+/** Says what happened to each soft-deletable item; returns the ones of this lab whose names stay held. */
+function reportRemains(rows: readonly ItemResult[], say: (line: string) => void): string[] {
+  const held: string[] = [];
+  for (const row of rows) {
+    say(`${row.kind} ${row.name}: ${row.outcome} (${row.reason})`);
+    // A workspace whose tags do not make it this lab's is "left to the group delete": not ours to free.
+    if (row.outcome === "failed" || (row.outcome === "kept" && !row.reason.startsWith("left to the group delete"))) {
+      held.push(`${row.kind} ${row.name} (${row.reason})`);
+    }
+  }
+  return held;
 }
 
 function attemptsText(attempts: readonly AttemptRecord[]): string {

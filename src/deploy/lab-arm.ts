@@ -3,7 +3,9 @@ import { systemClock, type Clock } from "../azure/clock";
 import { ArmError } from "../azure/errors";
 import { describeSdkError, statusOf } from "../azure/sdk-errors";
 import { ArmBudget, ReadPriority } from "../cleanup/arm-budget";
-import { DEFAULT_WAIT, deleteLabGroup } from "../cleanup/group-deletion";
+import { DEFAULT_WAIT, deleteLabGroup, type WaitOptions } from "../cleanup/group-deletion";
+import { deleteWorkspacesPermanently, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "../cleanup/lab-soft-delete";
+import type { ItemResult } from "../cleanup/results";
 import { getGroup } from "../cleanup/sources/arm-groups";
 import { OperationFailedError } from "../cli/errors";
 import { registerProviders } from "../regions/sources/providers";
@@ -27,6 +29,14 @@ export interface LabArm {
   /** Deletes the group of the lab whose id is `name`, by the same rules as teardown (its own tags must say so). */
   deleteLabResourceGroup(name: string): Promise<void>;
   workspace(resourceGroup: string, name: string): Promise<WorkspaceState | undefined>;
+  /**
+   * Before a failed attempt's group is deleted: the lab's Azure ML and Log Analytics workspaces (by their
+   * own lab tags) deleted permanently, as teardown does, so soft delete does not hold their names for the
+   * next attempt. One row per workspace found.
+   */
+  deleteSoftDeletableWorkspaces(resourceGroup: string, labId: string): Promise<ItemResult[]>;
+  /** After the group is gone: this lab's soft-deleted Key Vaults purged (their names are global). */
+  purgeSoftDeletedVaults(labId: string): Promise<ItemResult[]>;
 }
 
 /**
@@ -65,8 +75,12 @@ export class SdkLabArm implements LabArm {
     return { state: deleting ? "deleting" : "present", location: group.body?.location, tags: stringTags(group.body?.tags) };
   }
 
+  private wait(): WaitOptions {
+    return { ...DEFAULT_WAIT, defaultPollMs: this.options.pollMs ?? DEFAULT_WAIT.defaultPollMs };
+  }
+
   async deleteLabResourceGroup(name: string): Promise<void> {
-    const wait = { ...DEFAULT_WAIT, defaultPollMs: this.options.pollMs ?? DEFAULT_WAIT.defaultPollMs };
+    const wait = this.wait();
     let outcome;
     try {
       outcome = await deleteLabGroup(this.budget, this.clients.subscriptionId, name, name, wait);
@@ -82,6 +96,25 @@ export class SdkLabArm implements LabArm {
       default:
         // deleted, gone, or still deleting when the wait ended: the caller keeps checking until its deadline.
         return;
+    }
+  }
+
+  async deleteSoftDeletableWorkspaces(resourceGroup: string, labId: string): Promise<ItemResult[]> {
+    const scope = { subscriptionId: this.clients.subscriptionId, resourceGroup, labId };
+    try {
+      const { mlWorkspaces, logAnalytics } = softDeletableWorkspaces(await listGroupResources(this.budget, scope));
+      return await deleteWorkspacesPermanently(this.budget, [...mlWorkspaces, ...logAnalytics], scope, true, this.wait());
+    } catch (error) {
+      throw new OperationFailedError(`cannot delete the Azure ML / Log Analytics workspaces of ${resourceGroup}: ${describeArmError(error)}`);
+    }
+  }
+
+  async purgeSoftDeletedVaults(labId: string): Promise<ItemResult[]> {
+    const scope = { subscriptionId: this.clients.subscriptionId, resourceGroup: labId, labId };
+    try {
+      return await purgeLabKeyVaults(this.budget, scope, true, this.wait());
+    } catch (error) {
+      throw new OperationFailedError(`cannot purge the soft-deleted Key Vaults of lab ${labId}: ${describeArmError(error)}`);
     }
   }
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeploymentError } from "../../../src/deploy/deployer";
 import { deployWithFailover, type DeployWithFailoverArgs } from "../../../src/deploy/failover-flow";
 import { SdkLabArm } from "../../../src/deploy/lab-arm";
+import { labNames } from "../../../src/lab/naming";
 import { BlocklistStore } from "../../../src/regions/blocklist-store";
 import { demandFromConfig } from "../../../src/regions/demand";
 import { gatherSignals } from "../../../src/regions/sources/gather";
@@ -84,6 +85,61 @@ describe("deploy with failover", () => {
     expect(progress).toContain(`resource group msl-${outcome.suffix} is gone`);
     // The block persists for the next run.
     expect(blocklist.load().map((e) => [e.region, e.family, e.code])).toEqual([["eastus", "standardDSv2Family", "QuotaExceeded"]]);
+  });
+
+  it("with Azure ML on, the failed attempt's Key Vault, Azure ML and Log Analytics names are freed before the next region reuses them", async () => {
+    const otherLabVault = { kind: "keyVault" as const, name: "kv-msl-other01", resourceGroup: "msl-other01", location: "eastus", tags: { "managed-by": "azure-mlflow-lab", "lab-id": "msl-other01" } };
+    const failing = quotaFailure("eastus");
+    const { args, deployer, progress } = await setup({ subscription: { ...failing.subscription, deletedItems: [otherLabVault] } });
+    await deployer.setConfig(STACK, { "azure-mlflow-lab:azureMl": { value: "true" } });
+    const outcome = await deployWithFailover(args);
+
+    // The second attempt created the same names in the new region instead of failing on soft-deleted ones.
+    expect(outcome.region).not.toBe("eastus");
+    expect(outcome.attempts.map((a) => [a.region, a.outcome, a.code])).toEqual([
+      ["eastus", "failover", "QuotaExceeded"],
+      [outcome.region, "succeeded", undefined],
+    ]);
+    expect(deployer.calls().filter((c) => c.op === "up").map((c) => `${c.region}:${c.result}`)).toEqual(["eastus:failed", `${outcome.region}:ok`]);
+    const names = labNames(outcome.suffix);
+    const providers = `/subscriptions/${SUB}/resourceGroups/${names.resourceGroup}/providers`;
+    for (const id of [
+      `${providers}/Microsoft.KeyVault/vaults/${names.keyVault}`,
+      `${providers}/Microsoft.MachineLearningServices/workspaces/${names.mlWorkspace}`,
+      `${providers}/Microsoft.OperationalInsights/workspaces/${names.logAnalytics}`,
+    ]) {
+      expect(lab!.server.resource(id)?.location).toBe(outcome.region);
+    }
+
+    // Soft delete holds nothing of this lab; another lab's deleted vault is left alone.
+    expect(lab!.server.deletedItems().map((d) => d.name)).toEqual(["kv-msl-other01"]);
+
+    // The workspaces were deleted for good while their group still existed; the vault was purged after
+    // the group was gone and before the next attempt.
+    const requests = lab!.server.requests();
+    const at = (test: (r: (typeof requests)[number]) => boolean) => requests.findIndex(test);
+    const groupDelete = at((r) => r.method === "DELETE" && new RegExp(`/resourcegroups/${names.resourceGroup}$`, "i").test(r.path));
+    const mlDelete = at((r) => r.method === "DELETE" && r.path.endsWith(`/workspaces/${names.mlWorkspace}`));
+    const logDelete = at((r) => r.method === "DELETE" && r.path.endsWith(`/workspaces/${names.logAnalytics}`));
+    const vaultPurge = at((r) => r.method === "POST" && r.path.endsWith(`/deletedVaults/${names.keyVault}/purge`));
+    const secondVaultPut = requests.map((r, i) => ({ r, i })).filter(({ r }) => r.method === "PUT" && r.path.endsWith(`/vaults/${names.keyVault}`))[1]?.i;
+    expect(requests[mlDelete]?.query.forceToPurge).toBe("true");
+    expect(requests[logDelete]?.query.force).toBe("true");
+    expect(mlDelete).toBeLessThan(groupDelete);
+    expect(logDelete).toBeLessThan(groupDelete);
+    expect(vaultPurge).toBeGreaterThan(groupDelete);
+    expect(vaultPurge).toBeLessThan(secondVaultPut!);
+    expect(requests.some((r) => r.method === "POST" && r.path.endsWith("/deletedVaults/kv-msl-other01/purge"))).toBe(false);
+    expect(progress).toContain(`Key Vault ${names.keyVault}: purged (done)`);
+    expect(progress).toContain(`Azure ML workspace ${names.mlWorkspace}: deleted (deleted permanently (no soft delete))`);
+  });
+
+  it("with Azure ML on, stops instead of trying another region when this lab's vault cannot be purged", async () => {
+    const { args, deployer } = await setup(quotaFailure("eastus"));
+    await deployer.setConfig(STACK, { "azure-mlflow-lab:azureMl": { value: "true" } });
+    lab!.server.injectFault({ kind: "status", status: 403, code: "AuthorizationFailed", message: "no purge permission", match: { method: "POST", path: "/purge" } });
+    await expect(deployWithFailover(args)).rejects.toThrow(/failed attempt in eastus is removed, but soft delete still holds Key Vault kv-msl-[0-9a-z]{7} \(no purge permission\); not trying another region/);
+    expect(deployer.calls().filter((c) => c.op === "up")).toHaveLength(1);
   });
 
   it("re-running the same stack resumes in place: same suffix, same region, no second lab", async () => {

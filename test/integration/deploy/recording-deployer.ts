@@ -4,6 +4,7 @@ import { createCredential, armEndpoint } from "../../../src/azure/credentials";
 import { createSdkClients, type SdkContext } from "../../../src/azure/sdk-clients";
 import { readStackSettings } from "../../../src/config/stack-settings";
 import { LabTag, MANAGED_BY } from "../../../src/config/lab-tags";
+import { labNames } from "../../../src/lab/naming";
 import { DeploymentError, type DeployEvents, type Deployer, type StackConfig, type StackOutputs, type UpResult } from "../../../src/deploy/deployer";
 
 /**
@@ -11,7 +12,9 @@ import { DeploymentError, type DeployEvents, type Deployer, type StackConfig, ty
  * the Deployer interface, and acts on the ARM test server the way the engine would for the lab's core:
  * it creates the resource group (with the lab tags) and the Databricks workspace through ARM and waits
  * for the workspace operation, so quota failures, Failed workspaces and group deletion are the server's
- * real behaviour. Stack config is kept in a JSON file (like Pulumi's stack files), so a second process
+ * real behaviour. With `azureMl` in the stack config it also creates the lab's Log Analytics workspace,
+ * Key Vault and Azure ML workspace (tagged), whose names soft delete holds after the group is deleted.
+ * Stack config is kept in a JSON file (like Pulumi's stack files), so a second process
  * resumes the same stack; every call is appended to a JSON-lines record for assertions.
  *
  * Loaded by `mlflow-lab deploy` through MLFLOW_LAB_DEPLOYER_MODULE (see createDeployer below).
@@ -95,7 +98,14 @@ export class RecordingDeployer implements Deployer {
     const region = value("region");
     if (!suffix || !region) throw new Error(`recording deployer: stack ${stack} has no suffix/region in its config`);
     const subscription = config["azure-native:subscriptionId"]?.value ?? this.defaultSubscription;
-    return { suffix, region, subscription, owner: value("owner") ?? "unknown", ttlHours: Number((value("ttl") ?? "8h").replace(/h$/, "")) || 8 };
+    return {
+      suffix,
+      region,
+      subscription,
+      owner: value("owner") ?? "unknown",
+      ttlHours: Number((value("ttl") ?? "8h").replace(/h$/, "")) || 8,
+      azureMl: value("azureMl") === "true",
+    };
   }
 
   async up(stack: string, events?: DeployEvents): Promise<UpResult> {
@@ -114,6 +124,22 @@ export class RecordingDeployer implements Deployer {
     try {
       events?.onProgress?.(`+ resource group ${rg} (${t.region})`);
       await clients.resources.resourceGroups.createOrUpdate(rg, { location: t.region, tags });
+      if (t.azureMl) {
+        // Like the program's MlWorkspace: these come up before the Databricks workspace can fail, and
+        // their names (the Key Vault's globally) stay held by soft delete once the group is deleted.
+        const names = labNames(t.suffix);
+        const groupPath = `/subscriptions/${t.subscription}/resourceGroups/${rg}/providers`;
+        const soft = [
+          { path: `${groupPath}/Microsoft.OperationalInsights/workspaces/${names.logAnalytics}`, apiVersion: "2025-07-01", properties: { sku: { name: "PerGB2018" }, retentionInDays: 30 } },
+          { path: `${groupPath}/Microsoft.KeyVault/vaults/${names.keyVault}`, apiVersion: "2024-11-01", properties: { tenantId: "00000000-0000-4000-8000-000000000001", sku: { family: "A", name: "standard" }, accessPolicies: [], softDeleteRetentionInDays: 7 } },
+          { path: `${groupPath}/Microsoft.MachineLearningServices/workspaces/${names.mlWorkspace}`, apiVersion: "2024-10-01", properties: { friendlyName: `MLflow lab ${t.suffix}` } },
+        ];
+        for (const resource of soft) {
+          events?.onProgress?.(`+ ${resource.path.split("/providers/")[1]}`);
+          const op = await clients.arm.beginOperation({ method: "PUT", path: resource.path, apiVersion: resource.apiVersion, body: { location: t.region, tags, properties: resource.properties } });
+          await op.pollUntilDone({ intervalMs: this.pollMs });
+        }
+      }
       events?.onProgress?.(`+ databricks workspace ${ws}`);
       const workspace = await clients.databricks.workspaces.createOrUpdate(rg, ws, {
         location: t.region,
