@@ -12,9 +12,8 @@ export interface PromptIO {
   output: NodeJS.WritableStream;
 }
 
+/** Asks which of several usable subscriptions (regions/sources/live.ts chooseSubscription decides when). */
 export async function pickSubscription(subscriptions: readonly SubscriptionSummary[], io: PromptIO): Promise<string> {
-  if (subscriptions.length === 1) return subscriptions[0]!.id;
-  if (subscriptions.length === 0) throw new UserInputError("no enabled Azure subscription is visible to this sign-in; sign in with an account that has one (az login), or pass --subscription ID");
   if (!io.input.isTTY) {
     throw new UserInputError(`several subscriptions are usable (${subscriptions.map((s) => s.id).join(", ")}); pass --subscription ID`);
   }

@@ -10,14 +10,14 @@ import { PROJECT_NAME } from "../../config/lab-config";
 import { readStackSettings, stacksDir } from "../../config/stack-settings";
 import { CONFIG_KEY, deployWithFailover, type DeployOutcome } from "../../deploy/failover-flow";
 import { SdkLabArm } from "../../deploy/lab-arm";
+import { labNames } from "../../lab/naming";
 import { ownerFromAccessToken } from "../../deploy/owner";
 import { confirm, pickSubscription, type PromptIO } from "../../deploy/prompt";
-import { labResourceGroup } from "../../deploy/suffix";
 import { BlocklistStore, defaultBlocklistFile } from "../../regions/blocklist-store";
 import { NoEligibleRegionError } from "../../regions/evaluate";
 import { headroomText } from "../../regions/render";
 import { runSelection } from "../../regions/select";
-import { cliDefaultSubscription, listVisibleSubscriptions, readLiveSignals } from "../../regions/sources/live";
+import { chooseSubscription, listVisibleSubscriptions, readLiveSignals, type AskSubscription } from "../../regions/sources/live";
 import { demandForStack } from "../../regions/stack-demand";
 import { parseSeed } from "./regions";
 
@@ -35,18 +35,17 @@ interface DeployCommandOptions {
   json?: boolean;
 }
 
-const USABLE = new Set(["enabled", "warned"]);
-
 /**
- * Like setup.ps1: one usable subscription is taken as is, several are offered in a list (disabled and
- * read-only ones are left out). Without a terminal, or with --yes, the Azure CLI's default is used when
- * it is one of them; otherwise --subscription is required.
+ * Like setup.ps1: one usable subscription is taken as is, several are offered in a list on a terminal
+ * (disabled and read-only ones are left out). With --yes, or without a terminal, the Azure CLI's default
+ * is used when it is one of them; otherwise --subscription is required.
  */
 async function chooseSubscriptionFor(options: DeployCommandOptions, env: NodeJS.ProcessEnv, ctx: ReturnType<typeof sdkContextFromEnv>, io: PromptIO): Promise<string> {
-  const usable = (await listVisibleSubscriptions(ctx)).filter((s) => USABLE.has(s.state.toLowerCase()));
-  const cliDefault = cliDefaultSubscription(env);
-  if (usable.length > 1 && (options.yes || !io.input.isTTY) && cliDefault && usable.some((s) => s.id === cliDefault)) return cliDefault;
-  return pickSubscription(usable, io);
+  const needList = !options.subscription && !env.AZURE_SUBSCRIPTION_ID?.trim();
+  const ask: AskSubscription | undefined = io.input.isTTY
+    ? async (usable, usableDefault) => (options.yes && usableDefault ? usableDefault : pickSubscription(usable, io))
+    : undefined;
+  return chooseSubscription(options.subscription, env, needList ? await listVisibleSubscriptions(ctx) : undefined, ask);
 }
 
 /**
@@ -93,7 +92,7 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
   if (!options.yes && !io.input.isTTY) throw new UserInputError("deploy needs a confirmation and there is no terminal to ask on; pass --yes");
   const ctx = sdkContextFromEnv(env);
 
-  const subscriptionId = options.subscription ?? (env.AZURE_SUBSCRIPTION_ID?.trim() || (await chooseSubscriptionFor(options, env, ctx, io)));
+  const subscriptionId = await chooseSubscriptionFor(options, env, ctx, io);
 
   say(`reading quota, VM sizes, providers and policy of every region in subscription ${subscriptionId} ...`);
   const snapshot = await readLiveSignals({ subscription: subscriptionId, env, ctx });
@@ -125,10 +124,11 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
   }
 
   const suffix = existing[CONFIG_KEY.suffix]?.value;
-  const resuming = suffix ? (await arm.resourceGroup(labResourceGroup(suffix))).state !== "absent" : false;
+  const resourceGroup = suffix ? labNames(suffix).resourceGroup : undefined;
+  const resuming = resourceGroup ? (await arm.resourceGroup(resourceGroup)).state !== "absent" : false;
   if (!options.yes) {
     const question = resuming
-      ? `Resume stack ${stack} (resource group ${labResourceGroup(suffix!)} exists)?`
+      ? `Resume stack ${stack} (resource group ${resourceGroup} exists)?`
       : `Deploy stack ${stack} into subscription ${subscriptionId}?`;
     if (!(await confirm(question, io))) throw new OperationFailedError("cancelled; nothing was created");
   }

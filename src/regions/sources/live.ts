@@ -14,11 +14,18 @@ import { createSubscriptionClient } from "../../azure/sdk-clients";
 
 /**
  * Which subscription, and live signals for it. The subscription comes from --subscription, then
- * AZURE_SUBSCRIPTION_ID, then the Azure CLI's default (~/.azure/azureProfile.json), then the only
- * enabled subscription visible; with several and no default, the user must say which.
+ * AZURE_SUBSCRIPTION_ID, then the usable (enabled or warned) subscriptions visible: the only one, else
+ * the Azure CLI's default (~/.azure/azureProfile.json) when it is one of them; with several and no usable
+ * default, the user must say which (deploy asks on a terminal). `regions` reads the CLI default without
+ * listing: a caller that passes no list takes the default as it is.
  */
 
 const USABLE = new Set(["enabled", "warned"]);
+
+/** Subscriptions a lab can use: not disabled, past due or deleted. */
+export function usableSubscriptions(visible: readonly SubscriptionSummary[]): SubscriptionSummary[] {
+  return visible.filter((s) => USABLE.has(s.state.toLowerCase()));
+}
 
 export function cliDefaultSubscription(env: Env, home: string = os.homedir()): string | undefined {
   const file = path.join(azureCliConfigDir(env, home), "azureProfile.json");
@@ -31,17 +38,36 @@ export function cliDefaultSubscription(env: Env, home: string = os.homedir()): s
   }
 }
 
-export function chooseSubscription(requested: string | undefined, env: Env, visible: readonly SubscriptionSummary[] | undefined): string {
+/**
+ * Asks which of several usable subscriptions (deploy on a terminal); `usableDefault` is the CLI default
+ * when it is one of them.
+ */
+export type AskSubscription = (usable: readonly SubscriptionSummary[], usableDefault: string | undefined) => Promise<string>;
+
+export async function chooseSubscription(
+  requested: string | undefined,
+  env: Env,
+  visible: readonly SubscriptionSummary[] | undefined,
+  ask?: AskSubscription,
+): Promise<string> {
   if (requested) return requested;
-  const fromEnv = env.AZURE_SUBSCRIPTION_ID?.trim() || cliDefaultSubscription(env);
+  const fromEnv = env.AZURE_SUBSCRIPTION_ID?.trim();
   if (fromEnv) return fromEnv;
-  const usable = (visible ?? []).filter((s) => USABLE.has(s.state.toLowerCase()));
+  const cliDefault = cliDefaultSubscription(env);
+  // Without the list there is nothing to check the default against: it is taken as it is.
+  if (!visible && cliDefault) return cliDefault;
+  const usable = usableSubscriptions(visible ?? []);
   if (usable.length === 1) return usable[0]!.id;
   if (usable.length === 0) {
     const disabled = (visible ?? []).map((s) => `${s.id} (${s.state})`).join(", ");
-    throw new UserInputError(`no usable Azure subscription is visible to this sign-in${disabled ? `: ${disabled}` : ""}; sign in with an account that has one (az login)`);
+    throw new UserInputError(
+      `no usable Azure subscription is visible to this sign-in${disabled ? `: ${disabled}` : ""}; sign in with an account that has one (az login), or pass --subscription ID`,
+    );
   }
-  throw new UserInputError(`several subscriptions are visible (${usable.map((s) => `${s.id} ${s.displayName ?? ""}`.trim()).join("; ")}); pass --subscription ID`);
+  const usableDefault = cliDefault && usable.some((s) => s.id === cliDefault) ? cliDefault : undefined;
+  if (ask) return ask(usable, usableDefault);
+  if (usableDefault) return usableDefault;
+  throw new UserInputError(`several subscriptions are usable (${usable.map((s) => `${s.id} ${s.displayName ?? ""}`.trim()).join("; ")}); pass --subscription ID`);
 }
 
 export async function listVisibleSubscriptions(ctx: SdkContext): Promise<SubscriptionSummary[]> {
@@ -64,7 +90,7 @@ export interface LiveRequest {
 export async function readLiveSignals(request: LiveRequest): Promise<RegionSignalsSnapshot> {
   const ctx = request.ctx ?? sdkContextFromEnv(request.env);
   const needList = !request.subscription && !request.env.AZURE_SUBSCRIPTION_ID?.trim() && !cliDefaultSubscription(request.env);
-  const subscriptionId = chooseSubscription(request.subscription, request.env, needList ? await listVisibleSubscriptions(ctx) : undefined);
+  const subscriptionId = await chooseSubscription(request.subscription, request.env, needList ? await listVisibleSubscriptions(ctx) : undefined);
   const clients = createSdkClients(ctx, subscriptionId);
   return gatherSignals({
     clients,
