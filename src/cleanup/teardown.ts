@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ArmClient } from "../azure/arm-client";
 import type { Clock } from "../azure/clock";
-import type { Deployer } from "../deploy/deployer";
+import { StackNotFoundError, type Deployer } from "../deploy/deployer";
 import { ArmBudget, ReadPriority, type ArmBudgetOptions } from "./arm-budget";
 import { DEFAULT_WAIT, pollUntilGone, type WaitOptions } from "./group-deletion";
 import { decideTeardownGroup } from "./policy";
@@ -217,8 +217,15 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
   // 4. destroy
   if (execute) {
     step(`pulumi destroy of stack ${target.stack}…`);
-    await deps.deployer.destroy(target.stack, { onProgress: (line) => options.onStep?.(`  ${line}`) });
-    step(`stack ${target.stack} destroyed`);
+    try {
+      await deps.deployer.destroy(target.stack, { onProgress: (line) => options.onStep?.(`  ${line}`) });
+      step(`stack ${target.stack} destroyed`);
+    } catch (error) {
+      // No stack (never deployed from here, or its state is lost): nothing for the engine to remove; the
+      // check below still says whether the lab's groups are gone.
+      if (!(error instanceof StackNotFoundError)) throw error;
+      step(`there is no stack ${target.stack}: nothing for pulumi to destroy`);
+    }
   } else {
     step(`would run pulumi destroy on stack ${target.stack}`);
   }

@@ -3,6 +3,7 @@
  * through the Automation API; tests use a recording fake, because the CLI cannot be installed in CI.
  * Everything above this interface (failover, setup, teardown) is the real code under test.
  */
+import { UserInputError } from "../cli/errors";
 
 /** A stack config value as the Automation API takes it (`secret` values are encrypted in the stack file). */
 export interface StackConfigValue {
@@ -30,6 +31,11 @@ export interface UpResult {
   summary: Record<string, number>;
 }
 
+/**
+ * Only `ensureStack` (and `up`, which deploy runs after it) may create a stack. Reading a stack's config or
+ * outputs, changing its config and destroying it work on an existing stack and throw StackNotFoundError
+ * when there is none, so a dry run or a read never leaves an empty stack behind.
+ */
 export interface Deployer {
   /** Creates the stack when missing, otherwise selects it; never duplicates. */
   ensureStack(stack: string): Promise<void>;
@@ -38,7 +44,16 @@ export interface Deployer {
   setConfig(stack: string, config: StackConfig): Promise<void>;
   up(stack: string, events?: DeployEvents): Promise<UpResult>;
   destroy(stack: string, events?: DeployEvents): Promise<void>;
+  /** The stack's outputs; `{}` for a stack that was never deployed. */
   outputs(stack: string): Promise<StackOutputs>;
+}
+
+/** The named stack does not exist (nothing was created to find out). */
+export class StackNotFoundError extends UserInputError {
+  constructor(readonly stackName: string) {
+    super(`there is no stack named ${stackName} ('mlflow-lab deploy --stack ${stackName}' creates it)`);
+    this.name = "StackNotFoundError";
+  }
 }
 
 /** An ARM error as the engine reported it; `details` keeps codes nested under `DeploymentFailed`. */

@@ -6,7 +6,9 @@ import { createCredential, StaticTokenCredential } from "../../azure/credentials
 import { PROJECT_NAME } from "../../config/lab-config";
 import { stateDir } from "../../config/state-dir";
 import { deriveSuffix } from "../../config/suffix";
-import type { Deployer, StackOutputs } from "../../deploy/deployer";
+import { GUID_PATTERN } from "../../config/guid";
+import { StackNotFoundError, type Deployer, type StackOutputs } from "../../deploy/deployer";
+import { labNames } from "../../lab/naming";
 import { loadDeployer } from "../../deploy/load-deployer";
 import { renderGroupTable, renderItemTable, tableStyle } from "../../cleanup/results";
 import { resolveRunMode } from "../../cleanup/run-guards";
@@ -22,13 +24,13 @@ interface TeardownCommandOptions {
   json?: boolean;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-async function quietly<T>(fn: () => Promise<T>): Promise<T | undefined> {
+/** A read of a stack that may not exist (never deployed, or already removed); every other engine error surfaces. */
+async function unlessMissing<T>(fn: () => Promise<T>): Promise<T | undefined> {
   try {
     return await fn();
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (error instanceof StackNotFoundError) return undefined;
+    throw error;
   }
 }
 
@@ -50,20 +52,20 @@ export async function resolveTeardownTarget(
 ): Promise<TeardownTarget> {
   const stack = options.stack;
   const previous = journal.load(stack)?.target;
-  const config = (await quietly(() => deployer.getConfig(stack))) ?? {};
-  const outputs = await quietly(() => deployer.outputs(stack));
+  const config = await unlessMissing(() => deployer.getConfig(stack));
+  const outputs = config ? await unlessMissing(() => deployer.outputs(stack)) : undefined;
   const subscriptionId =
     options.subscription ??
-    config["azure-native:subscriptionId"]?.value ??
+    config?.["azure-native:subscriptionId"]?.value ??
     env.AZURE_SUBSCRIPTION_ID ??
     env.ARM_SUBSCRIPTION_ID ??
     previous?.subscriptionId;
   if (!subscriptionId) {
     throw new UserInputError(`teardown needs the subscription of stack ${stack}: pass --subscription <id> or set AZURE_SUBSCRIPTION_ID`);
   }
-  if (!GUID.test(subscriptionId)) throw new UserInputError(`--subscription '${subscriptionId}' is not a subscription id (a GUID)`);
-  const suffix = config[`${PROJECT_NAME}:suffix`]?.value ?? deriveSuffix(PROJECT_NAME, stack, subscriptionId);
-  const labId = outputString(outputs, "labId") ?? previous?.labId ?? `msl-${suffix}`;
+  if (!GUID_PATTERN.test(subscriptionId)) throw new UserInputError(`--subscription '${subscriptionId}' is not a subscription id (a GUID)`);
+  const suffix = config?.[`${PROJECT_NAME}:suffix`]?.value ?? deriveSuffix(PROJECT_NAME, stack, subscriptionId);
+  const labId = outputString(outputs, "labId") ?? previous?.labId ?? labNames(suffix).labId;
   const resourceGroup = outputString(outputs, "resourceGroupName") ?? previous?.resourceGroup ?? labId;
   return { stack, subscriptionId, resourceGroup, labId };
 }

@@ -91,6 +91,7 @@ describe("deploy with failover", () => {
     const otherLabVault = { kind: "keyVault" as const, name: "kv-msl-other01", resourceGroup: "msl-other01", location: "eastus", tags: { "managed-by": "azure-mlflow-lab", "lab-id": "msl-other01" } };
     const failing = quotaFailure("eastus");
     const { args, deployer, progress } = await setup({ subscription: { ...failing.subscription, deletedItems: [otherLabVault] } });
+    await deployer.ensureStack(STACK);
     await deployer.setConfig(STACK, { "azure-mlflow-lab:azureMl": { value: "true" } });
     const outcome = await deployWithFailover(args);
 
@@ -136,6 +137,7 @@ describe("deploy with failover", () => {
 
   it("with Azure ML on, stops instead of trying another region when this lab's vault cannot be purged", async () => {
     const { args, deployer } = await setup(quotaFailure("eastus"));
+    await deployer.ensureStack(STACK);
     await deployer.setConfig(STACK, { "azure-mlflow-lab:azureMl": { value: "true" } });
     lab!.server.injectFault({ kind: "status", status: 403, code: "AuthorizationFailed", message: "no purge permission", match: { method: "POST", path: "/purge" } });
     await expect(deployWithFailover(args)).rejects.toThrow(/failed attempt in eastus is removed, but soft delete still holds Key Vault kv-msl-[0-9a-z]{7} \(no purge permission\); not trying another region/);

@@ -5,7 +5,7 @@ import { createSdkClients, type SdkContext } from "../../../src/azure/sdk-client
 import { readStackSettings } from "../../../src/config/stack-settings";
 import { LabTag, MANAGED_BY } from "../../../src/config/lab-tags";
 import { labNames } from "../../../src/lab/naming";
-import { DeploymentError, type DeployEvents, type Deployer, type StackConfig, type StackOutputs, type UpResult } from "../../../src/deploy/deployer";
+import { DeploymentError, StackNotFoundError, type DeployEvents, type Deployer, type StackConfig, type StackOutputs, type UpResult } from "../../../src/deploy/deployer";
 
 /**
  * The one fake of these tests: it stands in for the Pulumi CLI (which cannot be installed here) behind
@@ -79,20 +79,27 @@ export class RecordingDeployer implements Deployer {
     this.record({ op: "ensureStack", stack });
   }
 
+  /** Like the Pulumi deployer: only ensureStack creates; everything else needs the stack to exist. */
+  private existing(stack: string): StackConfig {
+    const config = this.load()[stack];
+    if (!config) throw new StackNotFoundError(stack);
+    return config;
+  }
+
   async getConfig(stack: string): Promise<StackConfig> {
     this.record({ op: "getConfig", stack });
-    return { ...(this.load()[stack] ?? {}) };
+    return { ...this.existing(stack) };
   }
 
   async setConfig(stack: string, config: StackConfig): Promise<void> {
     const state = this.load();
-    state[stack] = { ...(state[stack] ?? {}), ...config };
+    state[stack] = { ...this.existing(stack), ...config };
     this.save(state);
     this.record({ op: "setConfig", stack, config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value])) });
   }
 
   private target(stack: string) {
-    const config = this.load()[stack] ?? {};
+    const config = this.existing(stack);
     const value = (key: string) => config[`azure-mlflow-lab:${key}`]?.value;
     const suffix = value("suffix");
     const region = value("region");
@@ -191,6 +198,7 @@ export class RecordingDeployer implements Deployer {
 
   async outputs(stack: string): Promise<StackOutputs> {
     this.record({ op: "outputs", stack });
+    this.existing(stack);
     return {};
   }
 }

@@ -5,14 +5,19 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ArmClient } from "../../../src/azure/arm-client";
 import { systemClock } from "../../../src/azure/clock";
 import { StaticTokenCredential } from "../../../src/azure/credentials";
 import { DatabricksServingClient } from "../../../src/cleanup/serving-endpoints";
 import { fileJournalStore, runTeardown, TeardownRefusedError, type TeardownTarget } from "../../../src/cleanup/teardown";
-import type { Deployer, StackConfig, StackOutputs } from "../../../src/deploy/deployer";
-import { resolveTeardownTarget } from "../../../src/cli/commands/teardown";
+import { StackNotFoundError, type Deployer, type StackConfig, type StackOutputs } from "../../../src/deploy/deployer";
+import { PulumiDeployer } from "../../../src/deploy/pulumi-deployer";
+import { resolveTeardownTarget, runTeardownCommand } from "../../../src/cli/commands/teardown";
+import { PROJECT_NAME } from "../../../src/config/lab-config";
+import { deriveSuffix } from "../../../src/config/suffix";
+import { labNames } from "../../../src/lab/naming";
+import { fakeStackOpener } from "../../support/fake-stack-opener";
 import type { ArmTestServer, InventoryInput } from "../../support/arm-test-server";
 import { startDatabricksTestServer, type DatabricksTestServer } from "../../support/databricks-test-server/server";
 import { trustTestCa } from "../../support/tls";
@@ -219,5 +224,53 @@ describe("teardown of one lab", () => {
     const fromConfig = new DestroyingDeployer(server, { "azure-mlflow-lab:suffix": { value: "tdn0001" } });
     expect(await resolveTeardownTarget(fromConfig, journal, { stack: "lab", subscription: SUB }, {})).toEqual(target);
     await expect(resolveTeardownTarget(fromConfig, journal, { stack: "lab" }, {})).rejects.toThrow(/pass --subscription <id> or set AZURE_SUBSCRIPTION_ID/);
+  });
+
+  it("a stack that does not exist: the lab id comes from the derived suffix, and no stack is created to find out", async () => {
+    const journal = fileJournalStore(mkdtempSync(join(tmpdir(), "teardown-")));
+    const opener = fakeStackOpener();
+    const deployer = new PulumiDeployer({ opener, projectDir: tmpdir(), env: { MLFLOW_LAB_STATE_DIR: mkdtempSync(join(tmpdir(), "teardown-state-")) } });
+    const labId = labNames(deriveSuffix(PROJECT_NAME, "lab", SUB)).labId;
+    expect(await resolveTeardownTarget(deployer, journal, { stack: "lab", subscription: SUB }, {})).toEqual({ stack: "lab", subscriptionId: SUB, resourceGroup: labId, labId });
+    expect(opener.opens).toEqual(["select lab"]);
+    expect(opener.stacks.size).toBe(0);
+  });
+
+  it("an engine error while reading the stack (e.g. no Pulumi CLI) surfaces instead of being guessed around", async () => {
+    const journal = fileJournalStore(mkdtempSync(join(tmpdir(), "teardown-")));
+    const broken = new DestroyingDeployer(undefined as never);
+    broken.getConfig = async () => {
+      throw new Error("spawn pulumi ENOENT");
+    };
+    await expect(resolveTeardownTarget(broken, journal, { stack: "lab", subscription: SUB }, {})).rejects.toThrow("spawn pulumi ENOENT");
+  });
+
+  it("a dry run of a stack that does not exist creates no stack", async () => {
+    server = await startServer({ seed: inventory() });
+    const saved = { ...process.env };
+    const quiet = [vi.spyOn(process.stdout, "write").mockImplementation(() => true), vi.spyOn(process.stderr, "write").mockImplementation(() => true)];
+    try {
+      Object.assign(process.env, server.env(), { MLFLOW_LAB_STATE_DIR: mkdtempSync(join(tmpdir(), "teardown-state-")) });
+      const opener = fakeStackOpener();
+      const deployer = new PulumiDeployer({ opener, projectDir: tmpdir(), env: process.env });
+      await runTeardownCommand({ stack: "lab", subscription: SUB, dryRun: true }, deployer);
+      expect(opener.opens.filter((o) => o.startsWith("createOrSelect"))).toEqual([]);
+      expect(opener.stacks.size).toBe(0);
+    } finally {
+      for (const spy of quiet) spy.mockRestore();
+      process.env = saved;
+    }
+  });
+
+  it("with no stack to destroy, says so and still checks the lab's group is gone", async () => {
+    const { deps } = await setUp({ ...inventory(), subscriptions: [{ ...inventory().subscriptions[0]!, resourceGroups: [] }] });
+    const missing = new DestroyingDeployer(server!);
+    missing.destroy = async (stack: string) => {
+      throw new StackNotFoundError(stack);
+    };
+    const report = await runTeardown({ ...deps, deployer: missing }, target, { mode: "execute", wait });
+    expect(report.steps).toContain("there is no stack lab: nothing for pulumi to destroy");
+    expect(report.groups.map((g) => `${g.name}:${g.outcome}`)).toEqual([`${LAB}:deleted`]);
+    expect(report.failed).toBe(false);
   });
 });
