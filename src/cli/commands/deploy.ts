@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { armScope } from "../../azure/credentials";
 import { createSdkClients, sdkContextFromEnv } from "../../azure/sdk-clients";
 import { OperationFailedError, UserInputError } from "../errors";
-import type { Deployer, StackConfig } from "../../deploy/deployer";
+import { StackNotFoundError, type Deployer, type StackConfig } from "../../deploy/deployer";
 import { loadDeployer } from "../../deploy/load-deployer";
 import { PROJECT_NAME } from "../../config/lab-config";
 import { readStackSettings, stacksDir } from "../../config/stack-settings";
@@ -46,6 +46,30 @@ async function chooseSubscriptionFor(options: DeployCommandOptions, env: NodeJS.
     ? async (usable, usableDefault) => (options.yes && usableDefault ? usableDefault : pickSubscription(usable, io))
     : undefined;
   return chooseSubscription(options.subscription, env, needList ? await listVisibleSubscriptions(ctx) : undefined, ask);
+}
+
+const OWNER_KEY = `${PROJECT_NAME}:owner`;
+
+/**
+ * Who the lab belongs to, read without creating or changing the stack: the stack's own owner (its
+ * config when it exists, else the settings file it starts from), then --owner, then the signed-in
+ * identity from the access token.
+ */
+async function resolveOwner(deployer: Deployer, options: DeployCommandOptions, stack: string, ctx: ReturnType<typeof sdkContextFromEnv>): Promise<string> {
+  let current: StackConfig = {};
+  try {
+    current = await deployer.getConfig(stack);
+  } catch (error) {
+    if (!(error instanceof StackNotFoundError)) throw error;
+  }
+  const fromFile = readStackSettings(options.stack).config.owner;
+  const configured = current[OWNER_KEY]?.value || (typeof fromFile === "string" ? fromFile.trim() : "");
+  if (configured) return configured;
+  if (options.owner) return options.owner;
+  const token = await ctx.credential.getToken(armScope(ctx.endpoint)).catch(() => null);
+  const signedIn = token ? ownerFromAccessToken(token.token) : undefined;
+  if (!signedIn) throw new UserInputError(`stack ${stack} has no owner and the sign-in does not name one; pass --owner you@contoso.com (nothing was created)`);
+  return signedIn;
 }
 
 /**
@@ -107,21 +131,14 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
   }
 
   const deployer = await loadDeployer(env);
+  // Settled before the stack is created or seeded: a missing owner must leave nothing behind.
+  const owner = await resolveOwner(deployer, options, stack, ctx);
   const clients = createSdkClients(ctx, subscriptionId);
   const arm = new SdkLabArm(clients);
   await deployer.ensureStack(stack);
   await seedStackFromFile(deployer, options.stack, stack);
   const existing = await deployer.getConfig(stack);
-
-  if (!existing["azure-mlflow-lab:owner"]?.value) {
-    let owner = options.owner;
-    if (!owner) {
-      const token = await ctx.credential.getToken(armScope(ctx.endpoint)).catch(() => null);
-      owner = token ? ownerFromAccessToken(token.token) : undefined;
-    }
-    if (!owner) throw new UserInputError(`stack ${stack} has no owner and the sign-in does not name one; pass --owner you@contoso.com`);
-    await deployer.setConfig(stack, { "azure-mlflow-lab:owner": { value: owner } });
-  }
+  if (!existing[OWNER_KEY]?.value) await deployer.setConfig(stack, { [OWNER_KEY]: { value: owner } });
 
   const suffix = existing[CONFIG_KEY.suffix]?.value;
   const resourceGroup = suffix ? labNames(suffix).resourceGroup : undefined;

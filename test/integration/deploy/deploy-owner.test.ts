@@ -1,0 +1,85 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
+import { labInventory, startLabServer, SUB, type LabServer } from "../regions/lab-inventory";
+
+/**
+ * `mlflow-lab deploy` settles the lab owner before it creates or seeds the stack: without one (no owner
+ * in the stack, no --owner, a sign-in token that names nobody) it stops and leaves no stack behind.
+ * The recording deployer stands in for the Pulumi CLI; the ARM test server's token is not a JWT.
+ */
+const repo = path.resolve(__dirname, "../../..");
+let lab: LabServer;
+let dir: string;
+beforeAll(async () => {
+  lab = await startLabServer(labInventory({ regions: ["eastus", "westeurope"] }), { durations: { databricksCreate: 2_000 } });
+});
+afterAll(async () => {
+  await lab?.server.stop();
+});
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "deploy-owner-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function deploy(stackYaml: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stackFile = path.join(dir, "Pulumi.ownerless.yaml");
+  fs.writeFileSync(stackFile, stackYaml);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(repo, "scripts/mlflow-lab"), "deploy", "--stack", stackFile, "--subscription", SUB, "--yes", "--seed", "3", ...args],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: dir,
+          MLFLOW_LAB_STATE_DIR: path.join(dir, "state"),
+          MLFLOW_LAB_DEPLOYER_MODULE: path.join(repo, "test/integration/deploy/recording-deployer.ts"),
+          MLFLOW_LAB_RECORDING_DIR: path.join(dir, "engine"),
+          MLFLOW_LAB_RECORDING_POLL_MS: "20",
+          MLFLOW_LAB_MODEL_SERVING_REGIONS: "eastus,westeurope",
+          ...lab.server.env(),
+        },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const recordedStacks = () => {
+  const file = path.join(dir, "engine", "stacks.json");
+  return fs.existsSync(file) ? Object.keys(JSON.parse(fs.readFileSync(file, "utf8"))) : [];
+};
+const recordedOps = () => {
+  const file = path.join(dir, "engine", "calls.jsonl");
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l).op as string) : [];
+};
+
+describe("deploy and the lab owner", () => {
+  it("with no owner anywhere: exit 2, one line naming --owner, and no stack created or configured", async () => {
+    const result = await deploy("config:\n  azure-mlflow-lab:ttl: 8h\n");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/error: stack ownerless has no owner and the sign-in does not name one; pass --owner you@contoso\.com \(nothing was created\)\n$/);
+    expect(recordedStacks()).toEqual([]);
+    expect(recordedOps().filter((op) => op === "ensureStack" || op === "setConfig" || op === "up")).toEqual([]);
+    expect([...lab.server.state().subscription(SUB).resourceGroups.values()].filter((g) => g.name.startsWith("msl-"))).toEqual([]);
+  });
+
+  const storedOwner = () => JSON.parse(fs.readFileSync(path.join(dir, "engine", "stacks.json"), "utf8")).ownerless["azure-mlflow-lab:owner"];
+
+  it("--owner is written to the new stack", async () => {
+    const result = await deploy("config:\n  azure-mlflow-lab:ttl: 8h\n", ["--owner", "teacher@example.edu"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(storedOwner()).toEqual({ value: "teacher@example.edu" });
+  });
+
+  it("an owner in the stack file wins over --owner", async () => {
+    const result = await deploy("config:\n  azure-mlflow-lab:owner: learner@example.com\n", ["--owner", "teacher@example.edu"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(storedOwner()).toEqual({ value: "learner@example.com" });
+  });
+});
