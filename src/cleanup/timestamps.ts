@@ -1,6 +1,6 @@
 /**
  * Strict parsing of the `lab-expires-at` tag. (Spans — cleanup's grace and how long ago a lab expired —
- * are read and worded by src/config/duration.ts; formatSpan is re-exported here for the cleanup command.)
+ * are read and worded by src/config/duration.ts.)
  *
  * Only an ISO-8601 date-time in UTC is accepted (`2026-11-23T18:00:00Z`, optional seconds and fraction,
  * `+00:00` as an alternative to `Z`). Anything else — a bare date, a local time, an offset other than
@@ -26,5 +26,3 @@ export function parseUtcTimestamp(text: string): Date | undefined {
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
   return date;
 }
-
-export { formatSpan } from "../config/duration";

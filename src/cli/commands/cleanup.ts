@@ -5,7 +5,7 @@ import { runCleanup, type CleanupProgress } from "../../cleanup/executor";
 import { renderGroupTable, renderItemTable, summaryLine, type CleanupReport } from "../../cleanup/results";
 import { resolveRunMode } from "../../cleanup/run-guards";
 import { resolveCleanupSettings, SUBSCRIPTIONS_ENV } from "../../cleanup/settings";
-import { formatSpan } from "../../cleanup/timestamps";
+import { formatSpan } from "../../config/duration";
 import { OperationFailedError } from "../errors";
 
 interface CleanupCommandOptions {
