@@ -58,6 +58,9 @@ export function parseRetryAfterMs(header: HeaderLookup, nowMs: number): number |
   const raw = header("retry-after")?.trim();
   if (!raw) return undefined;
   if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
+  // An HTTP-date names its day and month; anything else (a negative number such as "-5", which
+  // Date.parse reads as a year, "1e3") is not a valid Retry-After and counts as absent.
+  if (!/[a-z]{3}/i.test(raw)) return undefined;
   const date = Date.parse(raw);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { parseRetryAfterMs } from "../azure/retry";
 import type { EndpointKind } from "./payload";
 import { parsePredictions, ScoringResponseError, type Predictions } from "./response";
 
@@ -61,12 +62,10 @@ function replyMessage(body: string): string {
   return body;
 }
 
-function retryAfterSeconds(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - Date.now()) / 1000));
+/** The endpoint's Retry-After in whole seconds (the ARM pipeline's parser: seconds or an HTTP-date). */
+function retryAfterSeconds(headers: Headers): number | undefined {
+  const ms = parseRetryAfterMs((name) => headers.get(name) ?? undefined, Date.now());
+  return ms === undefined ? undefined : Math.round(ms / 1000);
 }
 
 export function describeFailure(status: number, body: string, target: ScoringTarget, retryAfter?: number): string {
@@ -108,7 +107,7 @@ export async function sendScoringRequest(target: ScoringTarget, payload: unknown
   }
   const latencyMs = performance.now() - started;
   if (!response.ok) {
-    throw new EndpointError(describeFailure(response.status, text, target, retryAfterSeconds(response.headers.get("retry-after"))), response.status);
+    throw new EndpointError(describeFailure(response.status, text, target, retryAfterSeconds(response.headers)), response.status);
   }
   let predictions: Predictions;
   try {

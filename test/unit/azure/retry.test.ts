@@ -24,6 +24,10 @@ describe("parseRetryAfterMs", () => {
     expect(parseRetryAfterMs(headers({}), 0)).toBeUndefined();
     expect(parseRetryAfterMs(headers({ "retry-after": "soon" }), 0)).toBeUndefined();
   });
+  it("treats a negative or otherwise numeric-looking invalid Retry-After as absent (Date.parse would read '-5' as a year)", () => {
+    const now = Date.parse("Sun, 22 Nov 2026 10:00:00 GMT");
+    for (const value of ["-5", "-0.5", "1e3", "+7"]) expect(parseRetryAfterMs(headers({ "retry-after": value }), now), value).toBeUndefined();
+  });
 });
 
 describe("decideRetry", () => {
