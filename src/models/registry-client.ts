@@ -115,7 +115,7 @@ export class MlflowUnreachableError extends Error {
 }
 
 export interface MlflowClientOptions {
-  /** `http(s)://host[:port][/prefix]`. */
+  /** `http(s)://[user:password@]host[:port][/prefix]`, `databricks`, `azureml://…`. */
   trackingUri: string;
   auth?: MlflowAuth;
   /** Per request; downloads get the same budget per file. Default 60 s. */
@@ -136,20 +136,44 @@ export function authFromEnv(env: NodeJS.ProcessEnv = process.env): MlflowAuth {
   return { kind: "none" };
 }
 
+/** The URI as messages may show it: a `user:password@` part masked, with or without a scheme. */
+function shownUri(trackingUri: string): string {
+  return trackingUri.trim().replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/@\s]*@/i, "$1***@");
+}
+
+export interface TrackingServerUrl {
+  /** The base URL requests go to and messages name: never with `user:password@`. */
+  baseUrl: string;
+  /** The `user:password@` the URI carried (the MLflow Python client sends it through requests as basic auth). */
+  basic?: { username: string; password: string };
+}
+
 /**
  * Turns what users pass as a tracking URI into a base URL: `databricks` (or `databricks://profile`)
- * means DATABRICKS_HOST; Azure ML's `azureml://<region>.api.azureml.ms/...` is served over https.
+ * means DATABRICKS_HOST; Azure ML's `azureml://<region>.api.azureml.ms/...` is served over https. A
+ * `user:password@` is taken out of the URL (fetch refuses such URLs with an error that quotes them, and
+ * the base URL is printed in messages) and returned apart, for basic auth.
  */
-export function trackingBaseUrl(trackingUri: string, env: NodeJS.ProcessEnv = process.env): string {
+export function parseTrackingUri(trackingUri: string, env: NodeJS.ProcessEnv = process.env): TrackingServerUrl {
   let uri = trackingUri.trim();
   if (/^databricks(:\/\/.*)?$/.test(uri)) {
-    if (!env.DATABRICKS_HOST) throw new Error(`tracking URI "${trackingUri}" needs DATABRICKS_HOST (https://adb-<id>.<n>.azuredatabricks.net)`);
+    if (!env.DATABRICKS_HOST) throw new Error(`tracking URI "${shownUri(trackingUri)}" needs DATABRICKS_HOST (https://adb-<id>.<n>.azuredatabricks.net)`);
     uri = env.DATABRICKS_HOST.startsWith("http") ? env.DATABRICKS_HOST : `https://${env.DATABRICKS_HOST}`;
   } else if (uri.startsWith("azureml://")) {
     uri = `https://${uri.slice("azureml://".length)}`;
   }
-  if (!/^https?:\/\//.test(uri)) throw new Error(`tracking URI "${trackingUri}" is not an http(s) URL`);
-  return uri.replace(/\/+$/, "");
+  if (!/^https?:\/\//.test(uri)) throw new Error(`tracking URI "${shownUri(trackingUri)}" is not an http(s) URL`);
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new Error(`tracking URI "${shownUri(trackingUri)}" is not a valid URL`);
+  }
+  if (!url.username && !url.password) return { baseUrl: uri.replace(/\/+$/, "") };
+  const basic = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  url.username = "";
+  url.password = "";
+  return { baseUrl: url.toString().replace(/\/+$/, ""), basic };
 }
 
 export function isDatabricksHost(baseUrl: string): boolean {
@@ -182,8 +206,11 @@ export class MlflowRegistryClient {
   private readonly fetchImpl: typeof fetch;
 
   constructor(options: MlflowClientOptions) {
-    this.baseUrl = trackingBaseUrl(options.trackingUri);
-    this.auth = options.auth ?? { kind: "none" };
+    const { baseUrl, basic } = parseTrackingUri(options.trackingUri);
+    this.baseUrl = baseUrl;
+    // As in MLflow, credentials from the environment (passed in as `auth`) win over the URI's own.
+    const given = options.auth ?? { kind: "none" };
+    this.auth = given.kind === "none" && basic ? { kind: "basic", ...basic } : given;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.fetchImpl = options.fetch ?? fetch;
   }

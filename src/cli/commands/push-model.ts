@@ -5,7 +5,6 @@ import type { Command } from "commander";
 import { createArmClient, createCredential } from "../../azure";
 import { UserInputError } from "../errors";
 import { showProgressBar } from "../output-mode";
-import { authFromEnv, type MlflowAuth } from "../../models/registry-client";
 import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-assets";
 import { pushModel, type PushResult } from "../../models/push/push-model";
 import { configSetCommand, setEndpointModel, StackConfigError, stackConfigFile } from "../../models/push/stack-config";
@@ -59,28 +58,6 @@ export async function resolveWorkspace(options: PushOptions, env: NodeJS.Process
   throw new UserInputError("push-model needs a workspace: --stack <stack>, --outputs <file>, or --workspace <ARM id> (or <name> --resource-group <rg>)");
 }
 
-/**
- * A tracking URI with `user:password@` (which the MLflow Python client accepts through requests) is sent
- * as basic auth instead: fetch refuses such URLs with an error that quotes them, and the URI is printed
- * in messages. MLFLOW_TRACKING_TOKEN / _USERNAME+_PASSWORD / DATABRICKS_TOKEN still win, as in MLflow.
- */
-export function trackingServer(uri: string | undefined, env: NodeJS.ProcessEnv): { uri: string | undefined; auth?: MlflowAuth } {
-  if (!uri || !/^https?:\/\//i.test(uri)) return { uri };
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return { uri };
-  }
-  if (!url.username && !url.password) return { uri };
-  const username = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
-  url.username = "";
-  url.password = "";
-  const fromEnv = authFromEnv(env);
-  return { uri: url.toString().replace(/\/$/, ""), auth: fromEnv.kind !== "none" ? fromEnv : { kind: "basic", username, password } };
-}
-
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1)} MB`;
 }
@@ -106,7 +83,6 @@ function deploy(result: PushResult, options: PushOptions): { message: string; fi
 
 export async function runPushModel(source: string, options: PushOptions): Promise<void> {
   const workspace = await resolveWorkspace(options);
-  const tracking = trackingServer(options.trackingUri ?? process.env.MLFLOW_TRACKING_URI, process.env);
   const arm = createArmClient();
   // For a person at a terminal only; scripts (--json, CI logs) get the result and nothing else.
   const bar = showProgressBar()
@@ -120,7 +96,8 @@ export async function runPushModel(source: string, options: PushOptions): Promis
     workspace,
     arm,
     credential: createCredential(),
-    resolve: { trackingUri: tracking.uri, ...(tracking.auth ? { auth: tracking.auth } : {}), runId: options.runId, artifactPath: options.artifactPath },
+    // A user:password@ in the URI becomes basic auth inside the registry client (never part of a message).
+    resolve: { trackingUri: options.trackingUri ?? process.env.MLFLOW_TRACKING_URI, runId: options.runId, artifactPath: options.artifactPath },
     onProgress: (p) => {
       if (!bar || p.total === 0) return;
       const toMb = (n: number) => Math.round(n / 1e5) / 10;
