@@ -75,6 +75,34 @@ export function blobServiceUrl(ds: Datastore): string {
   return `${protocol}://${account}.blob.${endpoint}`;
 }
 
+const NETWORK_FAILURES: Record<string, string> = {
+  ECONNREFUSED: "the storage endpoint refused the connection",
+  ENOTFOUND: "the storage host name does not resolve",
+  EAI_AGAIN: "the storage host name could not be resolved just now",
+  ECONNRESET: "the connection was reset",
+  ETIMEDOUT: "the connection timed out",
+  EPIPE: "the connection was closed mid-transfer",
+  ENETUNREACH: "the network is unreachable",
+  EHOSTUNREACH: "the storage host is unreachable",
+  REQUEST_SEND_ERROR: "the request could not be sent",
+};
+
+/**
+ * A blob transfer that failed for the network (no HTTP answer), in words; undefined for anything else.
+ * The storage SDK reports these as a RestError whose code is the socket's (or REQUEST_SEND_ERROR), or as
+ * an AbortError.
+ */
+export function uploadNetworkFailure(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const e = error as { name?: string; code?: string; message?: string; statusCode?: number };
+  if (e.statusCode !== undefined) return undefined;
+  const message = e.message ?? "";
+  if (e.name === "AbortError" || /\baborted\b/i.test(message)) return "the transfer was aborted";
+  if (/socket hang up/i.test(message)) return "the connection was closed mid-transfer (socket hang up)";
+  if (e.code && NETWORK_FAILURES[e.code]) return `${NETWORK_FAILURES[e.code]} (${e.code})`;
+  return undefined;
+}
+
 function folderName(displayName: string): string {
   // azure-ai-ml rejects an mlflow_model path whose last segment contains a dot.
   const cleaned = displayName.replace(/[^A-Za-z0-9_-]/g, "_");
@@ -190,9 +218,14 @@ export async function pushModel(request: PushRequest): Promise<PushResult> {
         singleShotLimit: request.singleShotLimit,
       });
     } catch (error) {
-      const e = error as { statusCode?: number; code?: string; message?: string };
-      if (e.statusCode !== undefined || e.code === "ECONNREFUSED") {
-        throw new OperationFailedError(`uploading to datastore ${datastore.name} failed (${e.statusCode ?? e.code}); run push-model again to resume`);
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== undefined) throw new OperationFailedError(`uploading to datastore ${datastore.name} failed (${status}); run push-model again to resume`);
+      const network = uploadNetworkFailure(error);
+      if (network) {
+        throw new OperationFailedError(
+          `uploading to storage account ${datastore.properties.accountName}, container ${datastore.properties.containerName} (datastore ${datastore.name}) failed: ${network}; ` +
+            "run the same command again to resume (files already uploaded are not sent again)",
+        );
       }
       throw error;
     }

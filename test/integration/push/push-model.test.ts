@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { RestError } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli/main";
 import { OperationFailedError, UserInputError } from "../../../src/cli/errors";
@@ -182,6 +183,29 @@ describe("content-addressed, idempotent and resumable", () => {
     const weights = await ws.container.getBlobClient(`LocalUpload/${hash}/resumable/data/weights.bin`).getProperties();
     expect(weights.contentLength).toBe(20 * 1024 * 1024);
     expect(Buffer.from(weights.contentMD5!).toString("base64")).toBe((await import("node:crypto")).createHash("md5").update(fs.readFileSync(path.join(dir, "data", "weights.bin"))).digest("base64"));
+  });
+
+  it.each([
+    ["ENOTFOUND", new RestError("getaddrinfo ENOTFOUND labstorage.blob.core.windows.net", { code: "ENOTFOUND" }), "the storage host name does not resolve (ENOTFOUND)"],
+    ["ECONNRESET", new RestError("read ECONNRESET", { code: "ECONNRESET" }), "the connection was reset (ECONNRESET)"],
+    ["ETIMEDOUT", new RestError("connect ETIMEDOUT 10.0.0.1:443", { code: "ETIMEDOUT" }), "the connection timed out (ETIMEDOUT)"],
+    ["socket hang up", new RestError("socket hang up", { code: "REQUEST_SEND_ERROR" }), "the connection was closed mid-transfer (socket hang up)"],
+    // The SDK's AbortError (from @azure/abort-controller, not a dependency of ours): an Error named so.
+    ["aborted", Object.assign(new Error("The operation was aborted."), { name: "AbortError" }), "the transfer was aborted"],
+  ])("an upload cut off by the network (%s) is one line naming the storage account and container, and says a re-run resumes", async (label, cause, words) => {
+    const dir = makeModelDir(work, `network_${label.replace(/\W/g, "_")}`, { files: 4, seed: `network-${label}` });
+    const error = await failure(
+      push(dir, "network-cut", {
+        uploadConcurrency: 1,
+        afterFile: (_file, index) => {
+          if (index === 1) throw cause;
+        },
+      }),
+    );
+    expect(error).toBeInstanceOf(OperationFailedError);
+    expect(error.message).toBe(
+      `uploading to storage account ${ws.azurite.accountName}, container ${ws.container.containerName} (datastore workspaceblobstore) failed: ${words}; run the same command again to resume (files already uploaded are not sent again)`,
+    );
   });
 
   it("refuses different content under an existing version before uploading anything", async () => {
