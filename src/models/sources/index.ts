@@ -27,6 +27,10 @@ export interface ResolveOptions {
   timeoutMs?: number;
 }
 
+/** What push-model's <source> takes, for the error when it names nothing. */
+const ACCEPTED_SOURCES =
+  "a model folder (with an MLmodel file), an mlruns folder, runs:/<run_id>/<path>, models:/<name>/<version> or models:/<name>@<alias>";
+
 function fileStorePath(trackingUri: string): string | undefined {
   if (trackingUri.startsWith("file:")) return decodeURIComponent(new URL(trackingUri).pathname);
   if (/^[a-z][a-z0-9+.-]+:/i.test(trackingUri) && !/^[a-z]:[\\/]/i.test(trackingUri)) return undefined;
@@ -45,6 +49,7 @@ export async function resolveModelSource(source: string, options: ResolveOptions
 
   if (spec.kind === "path") {
     const dir = path.resolve(spec.path);
+    if (!fs.existsSync(dir)) throw new UserInputError(`${spec.path} does not exist; the source is ${ACCEPTED_SOURCES}`);
     if (fs.existsSync(dir) && fs.statSync(dir).isDirectory() && isMlrunsStore(dir)) {
       const store = new MlrunsStore(dir);
       if (options.runId) return store.resolveRun(options.runId, options.artifactPath, source);

@@ -130,6 +130,17 @@ describe("score --model", () => {
   });
 });
 
+describe("push-model <source>", () => {
+  it("a source that does not exist is exit 2 with one line listing the forms it takes", async () => {
+    const missing = path.join(dir, "no-such-model");
+    const workspace = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws";
+    expect(await main(["push-model", missing, "--name", "m", "--workspace", workspace])).toBe(2);
+    expect(err).toBe(
+      `error: ${missing} does not exist; the source is a model folder (with an MLmodel file), an mlruns folder, runs:/<run_id>/<path>, models:/<name>/<version> or models:/<name>@<alias>\n`,
+    );
+  });
+});
+
 describe("deploy without --yes and without a terminal", () => {
   it("stops before reading Azure or touching a stack", async () => {
     const input = Object.assign(new PassThrough(), { isTTY: false });
