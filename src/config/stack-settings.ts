@@ -11,13 +11,36 @@ import { PROJECT_NAME } from "./lab-config";
  */
 export const PRESET_STACKS = ["lab", "course", "full"] as const;
 
-/** The repository root: where Pulumi.yaml and stacks/ live. */
+/** The repository root: where Pulumi.yaml and the program live, and the stacks/ the Pulumi engine reads. */
 export function projectRoot(): string {
   return path.resolve(__dirname, "..", "..");
 }
 
-export function stacksDir(): string {
-  return path.join(projectRoot(), "stacks");
+/**
+ * The stacks/ folder every command reads stack settings from (`plan --stack`, `deploy --stack`,
+ * `regions --stack`) and `push-model --deploy` edits: the toolkit's own, or `<MLFLOW_LAB_PROJECT_DIR>/stacks`
+ * when that names another project folder (deploy then copies the file's keys into the stack config, as
+ * for any settings file the engine does not read itself). Never the current folder: every command must
+ * agree on one place wherever it is run from.
+ */
+export function stacksDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.MLFLOW_LAB_PROJECT_DIR?.trim();
+  return path.join(override ? path.resolve(override) : projectRoot(), "stacks");
+}
+
+/** The settings file the Pulumi engine itself reads for a stack (Pulumi.yaml `stackConfigDir`). */
+export function engineStackFile(stack: string): string {
+  return path.join(projectRoot(), "stacks", `Pulumi.${stack}.yaml`);
+}
+
+/** Whether `--stack` is a path to a settings file rather than a stack name. */
+function isStackPath(stackOrPath: string): boolean {
+  return /[\\/]/.test(stackOrPath) || /\.ya?ml$/i.test(stackOrPath);
+}
+
+/** Where the settings file of `--stack` is (it may not exist): a path as given, or stacks/Pulumi.<stack>.yaml. */
+export function stackFilePath(stackOrPath: string): string {
+  return isStackPath(stackOrPath) ? path.resolve(stackOrPath) : path.join(stacksDir(), `Pulumi.${stackOrPath}.yaml`);
 }
 
 export interface StackSettings {
@@ -33,15 +56,15 @@ export interface StackSettings {
  * stack settings file (useful for custom stacks kept elsewhere).
  */
 export function resolveStackFile(stackOrPath: string): string {
-  if (/[\\/]/.test(stackOrPath) || /\.ya?ml$/i.test(stackOrPath)) {
-    const file = path.resolve(stackOrPath);
+  if (isStackPath(stackOrPath)) {
+    const file = stackFilePath(stackOrPath);
     if (!fs.existsSync(file)) throw new UserInputError(`stack file ${file} does not exist`);
     return file;
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(stackOrPath)) {
     throw new UserInputError(`--stack '${stackOrPath}' is not a stack name; use ${PRESET_STACKS.join(", ")} or a path to a Pulumi.<stack>.yaml`);
   }
-  const file = path.join(stacksDir(), `Pulumi.${stackOrPath}.yaml`);
+  const file = stackFilePath(stackOrPath);
   if (!fs.existsSync(file)) {
     throw new UserInputError(
       `--stack '${stackOrPath}' has no settings file stacks/Pulumi.${stackOrPath}.yaml; presets: ${PRESET_STACKS.join(", ")}`,

@@ -7,7 +7,7 @@ import { OperationFailedError, UserInputError } from "../errors";
 import { StackNotFoundError, type Deployer, type StackConfig } from "../../deploy/deployer";
 import { loadDeployer } from "../../deploy/load-deployer";
 import { PROJECT_NAME } from "../../config/lab-config";
-import { readStackSettings, stacksDir } from "../../config/stack-settings";
+import { engineStackFile, readStackSettings } from "../../config/stack-settings";
 import { CONFIG_KEY, deployWithFailover, type DeployOutcome } from "../../deploy/failover-flow";
 import { SdkLabArm } from "../../deploy/lab-arm";
 import { labNames } from "../../lab/naming";
@@ -73,12 +73,13 @@ async function resolveOwner(deployer: Deployer, options: DeployCommandOptions, s
 }
 
 /**
- * `--stack path/to/Pulumi.x.yaml` outside stacks/: the engine only reads stacks/, so the file's keys are
- * copied into the stack config (keys the stack already has are kept, so re-runs do not undo changes).
+ * `--stack path/to/Pulumi.x.yaml` outside stacks/ (or a stack in MLFLOW_LAB_PROJECT_DIR's stacks/): the
+ * engine only reads the toolkit's stacks/, so the file's keys are copied into the stack config (keys the
+ * stack already has are kept, so re-runs do not undo changes).
  */
 async function seedStackFromFile(deployer: Deployer, stackOption: string, stack: string): Promise<void> {
   const settings = readStackSettings(stackOption);
-  if (path.resolve(settings.file) === path.join(stacksDir(), `Pulumi.${stack}.yaml`)) return;
+  if (path.resolve(settings.file) === engineStackFile(stack)) return;
   const existing = await deployer.getConfig(stack);
   const missing: StackConfig = {};
   for (const [key, value] of Object.entries(settings.config)) {

@@ -7,7 +7,8 @@ import { UserInputError } from "../errors";
 import { showProgressBar } from "../output-mode";
 import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-assets";
 import { pushModel, type PushResult } from "../../models/push/push-model";
-import { configSetCommand, setEndpointModel, StackConfigError, stackConfigFile } from "../../models/push/stack-config";
+import { configSetCommand, setEndpointModel, StackConfigError } from "../../models/push/stack-config";
+import { stackFilePath } from "../../config/stack-settings";
 import { outputsFromFile } from "../../scoring/endpoint-lookup";
 import { readStackOutputs } from "../../deploy/load-deployer";
 
@@ -67,7 +68,7 @@ function deploy(result: PushResult, options: PushOptions): { message: string; fi
   if (!options.stack) {
     return { message: `no --stack given; to serve ${modelRef} from endpoint "${options.deploy}" run`, command: `${configSetCommand("N", modelRef)}   # N = position of "${options.deploy}" in endpoints; then: pulumi up` };
   }
-  const file = stackConfigFile(options.stack);
+  const file = stackFilePath(options.stack);
   if (!fs.existsSync(file)) {
     return { message: `${file} does not exist; run`, command: `${configSetCommand("N", modelRef, options.stack)}   # N = position of "${options.deploy}"; then: pulumi up --stack ${options.stack}` };
   }

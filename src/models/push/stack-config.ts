@@ -1,10 +1,9 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as YAML from "yaml";
 
 /**
  * `push-model --deploy <endpoint>`: points an endpoint of the stack config at the pushed version, so the
- * next `pulumi up` serves it. Edits stacks/Pulumi.<stack>.yaml in place (comments and layout kept).
+ * next `pulumi up` serves it. Edits stacks/Pulumi.<stack>.yaml in place (comments and layout kept); which
+ * stacks/ folder is src/config/stack-settings.ts's to say, the same one plan and deploy read.
  */
 
 export const ENDPOINTS_KEY = "azure-mlflow-lab:endpoints";
@@ -34,21 +33,6 @@ export function setEndpointModel(text: string, endpoint: string, modelRef: strin
     }
   }
   throw new StackConfigError(`${file} has no endpoint "${endpoint}" (endpoints: ${names.join(", ") || "none"})`);
-}
-
-/** The directory holding Pulumi.yaml (project root), searched upward from `from`. */
-export function projectRoot(from = process.cwd()): string | undefined {
-  let dir = path.resolve(from);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-export function stackConfigFile(stack: string, root = projectRoot()): string {
-  return path.join(root ?? process.cwd(), "stacks", `Pulumi.${stack}.yaml`);
 }
 
 export function configSetCommand(endpointIndex: number | "N", modelRef: string, stack = "<stack>"): string {

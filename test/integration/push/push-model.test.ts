@@ -264,9 +264,9 @@ describe("clear errors", () => {
 
 describe("--deploy", () => {
   // The ARM test server runs in this process: the child must be awaited, never run synchronously.
-  function mlflowLab(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  function mlflowLab(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(path.join(REPO, "scripts", "mlflow-lab"), args, { cwd, env: { ...process.env, ...ws.env } });
+      const child = spawn(path.join(REPO, "scripts", "mlflow-lab"), args, { cwd, env: { ...process.env, ...ws.env, ...env } });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -277,18 +277,25 @@ describe("--deploy", () => {
   }
 
   it("points the stack's endpoint at the pushed version (real mlflow-lab command)", async () => {
+    // The stacks/ folder plan and deploy read (here MLFLOW_LAB_PROJECT_DIR's), not one found from the
+    // current folder: the decoy project the command runs in stays as it was.
     const project = path.join(work, "project");
     fs.mkdirSync(path.join(project, "stacks"), { recursive: true });
-    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: azure-mlflow-lab\nruntime: nodejs\nstackConfigDir: stacks\n");
+    const stackText = "config:\n  azure-mlflow-lab:region: westeurope\n  # the course's endpoint\n  azure-mlflow-lab:endpoints:\n    - name: churn-online\n      kind: managed\n      model: churn-online-model:1\n      size: Standard_DS2_v2\n";
     const stackFile = path.join(project, "stacks", "Pulumi.course.yaml");
-    fs.writeFileSync(stackFile, "config:\n  azure-mlflow-lab:region: westeurope\n  # the course's endpoint\n  azure-mlflow-lab:endpoints:\n    - name: churn-online\n      kind: managed\n      model: churn-online-model:1\n      size: Standard_DS2_v2\n");
+    fs.writeFileSync(stackFile, stackText);
+    const decoy = path.join(work, "decoy-project");
+    fs.mkdirSync(path.join(decoy, "stacks"), { recursive: true });
+    fs.writeFileSync(path.join(decoy, "Pulumi.yaml"), "name: azure-mlflow-lab\nruntime: nodejs\nstackConfigDir: stacks\n");
+    fs.writeFileSync(path.join(decoy, "stacks", "Pulumi.course.yaml"), stackText);
     await push(makeModelDir(work, "deployed_before", { seed: "before" }), "churn-online-model");
     const dir = makeModelDir(work, "deploy_me", { seed: "deploy" });
-    const run = await mlflowLab(["push-model", dir, "--name", "churn-online-model", "--stack", "course", "--deploy", "churn-online", ...wsArgs()], project);
+    const run = await mlflowLab(["push-model", dir, "--name", "churn-online-model", "--stack", "course", "--deploy", "churn-online", ...wsArgs()], decoy, { MLFLOW_LAB_PROJECT_DIR: project });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(armModelVersion("churn-online-model", "2")?.name).toBe("2");
     expect(run.stdout).toContain(`endpoint "churn-online" now serves churn-online-model:2 (was churn-online-model:1); apply with: pulumi up --stack course`);
     expect(fs.readFileSync(stackFile, "utf8")).toBe("config:\n  azure-mlflow-lab:region: westeurope\n  # the course's endpoint\n  azure-mlflow-lab:endpoints:\n    - name: churn-online\n      kind: managed\n      model: churn-online-model:2\n      size: Standard_DS2_v2\n");
+    expect(fs.readFileSync(path.join(decoy, "stacks", "Pulumi.course.yaml"), "utf8")).toBe(stackText);
   });
 });

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readStackSettings, resolveStackFile, stacksDir } from "../../../src/config/stack-settings";
+import { engineStackFile, projectRoot, readStackSettings, resolveStackFile, stackFilePath, stacksDir } from "../../../src/config/stack-settings";
 import { deriveSuffix, SUFFIX_PATTERN } from "../../../src/config/suffix";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-settings-"));
@@ -25,6 +25,27 @@ describe("stack settings files", () => {
       "config:\n  azure-native:location: westeurope\n  azure-mlflow-lab:ttl: 2d\n  azure-mlflow-lab:endpoints:\n    - name: a\n",
     );
     expect(readStackSettings(file)).toEqual({ stack: "dev", file, config: { ttl: "2d", endpoints: [{ name: "a" }] } });
+  });
+
+  it("reads stacks from the toolkit's own stacks/ wherever it is run from, or from MLFLOW_LAB_PROJECT_DIR's", () => {
+    const saved = process.env.MLFLOW_LAB_PROJECT_DIR;
+    const cwd = process.cwd();
+    try {
+      delete process.env.MLFLOW_LAB_PROJECT_DIR;
+      process.chdir(dir);
+      expect(stackFilePath("course")).toBe(path.join(projectRoot(), "stacks", "Pulumi.course.yaml"));
+      fs.mkdirSync(path.join(dir, "other", "stacks"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "other", "stacks", "Pulumi.course.yaml"), "config:\n  azure-mlflow-lab:ttl: 3h\n");
+      process.env.MLFLOW_LAB_PROJECT_DIR = path.join(dir, "other");
+      expect(stacksDir()).toBe(path.join(dir, "other", "stacks"));
+      expect(readStackSettings("course")).toEqual({ stack: "course", file: path.join(dir, "other", "stacks", "Pulumi.course.yaml"), config: { ttl: "3h" } });
+      // The engine keeps reading the toolkit's stacks/; deploy seeds the stack from the other file.
+      expect(engineStackFile("course")).toBe(path.join(projectRoot(), "stacks", "Pulumi.course.yaml"));
+    } finally {
+      process.chdir(cwd);
+      if (saved === undefined) delete process.env.MLFLOW_LAB_PROJECT_DIR;
+      else process.env.MLFLOW_LAB_PROJECT_DIR = saved;
+    }
   });
 
   it("says which presets exist when a stack has no file", () => {
