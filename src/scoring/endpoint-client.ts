@@ -92,14 +92,27 @@ export async function sendScoringRequest(target: ScoringTarget, payload: unknown
   const started = performance.now();
   let response: Response;
   let text: string;
-  try {
-    response = await (options.fetch ?? fetch)(target.url, {
+  const send = async () => {
+    const answer = await (options.fetch ?? fetch)(target.url, {
       method: "POST",
       headers,
       body,
       signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
     });
-    text = await response.text();
+    return { answer, answerText: await answer.text() };
+  };
+  try {
+    let sent;
+    try {
+      sent = await send();
+    } catch (error) {
+      // A kept-alive connection the server closed while it sat idle fails before any answer; scoring has
+      // no side effects, so one fresh attempt is safe (servers close idle connections after ~5 s).
+      if (!closedBeforeAnswer(error)) throw error;
+      sent = await send();
+    }
+    response = sent.answer;
+    text = sent.answerText;
   } catch (error) {
     const e = error as { name?: string; cause?: { code?: string } };
     const reason = e.name === "TimeoutError" ? "timed out" : (e.cause?.code ?? (error as Error).message);
@@ -118,6 +131,11 @@ export async function sendScoringRequest(target: ScoringTarget, payload: unknown
     throw error;
   }
   return { predictions, status: response.status, latencyMs, url: target.url };
+}
+
+function closedBeforeAnswer(error: unknown): boolean {
+  const code = (error as { cause?: { code?: string } }).cause?.code;
+  return code === "UND_ERR_SOCKET" || code === "ECONNRESET";
 }
 
 /** URLs in a runtime's error text cut to their origin: paths and queries may carry keys or SAS. */
