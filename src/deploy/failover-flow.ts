@@ -27,6 +27,7 @@ export const CONFIG_KEY = {
   region: "azure-mlflow-lab:region",
   nodeType: "azure-mlflow-lab:nodeType",
   suffix: "azure-mlflow-lab:suffix",
+  azureMl: "azure-mlflow-lab:azureMl",
   subscriptionId: "azure-native:subscriptionId",
 } as const;
 
@@ -99,6 +100,8 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
   await deployer.ensureStack(stack);
   const existing = await deployer.getConfig(stack);
   let suffix = existing[CONFIG_KEY.suffix]?.value;
+  // Only an earlier run of an Azure ML stack can have left a vault of this suffix in soft delete.
+  const mayHoldVault = suffix !== undefined && existing[CONFIG_KEY.azureMl]?.value === "true";
   if (!suffix) {
     suffix = randomSuffix();
     await deployer.setConfig(stack, { [CONFIG_KEY.suffix]: { value: suffix } });
@@ -141,6 +144,14 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
   }
   const resumed = pinned !== undefined;
 
+  if (!pinned && mayHoldVault) {
+    // A run that stopped between destroying a failed attempt and purging its Key Vault left the vault's
+    // global name held; this lab's own deleted vaults (by their tags) are purged before it is needed again.
+    const held = reportRemains(await arm.purgeSoftDeletedVaults(labId), say);
+    if (held.length > 0) {
+      throw new OperationFailedError(`soft delete still holds ${held.join(", ")}, which this lab needs; nothing was deployed (purge it, or wait until its retention ends)`);
+    }
+  }
   if (!pinned) {
     const missing = providersToRegister(args.selection.snapshot, demand);
     if (missing.length > 0 && args.canRegisterProviders !== false) await arm.registerProviders(missing, say);

@@ -144,6 +144,33 @@ describe("deploy with failover", () => {
     expect(deployer.calls().filter((c) => c.op === "up")).toHaveLength(1);
   });
 
+  it("a run that stopped before purging its vault is recovered: the next run purges this lab's deleted vault before creating it again", async () => {
+    const names = labNames("crash01");
+    const ownVault = { kind: "keyVault" as const, name: names.keyVault, resourceGroup: names.resourceGroup, location: "eastus", tags: { "managed-by": "azure-mlflow-lab", "lab-id": names.labId } };
+    const otherLabVault = { kind: "keyVault" as const, name: "kv-msl-other01", resourceGroup: "msl-other01", location: "eastus", tags: { "managed-by": "azure-mlflow-lab", "lab-id": "msl-other01" } };
+    const { args, deployer, progress } = await setup({ subscription: { deletedItems: [ownVault, otherLabVault] } });
+    await deployer.ensureStack(STACK);
+    await deployer.setConfig(STACK, { "azure-mlflow-lab:suffix": { value: "crash01" }, "azure-mlflow-lab:azureMl": { value: "true" } });
+
+    const outcome = await deployWithFailover(args);
+
+    expect(outcome).toMatchObject({ suffix: "crash01", region: "eastus", resumed: false });
+    expect(lab!.server.deletedItems().map((d) => d.name)).toEqual(["kv-msl-other01"]);
+    expect(lab!.server.resource(`/subscriptions/${SUB}/resourceGroups/${names.resourceGroup}/providers/Microsoft.KeyVault/vaults/${names.keyVault}`)?.location).toBe("eastus");
+    const requests = lab!.server.requests();
+    const purge = requests.findIndex((r) => r.method === "POST" && r.path.endsWith(`/deletedVaults/${names.keyVault}/purge`));
+    const vaultPut = requests.findIndex((r) => r.method === "PUT" && r.path.endsWith(`/vaults/${names.keyVault}`));
+    expect(purge).toBeGreaterThanOrEqual(0);
+    expect(purge).toBeLessThan(vaultPut);
+    expect(progress).toContain(`Key Vault ${names.keyVault}: purged (done)`);
+  });
+
+  it("a first run, or a stack without Azure ML, does not list deleted vaults at all", async () => {
+    const { args } = await setup({});
+    await deployWithFailover(args);
+    expect(lab!.server.requests().some((r) => r.path.toLowerCase().includes("/deletedvaults"))).toBe(false);
+  });
+
   it("re-running the same stack resumes in place: same suffix, same region, no second lab", async () => {
     const { args, deployer } = await setup({});
     const first = await deployWithFailover(args);
