@@ -17,7 +17,7 @@ import { apiVersionsForType } from "../core/api-versions";
 import { ArmHttpError } from "../core/errors";
 import { paginate } from "../core/paging";
 import { deleteResourceNow, resourceBody } from "../core/resource-ops";
-import type { RouteContext, RouteDef } from "../core/router";
+import type { HttpMethod, RouteContext, RouteDef } from "../core/router";
 import { bodyObject, ok, tagsFrom } from "../core/route-helpers";
 import type { ResourceState } from "../core/state";
 
@@ -121,227 +121,141 @@ function containerId(ws: ResourceState, name: string): string {
   return `${ws.id}/models/${name}`;
 }
 
+/** A route on the workspace's v2 asset API: its api-versions, and the provider's unknown-version error. */
+function assetRoute(name: string, method: HttpMethod, subPath: string, handler: RouteDef["handler"]): RouteDef {
+  return { name, methods: [method], path: `${WS}${subPath}`, apiVersions: ASSET_API_VERSIONS, apiVersionError: "NoRegisteredProviderFound", handler };
+}
+
 export const routes: RouteDef[] = [
-  {
-    name: "datastores.list",
-    methods: ["GET"],
-    path: `${WS}/datastores`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      let items = children(ctx, ws.id, DATASTORE_TYPE);
-      const isDefault = ctx.q("isDefault");
-      if (isDefault !== undefined) items = items.filter((d) => Boolean(d.properties.isDefault) === (isDefault.toLowerCase() === "true"));
-      const names = ctx.q("names");
-      if (names) {
-        const wanted = new Set(names.split(",").map((n) => n.trim().toLowerCase()));
-        items = items.filter((d) => wanted.has(d.name.toLowerCase()));
+  assetRoute("datastores.list", "GET", "/datastores", (ctx) => {
+    const { ws } = workspace(ctx);
+    let items = children(ctx, ws.id, DATASTORE_TYPE);
+    const isDefault = ctx.q("isDefault");
+    if (isDefault !== undefined) items = items.filter((d) => Boolean(d.properties.isDefault) === (isDefault.toLowerCase() === "true"));
+    const names = ctx.q("names");
+    if (names) {
+      const wanted = new Set(names.split(",").map((n) => n.trim().toLowerCase()));
+      items = items.filter((d) => wanted.has(d.name.toLowerCase()));
+    }
+    const count = ctx.q("count");
+    return paginate(ctx, items.map((d) => assetBody(ctx, d)), count ? { pageSize: Number(count) } : {});
+  }),
+  assetRoute("datastores.get", "GET", "/datastores/{name}", (ctx) => {
+    const { ws } = workspace(ctx);
+    const ds = ctx.core.state.findResource(`${ws.id}/datastores/${ctx.params.name}`);
+    if (!ds) throw userError(404, `Datastore ${ctx.params.name} was not found in workspace ${ws.name}.`, "NotFoundError");
+    return ok(assetBody(ctx, ds));
+  }),
+  assetRoute("datastores.createOrUpdate", "PUT", "/datastores/{name}", (ctx) => {
+    const { ws, rg } = workspace(ctx);
+    const properties = bodyObject(ctx).properties as Record<string, unknown> | undefined;
+    if (!properties || typeof properties.datastoreType !== "string") {
+      throw userError(400, "properties.datastoreType is required (AzureBlob, AzureDataLakeGen2, AzureFile, ...).", "ValidationError");
+    }
+    const id = `${ws.id}/datastores/${ctx.params.name}`;
+    const existing = ctx.core.state.findResource(id);
+    const res = newAsset(ctx, rg, id, DATASTORE_TYPE, ctx.params.name, { ...properties }, existing);
+    ctx.core.state.putResource(rg, res);
+    return ok(assetBody(ctx, res), existing ? 200 : 201);
+  }),
+  assetRoute("datastores.delete", "DELETE", "/datastores/{name}", (ctx) => {
+    const { ws } = workspace(ctx);
+    return removeAsset(ctx, `${ws.id}/datastores/${ctx.params.name}`);
+  }),
+  assetRoute("datastores.listSecrets", "POST", "/datastores/{name}/listSecrets", (ctx) => {
+    const { ws } = workspace(ctx);
+    const ds = ctx.core.state.findResource(`${ws.id}/datastores/${ctx.params.name}`);
+    if (!ds) throw userError(404, `Datastore ${ctx.params.name} was not found in workspace ${ws.name}.`, "NotFoundError");
+    const secrets = datastoreSecrets(ds);
+    if (!secrets) throw userError(400, `Datastore ${ctx.params.name} uses identity-based access and has no secrets.`, "ValidationError");
+    return ok({ ...secrets });
+  }),
+  assetRoute("modelContainers.list", "GET", "/models", (ctx) => {
+    const { ws } = workspace(ctx);
+    return paginate(ctx, children(ctx, ws.id, MODEL_TYPE).map((m) => assetBody(ctx, m)));
+  }),
+  assetRoute("modelContainers.get", "GET", "/models/{name}", (ctx) => {
+    const { ws } = workspace(ctx);
+    const container = ctx.core.state.findResource(containerId(ws, ctx.params.name));
+    if (!container) throw userError(404, `Model container ${ctx.params.name} was not found.`, "NotFoundError");
+    return ok(assetBody(ctx, container));
+  }),
+  assetRoute("modelContainers.createOrUpdate", "PUT", "/models/{name}", (ctx) => {
+    const { ws, rg } = workspace(ctx);
+    const props = (bodyObject(ctx).properties as Record<string, unknown>) ?? {};
+    const id = containerId(ws, ctx.params.name);
+    const existing = ctx.core.state.findResource(id);
+    const res = newAsset(ctx, rg, id, MODEL_TYPE, ctx.params.name, { ...(existing?.properties ?? {}), description: props.description, tags: tagsFrom(props.tags) ?? {}, isArchived: Boolean(props.isArchived) }, existing);
+    ctx.core.state.putResource(rg, res);
+    refreshContainer(ctx, res);
+    return ok(assetBody(ctx, res), existing ? 200 : 201);
+  }),
+  assetRoute("modelContainers.delete", "DELETE", "/models/{name}", (ctx) => {
+    const { ws } = workspace(ctx);
+    const id = containerId(ws, ctx.params.name);
+    for (const v of versionsOf(ctx, id)) removeAsset(ctx, v.id);
+    return removeAsset(ctx, id);
+  }),
+  assetRoute("modelVersions.list", "GET", "/models/{name}/versions", (ctx) => {
+    const { ws } = workspace(ctx);
+    const id = containerId(ws, ctx.params.name);
+    if (!ctx.core.state.findResource(id)) throw userError(404, `Model container ${ctx.params.name} was not found.`, "NotFoundError");
+    let items = versionsOf(ctx, id);
+    const orderBy = ctx.q("$orderBy");
+    if (orderBy && /createdtime\s+desc/i.test(orderBy)) items = [...items].reverse();
+    const top = ctx.q("$top");
+    if (top) items = items.slice(0, Number(top));
+    return paginate(ctx, items.map((v) => assetBody(ctx, v)));
+  }),
+  assetRoute("modelVersions.get", "GET", "/models/{name}/versions/{version}", (ctx) => {
+    const { ws } = workspace(ctx);
+    const v = ctx.core.state.findResource(`${containerId(ws, ctx.params.name)}/versions/${ctx.params.version}`);
+    if (!v) throw userError(404, `Could not find asset with ID: azureml:${ctx.params.name}:${ctx.params.version}`, "NotFoundError");
+    return ok(assetBody(ctx, v));
+  }),
+  assetRoute("modelVersions.createOrUpdate", "PUT", "/models/{name}/versions/{version}", (ctx) => {
+    const { ws, rg } = workspace(ctx);
+    const props = bodyObject(ctx).properties as Record<string, unknown> | undefined;
+    if (!props || typeof props.modelUri !== "string" || props.modelUri === "") throw userError(400, "The model asset requires a path (properties.modelUri).", "ValidationError");
+    if (props.flavors !== undefined) {
+      for (const [flavor, value] of Object.entries(props.flavors as Record<string, unknown>)) {
+        const data = (value as { data?: Record<string, unknown> })?.data ?? {};
+        if (Object.values(data).some((v) => typeof v !== "string")) throw userError(400, `flavors.${flavor}.data values must be strings.`, "ValidationError");
       }
-      const count = ctx.q("count");
-      return paginate(ctx, items.map((d) => assetBody(ctx, d)), count ? { pageSize: Number(count) } : {});
-    },
-  },
-  {
-    name: "datastores.get",
-    methods: ["GET"],
-    path: `${WS}/datastores/{name}`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      const ds = ctx.core.state.findResource(`${ws.id}/datastores/${ctx.params.name}`);
-      if (!ds) throw userError(404, `Datastore ${ctx.params.name} was not found in workspace ${ws.name}.`, "NotFoundError");
-      return ok(assetBody(ctx, ds));
-    },
-  },
-  {
-    name: "datastores.createOrUpdate",
-    methods: ["PUT"],
-    path: `${WS}/datastores/{name}`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws, rg } = workspace(ctx);
-      const properties = bodyObject(ctx).properties as Record<string, unknown> | undefined;
-      if (!properties || typeof properties.datastoreType !== "string") {
-        throw userError(400, "properties.datastoreType is required (AzureBlob, AzureDataLakeGen2, AzureFile, ...).", "ValidationError");
-      }
-      const id = `${ws.id}/datastores/${ctx.params.name}`;
-      const existing = ctx.core.state.findResource(id);
-      const res = newAsset(ctx, rg, id, DATASTORE_TYPE, ctx.params.name, { ...properties }, existing);
-      ctx.core.state.putResource(rg, res);
-      return ok(assetBody(ctx, res), existing ? 200 : 201);
-    },
-  },
-  {
-    name: "datastores.delete",
-    methods: ["DELETE"],
-    path: `${WS}/datastores/{name}`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      return removeAsset(ctx, `${ws.id}/datastores/${ctx.params.name}`);
-    },
-  },
-  {
-    name: "datastores.listSecrets",
-    methods: ["POST"],
-    path: `${WS}/datastores/{name}/listSecrets`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      const ds = ctx.core.state.findResource(`${ws.id}/datastores/${ctx.params.name}`);
-      if (!ds) throw userError(404, `Datastore ${ctx.params.name} was not found in workspace ${ws.name}.`, "NotFoundError");
-      const secrets = datastoreSecrets(ds);
-      if (!secrets) throw userError(400, `Datastore ${ctx.params.name} uses identity-based access and has no secrets.`, "ValidationError");
-      return ok({ ...secrets });
-    },
-  },
-  {
-    name: "modelContainers.list",
-    methods: ["GET"],
-    path: `${WS}/models`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      return paginate(ctx, children(ctx, ws.id, MODEL_TYPE).map((m) => assetBody(ctx, m)));
-    },
-  },
-  {
-    name: "modelContainers.get",
-    methods: ["GET"],
-    path: `${WS}/models/{name}`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      const container = ctx.core.state.findResource(containerId(ws, ctx.params.name));
-      if (!container) throw userError(404, `Model container ${ctx.params.name} was not found.`, "NotFoundError");
-      return ok(assetBody(ctx, container));
-    },
-  },
-  {
-    name: "modelContainers.createOrUpdate",
-    methods: ["PUT"],
-    path: `${WS}/models/{name}`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws, rg } = workspace(ctx);
-      const props = (bodyObject(ctx).properties as Record<string, unknown>) ?? {};
-      const id = containerId(ws, ctx.params.name);
-      const existing = ctx.core.state.findResource(id);
-      const res = newAsset(ctx, rg, id, MODEL_TYPE, ctx.params.name, { ...(existing?.properties ?? {}), description: props.description, tags: tagsFrom(props.tags) ?? {}, isArchived: Boolean(props.isArchived) }, existing);
-      ctx.core.state.putResource(rg, res);
-      refreshContainer(ctx, res);
-      return ok(assetBody(ctx, res), existing ? 200 : 201);
-    },
-  },
-  {
-    name: "modelContainers.delete",
-    methods: ["DELETE"],
-    path: `${WS}/models/{name}`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      const id = containerId(ws, ctx.params.name);
-      for (const v of versionsOf(ctx, id)) removeAsset(ctx, v.id);
-      return removeAsset(ctx, id);
-    },
-  },
-  {
-    name: "modelVersions.list",
-    methods: ["GET"],
-    path: `${WS}/models/{name}/versions`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      const id = containerId(ws, ctx.params.name);
-      if (!ctx.core.state.findResource(id)) throw userError(404, `Model container ${ctx.params.name} was not found.`, "NotFoundError");
-      let items = versionsOf(ctx, id);
-      const orderBy = ctx.q("$orderBy");
-      if (orderBy && /createdtime\s+desc/i.test(orderBy)) items = [...items].reverse();
-      const top = ctx.q("$top");
-      if (top) items = items.slice(0, Number(top));
-      return paginate(ctx, items.map((v) => assetBody(ctx, v)));
-    },
-  },
-  {
-    name: "modelVersions.get",
-    methods: ["GET"],
-    path: `${WS}/models/{name}/versions/{version}`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      const v = ctx.core.state.findResource(`${containerId(ws, ctx.params.name)}/versions/${ctx.params.version}`);
-      if (!v) throw userError(404, `Could not find asset with ID: azureml:${ctx.params.name}:${ctx.params.version}`, "NotFoundError");
-      return ok(assetBody(ctx, v));
-    },
-  },
-  {
-    name: "modelVersions.createOrUpdate",
-    methods: ["PUT"],
-    path: `${WS}/models/{name}/versions/{version}`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws, rg } = workspace(ctx);
-      const props = bodyObject(ctx).properties as Record<string, unknown> | undefined;
-      if (!props || typeof props.modelUri !== "string" || props.modelUri === "") throw userError(400, "The model asset requires a path (properties.modelUri).", "ValidationError");
-      if (props.flavors !== undefined) {
-        for (const [flavor, value] of Object.entries(props.flavors as Record<string, unknown>)) {
-          const data = (value as { data?: Record<string, unknown> })?.data ?? {};
-          if (Object.values(data).some((v) => typeof v !== "string")) throw userError(400, `flavors.${flavor}.data values must be strings.`, "ValidationError");
-        }
-      }
-      const cid = containerId(ws, ctx.params.name);
-      const id = `${cid}/versions/${ctx.params.version}`;
-      const existing = ctx.core.state.findResource(id);
-      if (existing && existing.properties.modelUri !== props.modelUri) throw userError(400, "Asset paths cannot be updated.", "Immutable");
-      let container = ctx.core.state.findResource(cid);
-      if (!container) {
-        // The first version creates the container implicitly (the Python SDK never PUTs it).
-        container = newAsset(ctx, rg, cid, MODEL_TYPE, ctx.params.name, { tags: {}, isArchived: false });
-        ctx.core.state.putResource(rg, container);
-      }
-      const properties = {
-        modelType: props.modelType ?? "custom_model",
-        modelUri: props.modelUri,
-        description: props.description ?? null,
-        tags: tagsFrom(props.tags) ?? {},
-        properties: tagsFrom(props.properties) ?? {},
-        ...(props.flavors !== undefined ? { flavors: props.flavors } : {}),
-        isAnonymous: Boolean(props.isAnonymous),
-        isArchived: Boolean(props.isArchived),
-        ...(typeof props.jobName === "string" ? { jobName: props.jobName } : {}),
-        ...(typeof props.stage === "string" ? { stage: props.stage } : {}),
-      };
-      const res = newAsset(ctx, rg, id, VERSION_TYPE, ctx.params.version, properties, existing);
-      ctx.core.state.putResource(rg, res);
-      refreshContainer(ctx, container);
-      return ok(assetBody(ctx, res), existing ? 200 : 201);
-    },
-  },
-  {
-    name: "modelVersions.delete",
-    methods: ["DELETE"],
-    path: `${WS}/models/{name}/versions/{version}`,
-    apiVersions: ASSET_API_VERSIONS,
-    apiVersionError: "NoRegisteredProviderFound",
-    handler: (ctx) => {
-      const { ws } = workspace(ctx);
-      const cid = containerId(ws, ctx.params.name);
-      const result = removeAsset(ctx, `${cid}/versions/${ctx.params.version}`);
-      const container = ctx.core.state.findResource(cid);
-      if (container) refreshContainer(ctx, container);
-      return result;
-    },
-  },
+    }
+    const cid = containerId(ws, ctx.params.name);
+    const id = `${cid}/versions/${ctx.params.version}`;
+    const existing = ctx.core.state.findResource(id);
+    if (existing && existing.properties.modelUri !== props.modelUri) throw userError(400, "Asset paths cannot be updated.", "Immutable");
+    let container = ctx.core.state.findResource(cid);
+    if (!container) {
+      // The first version creates the container implicitly (the Python SDK never PUTs it).
+      container = newAsset(ctx, rg, cid, MODEL_TYPE, ctx.params.name, { tags: {}, isArchived: false });
+      ctx.core.state.putResource(rg, container);
+    }
+    const properties = {
+      modelType: props.modelType ?? "custom_model",
+      modelUri: props.modelUri,
+      description: props.description ?? null,
+      tags: tagsFrom(props.tags) ?? {},
+      properties: tagsFrom(props.properties) ?? {},
+      ...(props.flavors !== undefined ? { flavors: props.flavors } : {}),
+      isAnonymous: Boolean(props.isAnonymous),
+      isArchived: Boolean(props.isArchived),
+      ...(typeof props.jobName === "string" ? { jobName: props.jobName } : {}),
+      ...(typeof props.stage === "string" ? { stage: props.stage } : {}),
+    };
+    const res = newAsset(ctx, rg, id, VERSION_TYPE, ctx.params.version, properties, existing);
+    ctx.core.state.putResource(rg, res);
+    refreshContainer(ctx, container);
+    return ok(assetBody(ctx, res), existing ? 200 : 201);
+  }),
+  assetRoute("modelVersions.delete", "DELETE", "/models/{name}/versions/{version}", (ctx) => {
+    const { ws } = workspace(ctx);
+    const cid = containerId(ws, ctx.params.name);
+    const result = removeAsset(ctx, `${cid}/versions/${ctx.params.version}`);
+    const container = ctx.core.state.findResource(cid);
+    if (container) refreshContainer(ctx, container);
+    return result;
+  }),
 ];
