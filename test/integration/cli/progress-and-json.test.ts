@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../../src/cli/main";
 import { labInventory, startLabServer, SUB, type LabServer } from "../regions/lab-inventory";
+import { runDeployCli } from "../deploy/run-deploy-cli";
 import { makeModelDir, startPushWorkspace, WORKSPACE, type PushWorkspace } from "../push/workspace-fixture";
 
 /**
@@ -119,31 +120,7 @@ describe("deploy", () => {
     await lab?.server.stop();
   });
 
-  function deploy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stackFile = path.join(dir, "Pulumi.progress.yaml");
-    fs.writeFileSync(stackFile, "config:\n  azure-mlflow-lab:owner: learner@example.com\n");
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [path.join(repo, "scripts/mlflow-lab"), "deploy", "--stack", stackFile, "--subscription", SUB, "--yes", ...args],
-        {
-          cwd: dir,
-          env: {
-            PATH: process.env.PATH ?? "",
-            HOME: dir,
-            MLFLOW_LAB_STATE_DIR: path.join(dir, "state"),
-            MLFLOW_LAB_DEPLOYER_MODULE: path.join(repo, "test/integration/deploy/recording-deployer.ts"),
-            MLFLOW_LAB_RECORDING_DIR: path.join(dir, "engine"),
-            MLFLOW_LAB_RECORDING_POLL_MS: "20",
-            MLFLOW_LAB_MODEL_SERVING_REGIONS: "eastus,westeurope",
-            ...lab.server.env(),
-          },
-          timeout: 120_000,
-        },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-      );
-    });
-  }
+  const deploy = (args: string[]) => runDeployCli(lab, dir, "Pulumi.progress.yaml", "config:\n  azure-mlflow-lab:owner: learner@example.com\n", args);
 
   it("with --json: the outcome as JSON on stdout and no progress lines on stderr", async () => {
     const result = await deploy(["--json", "--seed", "3"]);

@@ -1,16 +1,15 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
 import { labInventory, startLabServer, SUB, type LabServer } from "../regions/lab-inventory";
+import { runDeployCli, type CliResult } from "./run-deploy-cli";
 
 /**
  * `mlflow-lab deploy` settles the lab owner before it creates or seeds the stack: without one (no owner
  * in the stack, no --owner, a sign-in token that names nobody) it stops and leaves no stack behind.
  * The recording deployer stands in for the Pulumi CLI; the ARM test server's token is not a JWT.
  */
-const repo = path.resolve(__dirname, "../../..");
 let lab: LabServer;
 let dir: string;
 beforeAll(async () => {
@@ -24,30 +23,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function deploy(stackYaml: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stackFile = path.join(dir, "Pulumi.ownerless.yaml");
-  fs.writeFileSync(stackFile, stackYaml);
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(repo, "scripts/mlflow-lab"), "deploy", "--stack", stackFile, "--subscription", SUB, "--yes", "--seed", "3", ...args],
-      {
-        cwd: dir,
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: dir,
-          MLFLOW_LAB_STATE_DIR: path.join(dir, "state"),
-          MLFLOW_LAB_DEPLOYER_MODULE: path.join(repo, "test/integration/deploy/recording-deployer.ts"),
-          MLFLOW_LAB_RECORDING_DIR: path.join(dir, "engine"),
-          MLFLOW_LAB_RECORDING_POLL_MS: "20",
-          MLFLOW_LAB_MODEL_SERVING_REGIONS: "eastus,westeurope",
-          ...lab.server.env(),
-        },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
+function deploy(stackYaml: string, args: string[] = []): Promise<CliResult> {
+  return runDeployCli(lab, dir, "Pulumi.ownerless.yaml", stackYaml, ["--seed", "3", ...args]);
 }
 
 const recordedStacks = () => {
