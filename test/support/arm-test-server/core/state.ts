@@ -494,6 +494,28 @@ function stripTable(row: GraphRow): GraphRow {
   return rest;
 }
 
+/** The deleted item a live resource leaves in soft delete: its identity, tags and properties as they were. */
+export function softDeletedFrom(
+  resource: ResourceState,
+  kind: DeletedKind,
+  deletedAt: number,
+  overrides: Partial<Pick<DeletedItemState, "scheduledPurgeAt" | "purgeProtection">> = {},
+): Omit<DeletedItemState, "purging" | "scheduledPurgeAt"> & { scheduledPurgeAt?: number } {
+  return {
+    kind,
+    name: resource.name,
+    originalId: resource.id,
+    subscriptionId: resource.subscriptionId,
+    resourceGroup: resource.resourceGroup,
+    location: resource.location ?? "",
+    tags: { ...resource.tags },
+    deletedAt,
+    purgeProtection: false,
+    properties: { ...resource.properties },
+    ...overrides,
+  };
+}
+
 export function typeForDeletedKind(kind: DeletedKind): string {
   switch (kind) {
     case "machineLearningWorkspace": return "Microsoft.MachineLearningServices/workspaces";

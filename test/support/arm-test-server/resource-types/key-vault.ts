@@ -4,6 +4,7 @@
  */
 import { ArmHttpError } from "../core/errors";
 import type { ResourceTypeHooks } from "../core/resource-types";
+import { softDeletedFrom } from "../core/state";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -30,18 +31,8 @@ export const hooks: ResourceTypeHooks = {
   onDeleted({ core, resource }) {
     const retentionDays = Number(resource.properties.softDeleteRetentionInDays ?? 90);
     const now = core.clock.now();
-    core.state.addDeletedItem({
-      kind: "keyVault",
-      name: resource.name,
-      originalId: resource.id,
-      subscriptionId: resource.subscriptionId,
-      resourceGroup: resource.resourceGroup,
-      location: resource.location ?? "",
-      tags: { ...resource.tags },
-      deletedAt: now,
-      scheduledPurgeAt: now + retentionDays * DAY,
-      purgeProtection: resource.properties.enablePurgeProtection === true,
-      properties: { ...resource.properties },
-    });
+    core.state.addDeletedItem(
+      softDeletedFrom(resource, "keyVault", now, { scheduledPurgeAt: now + retentionDays * DAY, purgeProtection: resource.properties.enablePurgeProtection === true }),
+    );
   },
 };

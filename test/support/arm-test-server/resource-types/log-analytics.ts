@@ -5,6 +5,7 @@
  */
 import { ArmHttpError } from "../core/errors";
 import type { ResourceTypeHooks } from "../core/resource-types";
+import { softDeletedFrom } from "../core/state";
 
 export const hooks: ResourceTypeHooks = {
   type: "Microsoft.OperationalInsights/workspaces",
@@ -25,17 +26,6 @@ export const hooks: ResourceTypeHooks = {
   },
   onDeleted({ core, resource, route, cascade }) {
     if (!cascade && route?.q("force")?.toLowerCase() === "true") return;
-    core.state.addDeletedItem({
-      kind: "logAnalyticsWorkspace",
-      name: resource.name,
-      originalId: resource.id,
-      subscriptionId: resource.subscriptionId,
-      resourceGroup: resource.resourceGroup,
-      location: resource.location ?? "",
-      tags: { ...resource.tags },
-      deletedAt: core.clock.now(),
-      purgeProtection: false,
-      properties: { ...resource.properties },
-    });
+    core.state.addDeletedItem(softDeletedFrom(resource, "logAnalyticsWorkspace", core.clock.now()));
   },
 };

@@ -7,7 +7,7 @@
 import { ArmHttpError } from "../core/errors";
 import type { ResourceTypeHooks } from "../core/resource-types";
 import type { RouteContext } from "../core/router";
-import type { DeletedItemState, ResourceState } from "../core/state";
+import { softDeletedFrom, type DeletedItemState, type ResourceState } from "../core/state";
 
 const FIRST_PURGE_VERSION = "2023-04-01-preview";
 
@@ -61,18 +61,7 @@ export const hooks: ResourceTypeHooks = {
   },
   deleteDurationMs: ({ core, cascade }) => (cascade ? 0 : core.duration("machineLearningDelete")),
   onDeleted({ core, resource, route, cascade }) {
-    const item = core.state.addDeletedItem({
-      kind: "machineLearningWorkspace",
-      name: resource.name,
-      originalId: resource.id,
-      subscriptionId: resource.subscriptionId,
-      resourceGroup: resource.resourceGroup,
-      location: resource.location ?? "",
-      tags: { ...resource.tags },
-      deletedAt: core.clock.now(),
-      purgeProtection: false,
-      properties: { ...resource.properties },
-    });
+    const item = core.state.addDeletedItem(softDeletedFrom(resource, "machineLearningWorkspace", core.clock.now()));
     if (!cascade && wantsPurge(route)) schedulePurge(core, item, route!.apiVersion);
   },
   deleteMissing(route, ids) {
