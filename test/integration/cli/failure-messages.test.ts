@@ -3,7 +3,8 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { captureCliOutput } from "../../support/cli-output";
 import { OperationFailedError, UserInputError } from "../../../src/cli/errors";
 import { runDeploy } from "../../../src/cli/commands/deploy";
 import { runTeardownCommand } from "../../../src/cli/commands/teardown";
@@ -18,22 +19,13 @@ import { LOCATIONS, startServer } from "../cleanup/helpers";
  * workspace teardown cannot reach, a snapshot path that cannot be written, a --model that is not
  * there, deploy without --yes and without a terminal (refused before any Azure call).
  */
-let out = "";
-let err = "";
+const stdio = captureCliOutput();
 let dir: string;
-const savedEnv = { ...process.env };
 beforeEach(() => {
-  out = "";
-  err = "";
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-failures-"));
   process.env.MLFLOW_LAB_STATE_DIR = path.join(dir, "state");
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
 });
 afterEach(() => {
-  vi.restoreAllMocks();
-  process.env = { ...savedEnv };
-  process.exitCode = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -111,12 +103,12 @@ describe("regions --save-snapshot", () => {
   it("a path in a missing folder is refused with exit 2 before any signals are read", async () => {
     const target = path.join(dir, "no-such-folder", "signals.json");
     expect(await main(["regions", "--from-snapshot", path.join(dir, "missing.json"), "--save-snapshot", target])).toBe(2);
-    expect(err).toBe(`error: --save-snapshot ${target} cannot be written (its folder does not exist); give a file path in a folder you can write to\n`);
+    expect(stdio.err).toBe(`error: --save-snapshot ${target} cannot be written (its folder does not exist); give a file path in a folder you can write to\n`);
   });
 
   it("a readable snapshot saved to a good path works", async () => {
     const target = path.join(dir, "signals.json");
-    expect(await main(["regions", "--from-snapshot", EXAMPLE_SNAPSHOT_FILE, "--save-snapshot", target, "--seed", "1", "--json"]), err).toBe(0);
+    expect(await main(["regions", "--from-snapshot", EXAMPLE_SNAPSHOT_FILE, "--save-snapshot", target, "--seed", "1", "--json"]), stdio.err).toBe(0);
     expect(fs.existsSync(target)).toBe(true);
   });
 });
@@ -126,7 +118,7 @@ describe("score --model", () => {
     const data = path.join(dir, "rows.csv");
     fs.writeFileSync(data, "x\n1\n");
     expect(await main(["score", "--url", "http://127.0.0.1:9", "--data", data, "--model", path.join(dir, "nope")])).toBe(2);
-    expect(err).toBe(`error: --model ${path.join(dir, "nope")} does not exist (give an MLflow model folder or its MLmodel file)\n`);
+    expect(stdio.err).toBe(`error: --model ${path.join(dir, "nope")} does not exist (give an MLflow model folder or its MLmodel file)\n`);
   });
 });
 
@@ -135,7 +127,7 @@ describe("push-model <source>", () => {
     const missing = path.join(dir, "no-such-model");
     const workspace = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws";
     expect(await main(["push-model", missing, "--name", "m", "--workspace", workspace])).toBe(2);
-    expect(err).toBe(
+    expect(stdio.err).toBe(
       `error: ${missing} does not exist; the source is a model folder (with an MLmodel file), an mlruns folder, runs:/<run_id>/<path>, models:/<name>/<version> or models:/<name>@<alias>\n`,
     );
   });

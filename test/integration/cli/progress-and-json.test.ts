@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { captureCliOutput } from "../../support/cli-output";
 import { main } from "../../../src/cli/main";
 import { labInventory, startLabServer, SUB, type LabServer } from "../regions/lab-inventory";
 import { runDeployCli } from "../deploy/run-deploy-cli";
@@ -15,10 +16,8 @@ import { makeModelDir, startPushWorkspace, WORKSPACE, type PushWorkspace } from 
  * with the recording deployer standing in for the Pulumi CLI.
  */
 const repo = path.resolve(__dirname, "../../..");
-let out = "";
-let err = "";
+const stdio = captureCliOutput();
 let dir: string;
-const savedEnv = { ...process.env };
 const stderrWasTTY = process.stderr.isTTY;
 
 function asTerminal(on: boolean): void {
@@ -26,19 +25,12 @@ function asTerminal(on: boolean): void {
 }
 
 beforeEach(() => {
-  out = "";
-  err = "";
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-progress-"));
   process.env.MLFLOW_LAB_STATE_DIR = path.join(dir, "state");
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
   asTerminal(true);
 });
 afterEach(() => {
-  vi.restoreAllMocks();
   asTerminal(stderrWasTTY);
-  process.env = { ...savedEnv };
-  process.exitCode = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -98,16 +90,16 @@ describe("push-model uploading", () => {
 
   it("shows the upload bar on stderr at a terminal", async () => {
     const model = makeModelDir(dir, "bar_model", { files: 4, fileBytes: 4096, seed: "progress-bar" });
-    expect(await main(["push-model", model, "--name", "progress-bar", "--workspace", workspaceId]), err).toBe(0);
-    expect(err).toContain("uploading");
-    expect(out).toMatch(/progress-bar:1/);
+    expect(await main(["push-model", model, "--name", "progress-bar", "--workspace", workspaceId]), stdio.err).toBe(0);
+    expect(stdio.err).toContain("uploading");
+    expect(stdio.out).toMatch(/progress-bar:1/);
   });
 
   it("with --json: no bar even at a terminal, and stdout is the result as JSON", async () => {
     const model = makeModelDir(dir, "json_model", { files: 4, fileBytes: 4096, seed: "progress-json" });
-    expect(await main(["push-model", model, "--name", "progress-json", "--workspace", workspaceId, "--json"]), err).toBe(0);
-    expect(err).toBe("");
-    expect(JSON.parse(out)).toMatchObject({ name: "progress-json", version: "1", status: "registered" });
+    expect(await main(["push-model", model, "--name", "progress-json", "--workspace", workspaceId, "--json"]), stdio.err).toBe(0);
+    expect(stdio.err).toBe("");
+    expect(JSON.parse(stdio.out)).toMatchObject({ name: "progress-json", version: "1", status: "registered" });
   });
 });
 

@@ -3,7 +3,8 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { captureCliOutput } from "../../support/cli-output";
 import { main } from "../../../src/cli/main";
 import { startArmTestServer, type ArmTestServer } from "../../support/arm-test-server";
 import { trustTestCa } from "../../support/tls";
@@ -20,22 +21,20 @@ const KEY = "endpoint-key-0123456789abcdef";
 const SAS_SIGNATURE = "SASsignatureSECRET0123456789";
 const ACCOUNT_KEY = Buffer.from("storage-account-key-bytes-0123456789").toString("base64");
 
-let out = "";
-let err = "";
+const stdio = captureCliOutput();
 let dir: string;
-const savedEnv = { ...process.env };
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<number> {
-  out = "";
-  err = "";
+  stdio.out = "";
+  stdio.err = "";
   Object.assign(process.env, env);
   return main(args);
 }
 
 function expectNoSecret(...secrets: string[]): void {
   for (const secret of secrets) {
-    expect(out, "stdout").not.toContain(secret);
-    expect(err, "stderr").not.toContain(secret);
+    expect(stdio.out, "stdout").not.toContain(secret);
+    expect(stdio.err, "stderr").not.toContain(secret);
   }
 }
 
@@ -69,13 +68,8 @@ beforeEach(() => {
   delete process.env.MLFLOW_TRACKING_USERNAME;
   delete process.env.MLFLOW_TRACKING_PASSWORD;
   delete process.env.DATABRICKS_TOKEN;
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
 });
 afterEach(() => {
-  vi.restoreAllMocks();
-  process.env = { ...savedEnv };
-  process.exitCode = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -91,7 +85,7 @@ describe("push-model with a tracking URI that carries user:password", () => {
       const uri = mlflow.url.replace("http://", `http://alice:${PASSWORD}@`);
       const code = await cli(["push-model", "runs:/abc123/model", "--name", "m", "--workspace", SOME_WORKSPACE, "--tracking-uri", uri], { MLFLOW_LAB_DEBUG: "1" });
       expect(code).toBe(2);
-      expect(err).toMatch(/^error: run abc123 was not found on http:\/\/127\.0\.0\.1:\d+\n/);
+      expect(stdio.err).toMatch(/^error: run abc123 was not found on http:\/\/127\.0\.0\.1:\d+\n/);
       expectNoSecret(PASSWORD);
       expect(mlflow.requests[0]!.authorization).toBe(`Basic ${Buffer.from(`alice:${PASSWORD}`).toString("base64")}`);
     } finally {
@@ -105,7 +99,7 @@ describe("push-model with a tracking URI that carries user:password", () => {
     const uri = closed.url.replace("http://", `http://alice:${PASSWORD}@`);
     const code = await cli(["push-model", "runs:/abc123/model", "--name", "m", "--workspace", SOME_WORKSPACE], { MLFLOW_TRACKING_URI: uri, MLFLOW_LAB_DEBUG: "1" });
     expect(code).toBe(1);
-    expect(err).toMatch(/^error: MLflow tracking server http:\/\/127\.0\.0\.1:\d+ is unreachable/);
+    expect(stdio.err).toMatch(/^error: MLflow tracking server http:\/\/127\.0\.0\.1:\d+ is unreachable/);
     expectNoSecret(PASSWORD);
   });
 });
@@ -178,7 +172,7 @@ describe("push-model uploading with datastore secrets from listSecrets", () => {
     const model = makeModelDir(dir, `model_${ws.replace("-", "_")}`, { files: 2, seed: ws });
     const code = await cli(["push-model", model, "--name", "secret-check", "--workspace", workspaceId(ws)], { ...arm.env(), MLFLOW_LAB_ACCESS_TOKEN: ARM_TOKEN, MLFLOW_LAB_DEBUG: "1" });
     expect(code).toBe(1);
-    expect(err).toMatch(/^error: uploading to datastore workspaceblobstore failed \(403\); run push-model again to resume\n/);
+    expect(stdio.err).toMatch(/^error: uploading to datastore workspaceblobstore failed \(403\); run push-model again to resume\n/);
     expect(blob.requests.length).toBeGreaterThan(0);
     expectNoSecret(secret, ARM_TOKEN);
   });
@@ -215,7 +209,7 @@ describe("score", () => {
     reply = { status: 200, body: (req) => `<html>debug echo: Authorization: ${req.authorization}</html>` };
     const code = await cli(["score", "--url", endpoint.url, "--data", data(), "--key-env", "SCORE_TEST_KEY"], { SCORE_TEST_KEY: KEY });
     expect(code).toBe(1);
-    expect(err).toMatch(/^error: the endpoint answered with something that is not JSON/);
+    expect(stdio.err).toMatch(/^error: the endpoint answered with something that is not JSON/);
     expectNoSecret(KEY);
   });
 
@@ -223,15 +217,15 @@ describe("score", () => {
     reply = { status: 500, body: (req) => JSON.stringify({ message: `scorer crashed handling ${req.authorization}` }) };
     const code = await cli(["score", "--url", endpoint.url, "--data", data(), "--key-env", "SCORE_TEST_KEY"], { SCORE_TEST_KEY: KEY });
     expect(code).toBe(1);
-    expect(err).toMatch(/failed with HTTP 500/);
+    expect(stdio.err).toMatch(/failed with HTTP 500/);
     expectNoSecret(KEY);
   });
 
   it("--json leaves a key in the URL's query string out of the printed URL", async () => {
     reply = { status: 200, body: () => JSON.stringify({ predictions: [0, 1] }) };
     const code = await cli(["score", "--url", `${endpoint.url}/invocations?code=${KEY}`, "--data", data(), "--json"]);
-    expect(code, err).toBe(0);
-    const result = JSON.parse(out);
+    expect(code, stdio.err).toBe(0);
+    const result = JSON.parse(stdio.out);
     expect(result.url).toBe(`${endpoint.url}/invocations`);
     expect(result.predictions).toEqual([0, 1]);
     expect(endpoint.requests.at(-1)!.url).toBe(`/invocations?code=${KEY}`);
@@ -242,7 +236,7 @@ describe("score", () => {
     const before = endpoint.requests.length;
     const code = await cli(["score", "--url", endpoint.url.replace("http://", `http://scorer:${PASSWORD}@`), "--data", data()]);
     expect(code).toBe(2);
-    expect(err).toMatch(/^error: --url must not carry a user name or password \(127\.0\.0\.1:\d+\); .*--key-env <VAR>\n$/);
+    expect(stdio.err).toMatch(/^error: --url must not carry a user name or password \(127\.0\.0\.1:\d+\); .*--key-env <VAR>\n$/);
     expect(endpoint.requests.length).toBe(before);
     expectNoSecret(PASSWORD);
   });
@@ -250,7 +244,7 @@ describe("score", () => {
   it("a mistyped --url is echoed without its query string", async () => {
     const code = await cli(["score", "--url", `http//scorer.example.com/score?sig=${SAS_SIGNATURE}`, "--data", data()]);
     expect(code).toBe(2);
-    expect(err).toMatch(/^error: --url http\/\/scorer\.example\.com\/score is not a URL/);
+    expect(stdio.err).toMatch(/^error: --url http\/\/scorer\.example\.com\/score is not a URL/);
     expectNoSecret(SAS_SIGNATURE);
   });
 });

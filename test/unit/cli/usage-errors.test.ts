@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { captureCliOutput } from "../../support/cli-output";
 import { buildProgram, main } from "../../../src/cli/main";
 import { projectRoot } from "../../../src/config/stack-settings";
 
@@ -8,18 +9,7 @@ import { projectRoot } from "../../../src/config/stack-settings";
  * What a user sees when they mistype: commander's own errors as one line that says where to look,
  * exit 2; help and version exit 0.
  */
-let out = "";
-let err = "";
-beforeEach(() => {
-  out = "";
-  err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const stdio = captureCliOutput();
 
 const cases: Array<[string[], RegExp]> = [
   [["plan", "--bogus"], /^error: unknown option '--bogus' \(see 'mlflow-lab plan --help'\)\n$/],
@@ -36,26 +26,26 @@ const cases: Array<[string[], RegExp]> = [
 describe("commander's usage errors", () => {
   it.each(cases)("%j: one line naming the problem and where the options are listed, exit 2", async (args, expected) => {
     expect(await main(args)).toBe(2);
-    expect(err).toMatch(expected);
-    expect(out).toBe("");
+    expect(stdio.err).toMatch(expected);
+    expect(stdio.out).toBe("");
   });
 });
 
 describe("help and version", () => {
   it("--help, help <command> and <command> --help print help on stdout and exit 0", async () => {
     expect(await main(["--help"])).toBe(0);
-    expect(out).toMatch(/Usage: mlflow-lab \[options\] \[command\]/);
+    expect(stdio.out).toMatch(/Usage: mlflow-lab \[options\] \[command\]/);
     for (const args of [["help", "teardown"], ["teardown", "--help"]]) {
-      out = "";
+      stdio.out = "";
       expect(await main(args)).toBe(0);
-      expect(out).toMatch(/Usage: mlflow-lab teardown \[options\]/);
+      expect(stdio.out).toMatch(/Usage: mlflow-lab teardown \[options\]/);
     }
-    expect(err).toBe("");
+    expect(stdio.err).toBe("");
   });
 
   it("--version prints the package version and exits 0", async () => {
     expect(await main(["--version"])).toBe(0);
-    expect(out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(stdio.out.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it("every command names the same thing the same way: --stack <stack>, --subscription <id>, --json on stdout", () => {

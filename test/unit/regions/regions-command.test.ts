@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { captureCliOutput } from "../../support/cli-output";
 import { main } from "../../../src/cli/main";
 import { EXAMPLE_SNAPSHOT_FILE } from "../../../src/regions/example";
 import { parseSnapshot, serializeSnapshot } from "../../../src/regions/signals";
@@ -10,13 +11,11 @@ import { region, snapshot } from "./snapshot-builder";
 /** `mlflow-lab regions` in-process: what a user sees on stdout/stderr and the exit code. */
 let dir: string;
 let stackFile: string;
-let out: string;
-let err: string;
-const savedEnv = { ...process.env };
+const stdio = captureCliOutput();
 
 async function cli(...args: string[]): Promise<number> {
-  out = "";
-  err = "";
+  stdio.out = "";
+  stdio.err = "";
   return main(["regions", "--stack", stackFile, ...args]);
 }
 
@@ -29,34 +28,29 @@ beforeEach(() => {
   process.env.AZURE_CONFIG_DIR = path.join(dir, "no-azure");
   delete process.env.MLFLOW_LAB_ACCESS_TOKEN;
   delete process.env.MLFLOW_LAB_MODEL_SERVING_REGIONS;
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
 });
 
 afterEach(() => {
-  vi.restoreAllMocks();
-  process.env = { ...savedEnv };
-  process.exitCode = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("mlflow-lab regions", () => {
   it("prints the bundled example, labelled, with the choice on top and every region's verdict", async () => {
     expect(await cli("--seed", "7")).toBe(0);
-    expect(out).toMatch(/^Signals: +EXAMPLE signals, made up .*2026-11-23/);
-    expect(out).toMatch(/\nChoice: +\w+ with Standard_DS3_v2 /);
+    expect(stdio.out).toMatch(/^Signals: +EXAMPLE signals, made up .*2026-11-23/);
+    expect(stdio.out).toMatch(/\nChoice: +\w+ with Standard_DS3_v2 /);
     const example = parseSnapshot(fs.readFileSync(EXAMPLE_SNAPSHOT_FILE, "utf8"), "example");
-    for (const r of example.regions) expect(out).toContain(r.name);
-    expect(out).toMatch(/eastus +excluded .*standardDSv2Family: 2 of 10 free, need 4/);
-    expect(out).toMatch(/westeurope +excluded .*Standard_DS3_v2 NotAvailableForSubscription/);
-    expect(out).toMatch(/\n1 +\w+ +CHOSEN/);
+    for (const r of example.regions) expect(stdio.out).toContain(r.name);
+    expect(stdio.out).toMatch(/eastus +excluded .*standardDSv2Family: 2 of 10 free, need 4/);
+    expect(stdio.out).toMatch(/westeurope +excluded .*Standard_DS3_v2 NotAvailableForSubscription/);
+    expect(stdio.out).toMatch(/\n1 +\w+ +CHOSEN/);
   });
 
   it("--json prints the same data; the same seed gives the same choice", async () => {
     await cli("--json", "--seed", "11");
-    const first = JSON.parse(out);
+    const first = JSON.parse(stdio.out);
     await cli("--json", "--seed", "11");
-    expect(JSON.parse(out)).toEqual(first);
+    expect(JSON.parse(stdio.out)).toEqual(first);
     expect(first.signals.source).toBe("example");
     expect(first.signals.example).toMatch(/^EXAMPLE/);
     expect(first.choice.nodeType).toBe("Standard_DS3_v2");
@@ -66,16 +60,16 @@ describe("mlflow-lab regions", () => {
 
   it("--region takes an eligible region and explains when it cannot", async () => {
     await cli("--json", "--region", "westus3", "--seed", "1");
-    expect(JSON.parse(out).choice.region).toBe("westus3");
+    expect(JSON.parse(stdio.out).choice.region).toBe("westus3");
     await cli("--json", "--region", "East US", "--seed", "1");
-    expect(JSON.parse(out).choice.why).toMatch(/^eastus was asked for but is excluded \(standardDSv2Family: 2 of 10 free, need 4\)/);
+    expect(JSON.parse(stdio.out).choice.why).toMatch(/^eastus was asked for but is excluded \(standardDSv2Family: 2 of 10 free, need 4\)/);
   });
 
   it("--from-snapshot evaluates a saved file and --save-snapshot writes the raw signals", async () => {
     const file = path.join(dir, "snap.json");
     fs.writeFileSync(file, serializeSnapshot(snapshot([region({ name: "eastus" }), region({ name: "westus", cores: [20, 20] })])));
     expect(await cli("--from-snapshot", file, "--json", "--seed", "1", "--save-snapshot", path.join(dir, "copy.json"))).toBe(0);
-    const json = JSON.parse(out);
+    const json = JSON.parse(stdio.out);
     expect(json.signals).toMatchObject({ source: "file", detail: file });
     expect(json.choice.region).toBe("eastus");
     expect(parseSnapshot(fs.readFileSync(path.join(dir, "copy.json"), "utf8"), "copy")).toEqual(parseSnapshot(fs.readFileSync(file, "utf8"), "orig"));
@@ -85,10 +79,10 @@ describe("mlflow-lab regions", () => {
     const file = path.join(dir, "full.json");
     fs.writeFileSync(file, serializeSnapshot(snapshot([region({ name: "eastus", cores: [4, 4] }), region({ name: "westus", cores: [4, 4] })])));
     expect(await cli("--from-snapshot", file, "--seed", "1")).toBe(1);
-    expect(out).toMatch(/Choice: +none/);
-    expect(out).toMatch(/eastus +excluded .*cores: 0 of 4 free, need 4/);
-    expect(err.trim().split("\n")).toHaveLength(1);
-    expect(err).toMatch(/^error: no eligible region for Standard_DS3_v2, .* \(excluded by quota 2\); request a quota increase/);
+    expect(stdio.out).toMatch(/Choice: +none/);
+    expect(stdio.out).toMatch(/eastus +excluded .*cores: 0 of 4 free, need 4/);
+    expect(stdio.err.trim().split("\n")).toHaveLength(1);
+    expect(stdio.err).toMatch(/^error: no eligible region for Standard_DS3_v2, .* \(excluded by quota 2\); request a quota increase/);
   });
 
   it.each([
@@ -100,20 +94,20 @@ describe("mlflow-lab regions", () => {
     [["--from-snapshot", "/nonexistent/snap.json"], /snapshot file \/nonexistent\/snap\.json does not exist/],
   ])("bad input %j exits 2 with one line", async (args, message) => {
     expect(await cli(...(args as string[]))).toBe(2);
-    expect(err.trim().split("\n")).toHaveLength(1);
-    expect(err).toMatch(message);
+    expect(stdio.err.trim().split("\n")).toHaveLength(1);
+    expect(stdio.err).toMatch(message);
   });
 
   it("a snapshot that is not JSON, or misses a field, exits 2 naming the file and field", async () => {
     const notJson = path.join(dir, "bad.json");
     fs.writeFileSync(notJson, "{{");
     expect(await cli("--from-snapshot", notJson)).toBe(2);
-    expect(err).toMatch(/snapshot .*bad\.json is not valid JSON/);
+    expect(stdio.err).toMatch(/snapshot .*bad\.json is not valid JSON/);
     const missing = path.join(dir, "missing.json");
     const { policy: _p, ...rest } = snapshot([region({ name: "eastus" })]);
     fs.writeFileSync(missing, JSON.stringify(rest));
     expect(await cli("--from-snapshot", missing)).toBe(2);
-    expect(err).toMatch(/snapshot .*missing\.json: field policy is missing/);
+    expect(stdio.err).toMatch(/snapshot .*missing\.json: field policy is missing/);
   });
 
   it("honours the persisted blocklist", async () => {
@@ -127,7 +121,7 @@ describe("mlflow-lab regions", () => {
       entries: [{ region: "eastus", nodeType: "Standard_DS3_v2", reason: "Standard_DS3_v2 in eastus is not available now", code: "SkuNotAvailable", createdAt: new Date().toISOString(), expiresAt }],
     }));
     await cli("--from-snapshot", file, "--json", "--region", "eastus", "--seed", "1");
-    const json = JSON.parse(out);
+    const json = JSON.parse(stdio.out);
     expect(json.choice.region).toBe("westus");
     expect(json.verdicts.find((v: { region: string }) => v.region === "eastus").reasons[0].text).toMatch(/^blocked until .* Standard_DS3_v2 in eastus is not available now$/);
   });
