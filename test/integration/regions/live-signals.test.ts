@@ -3,6 +3,7 @@ import { demandFromConfig } from "../../../src/regions/demand";
 import { NoEligibleRegionError, selectRegion } from "../../../src/regions/evaluate";
 import { gatherSignals } from "../../../src/regions/sources/gather";
 import type { RegionSignalsSnapshot } from "../../../src/regions/signals";
+import type { FaultHandle, FaultSpec } from "../../support/arm-test-server/core/faults";
 import { ALLOWED_LOCATIONS, D4DS, DS3, labInventory, startLabServer, SUB, type LabInventoryOptions, type LabServer } from "./lab-inventory";
 
 /**
@@ -23,6 +24,14 @@ const fastRetry = { retry: { maxRetries: 6, baseDelayMs: 5, maxDelayMs: 40 } };
 async function gather(options: LabInventoryOptions, servingRegions = ["eastus", "eastus2", "westus2", "westeurope", "northeurope"], serverOptions = {}): Promise<RegionSignalsSnapshot> {
   lab = await startLabServer(labInventory(options), serverOptions);
   return gatherSignals({ clients: lab.clients, subscriptionId: SUB, modelServing: serving(servingRegions), persist: fastRetry });
+}
+
+/** Gathers with one fault injected through the server's API, so the test can see how often it fired. */
+async function gatherWithFault(options: LabInventoryOptions, fault: FaultSpec): Promise<{ snapshot: RegionSignalsSnapshot; fault: FaultHandle }> {
+  lab = await startLabServer(labInventory(options));
+  const handle = lab.server.injectFault(fault);
+  const snapshot = await gatherSignals({ clients: lab.clients, subscriptionId: SUB, modelServing: serving(["eastus", "eastus2", "westus2", "westeurope", "northeurope"]), persist: fastRetry });
+  return { snapshot, fault: handle };
 }
 
 function reasons(snapshot: RegionSignalsSnapshot, region: string, nodeType = "Standard_DS3_v2"): string[] {
@@ -102,21 +111,21 @@ describe("live signals through the SDK clients", () => {
   it("a 429 storm during gathering is waited out: the verdicts equal the calm run's", async () => {
     const calm = await gather({ usagesByRegion: { eastus: [{ name: "cores", currentValue: 18, limit: 20 }, { name: "standardDSv2Family", currentValue: 0, limit: 10 }] } });
     await lab!.server.stop();
-    const stormy = await gather(
+    const { snapshot: stormy, fault } = await gatherWithFault(
       { usagesByRegion: { eastus: [{ name: "cores", currentValue: 18, limit: 20 }, { name: "standardDSv2Family", currentValue: 0, limit: 10 }] } },
-      undefined,
-      { faults: [{ kind: "status", status: 429, code: "SubscriptionRequestsThrottled", message: "Number of 'read' requests for subscription exceeded.", match: { path: "/usages|/skus|/providers/" }, count: 30 }] },
+      { kind: "status", status: 429, code: "SubscriptionRequestsThrottled", message: "Number of 'read' requests for subscription exceeded.", match: { path: "/usages|/skus|/providers/" }, count: 30 },
     );
-    expect(lab!.server.core.faults).toBeDefined();
+    // The storm really happened: every one of the 30 injected 429s was served (and waited out).
+    expect(fault.fired).toBe(30);
     const strip = (s: RegionSignalsSnapshot) => ({ ...s, capturedAt: "" });
     expect(strip(stormy)).toEqual(strip(calm));
     expect(reasons(stormy, "eastus")).toEqual(["cores: 2 of 20 free, need 4"]);
   });
 
   it("429s without Retry-After are retried as well", async () => {
-    const snapshot = await gather({}, undefined, {
-      faults: [{ kind: "status", status: 429, code: "TooManyRequests", match: { path: "/usages" }, count: 12 }],
-    });
+    const { snapshot, fault } = await gatherWithFault({}, { kind: "status", status: 429, code: "TooManyRequests", match: { path: "/usages" }, count: 12 });
+    expect(fault.spec.retryAfterSeconds).toBeUndefined();
+    expect(fault.fired).toBe(12);
     expect(snapshot.regions.every((r) => r.usages !== null)).toBe(true);
   });
 
