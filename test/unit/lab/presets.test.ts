@@ -6,6 +6,7 @@ import { SUFFIX_PATTERN } from "../../../src/config/suffix";
 import { NOTEBOOK_SOURCE } from "../../../src/lab/databricks/assets";
 import { KEY_VARIABLE, PROXY_CONTAINER, SCORER_CONTAINER } from "../../../src/lab/endpoints/aci-containers";
 import { BuiltInRole } from "../../../src/lab/roles";
+import { runLabProgram } from "../../../src/plan/engine";
 import { DEPLOY_TIME, SECRET } from "../../../src/plan/markers";
 import { byType, DATASET_BYTES, inputs, named, one, OWNER, runPreset, type Json } from "./lab-runs";
 
@@ -39,14 +40,17 @@ const PRESETS = ["lab", "course", "full"] as const;
 
 describe.each(PRESETS)("preset %s: what every lab has", (stack) => {
   it("names everything from one stable 7-character suffix, as setup.ps1 did", async () => {
-    const { run } = await runPreset(stack);
+    const { run, config } = await runPreset(stack);
     expect(run.suffix).toMatch(SUFFIX_PATTERN);
     const group = inputs(one(run, T.group));
     expect(group.resourceGroupName).toBe(`msl-${run.suffix}`);
     expect(inputs(one(run, T.dbxWorkspace)).workspaceName).toBe(`databricks-${run.suffix}`);
     // Same stack and subscription, same suffix: a re-run resumes instead of making a second lab.
-    const again = await runPreset(stack);
-    expect(again.run.suffix).toBe(run.suffix);
+    // runPreset caches its run per stack, so run the program a second time for real.
+    const again = await runLabProgram(config, { stack, fetchDataset: () => DATASET_BYTES.toString("base64") });
+    expect(again).not.toBe(run);
+    expect(again.suffix).toBe(run.suffix);
+    expect(inputs(one(again, T.group)).resourceGroupName).toBe(`msl-${run.suffix}`);
   });
 
   it("puts the resource group and the workspace in the configured region", async () => {
