@@ -144,6 +144,12 @@ async function waitForPut(put: ArmResponse, resourceUrl: string, token: string):
     await sleep((Number.isFinite(delay) && delay >= 0 ? delay : 5) * 1000);
     const poll = await armRequest("GET", asyncUrl ?? locationUrl ?? resourceUrl, token);
     delay = Number(poll.headers.get("retry-after") ?? "5");
+    if (asyncUrl || !locationUrl) {
+      // A 401/403/404 answer has no status or provisioningState to wait for: fail with ARM's error now.
+      if (poll.status !== 200 && poll.status !== 201 && poll.status !== 202) {
+        throw new Error(`endpoint update: ${armErrorText(poll)}`);
+      }
+    }
     if (asyncUrl) {
       const status = String(poll.json?.status ?? "").toLowerCase();
       if (status === "succeeded") return;

@@ -44,6 +44,10 @@ interface FakeArm {
   throttleFirst: number;
   operationOutcome: "Succeeded" | "Failed";
   endpointExists: boolean;
+  /** "async": the PUT answers with Azure-AsyncOperation; "state": with no header, the resource's provisioningState. */
+  lro: "async" | "state";
+  /** When set, every poll after the PUT (operation or resource GET) answers with this status and an ARM error. */
+  pollFailure?: number;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,9 @@ async function startFakeArm(): Promise<FakeArm> {
     throttleFirst: 0,
     operationOutcome: "Succeeded" as FakeArm["operationOutcome"],
     endpointExists: true,
+    lro: "async" as FakeArm["lro"],
+    pollFailure: undefined as number | undefined,
+    putDone: false,
     polls: 0,
     traffic: {} as Record<string, number>,
   };
@@ -67,6 +74,9 @@ async function startFakeArm(): Promise<FakeArm> {
     if (state.throttleFirst > 0) {
       state.throttleFirst--;
       return send(429, { error: { code: "TooManyRequests", message: "slow down" } }, { "retry-after": "0" });
+    }
+    if (state.pollFailure !== undefined && state.putDone && req.method === "GET") {
+      return send(state.pollFailure, { error: { code: "AuthorizationFailed", message: "no access to the operation" } }, { "retry-after": "0" });
     }
     if (url.pathname === "/operations/op-1") {
       state.polls++;
@@ -83,9 +93,10 @@ async function startFakeArm(): Promise<FakeArm> {
         const body = JSON.parse(text);
         state.puts.push({ body, authorization: req.headers.authorization });
         state.traffic = body.properties.traffic;
+        state.putDone = true;
         const address = server.address() as AddressInfo;
         send(201, { ...body, properties: { ...body.properties, provisioningState: "Updating" } }, {
-          "azure-asyncoperation": `http://127.0.0.1:${address.port}/operations/op-1`,
+          ...(state.lro === "async" ? { "azure-asyncoperation": `http://127.0.0.1:${address.port}/operations/op-1` } : {}),
           "retry-after": "0",
         });
       });
@@ -103,6 +114,8 @@ async function startFakeArm(): Promise<FakeArm> {
       throttleFirst: { get: () => state.throttleFirst, set: (v) => (state.throttleFirst = v) },
       operationOutcome: { get: () => state.operationOutcome, set: (v) => (state.operationOutcome = v) },
       endpointExists: { get: () => state.endpointExists, set: (v) => (state.endpointExists = v) },
+      lro: { get: () => state.lro, set: (v) => (state.lro = v) },
+      pollFailure: { get: () => state.pollFailure, set: (v) => (state.pollFailure = v) },
     },
   );
 }
@@ -185,6 +198,18 @@ describe("traffic provider against a fake ARM", () => {
     arm.operationOutcome = "Failed";
     await expect(trafficProvider.create(inputs({ blue: 100 }))).rejects.toThrow("endpoint update failed: deployment blue not found");
   });
+
+  it.each([
+    ["Azure-AsyncOperation", 403, "async"],
+    ["Azure-AsyncOperation", 404, "async"],
+    ["provisioningState", 401, "state"],
+  ] as const)("fails at once with ARM's error when a %s poll answers %i", async (_name, status, lro) => {
+    arm.lro = lro;
+    arm.pollFailure = status;
+    await expect(trafficProvider.create(inputs({ blue: 100 }))).rejects.toThrow(
+      "endpoint update: AuthorizationFailed: no access to the operation",
+    );
+  }, 3000);
 
   it("delete() clears the traffic so the deployment can be deleted, and tolerates a deleted endpoint", async () => {
     await trafficProvider.delete(`${ENDPOINT_ID}/traffic`, inputs({ blue: 100 }));
