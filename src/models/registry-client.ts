@@ -215,6 +215,15 @@ export class MlflowRegistryClient {
     this.fetchImpl = options.fetch ?? fetch;
   }
 
+  /**
+   * The same client (credentials, fetch, timeout) pointed at another base URL: an
+   * `mlflow-artifacts://host/...` URI names the server that proxies the artifacts, and MLflow's Python
+   * client sends it the tracking server's credentials too.
+   */
+  withBaseUrl(baseUrl: string): MlflowRegistryClient {
+    return new MlflowRegistryClient({ trackingUri: baseUrl, auth: this.auth, timeoutMs: this.timeoutMs, fetch: this.fetchImpl });
+  }
+
   /** Raw request against the server; JSON in, JSON out, typed errors. */
   private async request<T>(method: "GET" | "POST", apiPath: string, query?: Query, body?: unknown): Promise<T> {
     const url = new URL(`${this.baseUrl}${apiPath}`);

@@ -6,7 +6,7 @@ import {
   allPages,
   isDatabricksHost,
   MlflowApiError,
-  MlflowRegistryClient,
+  type MlflowRegistryClient,
   MlflowUnreachableError,
   type ModelVersion,
   type Run,
@@ -74,7 +74,7 @@ function locate(client: MlflowRegistryClient, artifactUri: string, registered?: 
     const url = new URL(artifactUri);
     const root = decodeURIComponent(url.pathname).replace(/^\/+/, "");
     const target = url.host
-      ? new MlflowRegistryClient({ trackingUri: `${client.baseUrl.startsWith("https") ? "https" : "http"}://${url.host}` })
+      ? client.withBaseUrl(`${client.baseUrl.startsWith("https") ? "https" : "http"}://${url.host}`)
       : client;
     return { tree: proxiedTree(target, root), description: artifactUri };
   }
