@@ -94,7 +94,8 @@ async function gatherWith(
     throw new OperationFailedError(`cannot list the regions of subscription ${subscriptionId}: ${describeSdkError(error)}`);
   });
   const policyP = handled(settle(read(() => readPolicy(clients.policy))));
-  const providersP = handled(settle(read(() => readProviders(clients.resources, (d) => d, read))));
+  // readProviders retries each namespace GET itself; retrying the whole read again would multiply them.
+  const providersP = handled(settle(readProviders(clients.resources, read)));
 
   // Wave 1 needs the region list before choosing the SKU strategy only when the caller gave none.
   const wanted = options.regions?.map(normalizeLocation);

@@ -35,9 +35,9 @@ export function locationNamer(displayToName: ReadonlyMap<string, string>): (disp
   return (display) => displayToName.get(normalizeLocation(display)) ?? normalizeLocation(display);
 }
 
+/** Locations are returned as the provider lists them (display names); the caller maps them with locationNamer. */
 export async function readProviders(
   resources: ResourceManagementClient,
-  toName: (display: string) => string,
   read: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
 ): Promise<ProviderSignals> {
   const providers: Record<string, string> = {};
@@ -52,7 +52,7 @@ export async function readProviders(
           const [ns, name] = type.split("/");
           if (ns!.toLowerCase() !== namespace.toLowerCase()) continue;
           const entry = provider.resourceTypes?.find((t) => normalizeResourceType(t.resourceType ?? "") === normalizeResourceType(name!));
-          resourceTypes[type] = entry ? (entry.locations ?? []).map(toName) : [];
+          resourceTypes[type] = entry ? [...(entry.locations ?? [])] : [];
         }
       } catch (error) {
         // A namespace the subscription does not know at all is "not offered", not "unknown".
