@@ -18,10 +18,10 @@ import { decideGroup, type CleanupPolicySettings, type GroupDecision } from "./p
 import type { LockRecord, ResourceGroupRecord } from "./records";
 import { countOutcomes, type CleanupReport, type GroupResult, type ItemResult } from "./results";
 import { enforceDeleteCap, type RunMode } from "./run-guards";
-import { labIdOf, listDeletedLogAnalytics, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
+import { listDeletedLogAnalytics, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
 import { locksForGroup, readGroup, subscriptionLocks } from "./sources/arm-groups";
 import { discoverLabGroups, discoverLabResources, type LabResource } from "./sources/resource-graph";
-import { deleteWorkspaceEndpoints } from "./serving-endpoints";
+import { freeLabSoftDeletables, softDeletableWorkspaces } from "./lab-soft-delete";
 
 export interface CleanupOptions {
   /** The allowlist: the only subscriptions looked at, and the only ones anything is deleted in. */
@@ -154,15 +154,15 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
     const inside = resourcesByGroup.get(groupKey(decision.subscriptionId, decision.name)) ?? [];
     const labId = decision.labId ?? "";
     const purgeSettings = { allowedSubscriptions: options.subscriptions, scope: { mode: "teardown" as const, labId } };
-    for (const resource of inside) {
-      if (resource.type === "microsoft.machinelearningservices/workspaces" && labIdOf(resource.tags) === labId) {
-        // A workspace with online endpoints refuses deletion (CannotDeleteResource): endpoints go first.
-        items.push(...(await deleteWorkspaceEndpoints(budget, resource, execute, wait)));
-      }
-      const row = await preDeleteResource(budget, resource, purgeSettings, execute, wait);
-      // A resource without this lab's tags is simply left to the group delete: not worth a row.
-      if (row.outcome !== "kept") items.push(row);
-    }
+    const workspaces = softDeletableWorkspaces(inside);
+    // This lab's Azure ML endpoints, then its Azure ML and Log Analytics workspaces deleted permanently.
+    const freed = await freeLabSoftDeletables(budget, workspaces, { subscriptionId: decision.subscriptionId, resourceGroup: decision.name, labId }, execute, wait);
+    items.push(...freed.endpoints);
+    const others = inside.filter((r) => !workspaces.mlWorkspaces.includes(r) && !workspaces.logAnalytics.includes(r));
+    const rows = [...freed.workspaces];
+    for (const resource of others) rows.push(await preDeleteResource(budget, resource, purgeSettings, execute, wait));
+    // A resource without this lab's tags is simply left to the group delete: not worth a row.
+    items.push(...rows.filter((row) => row.outcome !== "kept"));
     const outcome = await deleteGroup(budget, decision.subscriptionId, decision.name, wait);
     switch (outcome.kind) {
       case "deleted":

@@ -9,7 +9,8 @@ import { ReadPriority, type ArmBudget } from "./arm-budget";
 import type { WaitOptions } from "./group-deletion";
 import type { PurgePolicySettings } from "./purge-policy";
 import type { ItemResult } from "./results";
-import { listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
+import { deleteWorkspaceEndpoints } from "./serving-endpoints";
+import { labIdOf, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
 import { RESOURCES_API_VERSION } from "./sources/arm-groups";
 import type { LabResource } from "./sources/resource-graph";
 
@@ -84,6 +85,42 @@ export async function deleteWorkspacesPermanently(
   const rows: ItemResult[] = [];
   for (const ws of workspaces) rows.push(await preDeleteResource(budget, ws, purgeSettingsFor(scope), execute, wait));
   return rows;
+}
+
+export interface FreeSoftDeletablesOptions {
+  /**
+   * Whose online endpoints go first: by default those of the workspaces this lab's tags claim (the ones
+   * deleted permanently here, which ARM refuses while they have endpoints). Teardown, which has checked
+   * the group is this lab's, passes "every-workspace": every endpoint in it bills, also hand-made ones.
+   */
+  endpointsOf?: "lab-workspaces" | "every-workspace";
+  /** Called with each workspace's endpoint rows once they are done (teardown prints a step). */
+  onEndpoints?: (workspace: LabResource, rows: readonly ItemResult[]) => void;
+}
+
+/**
+ * Before a lab's group is deleted: free the names its soft-deletable items would hold. The online
+ * endpoints of its Azure ML workspaces first (a workspace with online endpoints refuses delete with 409
+ * CannotDeleteResource), then this lab's Azure ML and Log Analytics workspaces deleted permanently
+ * (deleteWorkspacesPermanently). The one sequence cleanup, teardown and the deploy flow's failover run.
+ */
+export async function freeLabSoftDeletables(
+  budget: ArmBudget,
+  workspaces: { mlWorkspaces: readonly LabResource[]; logAnalytics: readonly LabResource[] },
+  scope: LabScope,
+  execute: boolean,
+  wait: WaitOptions,
+  options: FreeSoftDeletablesOptions = {},
+): Promise<{ endpoints: ItemResult[]; workspaces: ItemResult[] }> {
+  const endpoints: ItemResult[] = [];
+  for (const ws of workspaces.mlWorkspaces) {
+    if (options.endpointsOf !== "every-workspace" && labIdOf(ws.tags) !== scope.labId) continue;
+    const rows = await deleteWorkspaceEndpoints(budget, ws, execute, wait);
+    endpoints.push(...rows);
+    options.onEndpoints?.(ws, rows);
+  }
+  const deleted = await deleteWorkspacesPermanently(budget, [...workspaces.mlWorkspaces, ...workspaces.logAnalytics], scope, execute, wait);
+  return { endpoints, workspaces: deleted };
 }
 
 /**

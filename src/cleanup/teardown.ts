@@ -25,8 +25,8 @@ import { DEFAULT_WAIT, pollUntilGone, type WaitOptions } from "./group-deletion"
 import { decideTeardownGroup } from "./policy";
 import type { GroupResult, ItemResult } from "./results";
 import type { RunMode } from "./run-guards";
-import { deleteDatabricksEndpoints, deleteWorkspaceEndpoints, type DatabricksServingClient } from "./serving-endpoints";
-import { deleteWorkspacesPermanently, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "./lab-soft-delete";
+import { deleteDatabricksEndpoints, type DatabricksServingClient } from "./serving-endpoints";
+import { freeLabSoftDeletables, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "./lab-soft-delete";
 import { DATABRICKS_API_VERSION, mlWorkspacePurgeRequest, runToCompletion } from "./soft-delete";
 import { readGroup } from "./sources/arm-groups";
 import type { LabResource } from "./sources/resource-graph";
@@ -191,7 +191,7 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
   const known: TeardownJournal = journal ?? { target, databricks: [], mlWorkspaces: [], logAnalytics: [] };
   const groupExists = read.kind === "found";
 
-  // 2. serving endpoints
+  // 2. serving endpoints: the Databricks workspaces' here, the Azure ML workspaces' with step 3 below
   if (groupExists) {
     for (const ws of known.databricks) {
       if (!ws.workspaceUrl) continue;
@@ -199,16 +199,19 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
       items.push(...rows);
       step(`${execute ? "deleted" : "would delete"} ${rows.length} serving endpoint(s) in Databricks workspace ${ws.name}`);
     }
-    for (const ws of known.mlWorkspaces) {
-      const rows = await deleteWorkspaceEndpoints(budget, ws, execute, wait);
-      items.push(...rows);
-      step(`${execute ? "deleted" : "would delete"} ${rows.length} online endpoint(s) in Azure ML workspace ${ws.name}`);
-    }
   }
 
-  // 3. permanent deletes of soft-deletable workspaces (this lab's only)
+  // 2. Azure ML online endpoints (every one in the group), then 3. permanent deletes of soft-deletable
+  // workspaces (this lab's only): the same sequence cleanup and the deploy flow run before a group goes.
   if (groupExists) {
-    for (const row of await deleteWorkspacesPermanently(budget, [...known.mlWorkspaces, ...known.logAnalytics], target, execute, wait)) {
+    const freed = await freeLabSoftDeletables(budget, known, target, execute, wait, {
+      endpointsOf: "every-workspace",
+      onEndpoints: (ws, rows) => {
+        items.push(...rows);
+        step(`${execute ? "deleted" : "would delete"} ${rows.length} online endpoint(s) in Azure ML workspace ${ws.name}`);
+      },
+    });
+    for (const row of freed.workspaces) {
       items.push(row);
       step(`${row.name}: ${row.outcome} (${row.reason})`);
     }

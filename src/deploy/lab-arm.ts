@@ -4,7 +4,7 @@ import { ArmError } from "../azure/errors";
 import { describeSdkError, statusOf } from "../azure/sdk-errors";
 import { ArmBudget, ReadPriority } from "../cleanup/arm-budget";
 import { DEFAULT_WAIT, deleteLabGroup, type WaitOptions } from "../cleanup/group-deletion";
-import { deleteWorkspacesPermanently, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "../cleanup/lab-soft-delete";
+import { freeLabSoftDeletables, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "../cleanup/lab-soft-delete";
 import type { ItemResult } from "../cleanup/results";
 import { getGroup } from "../cleanup/sources/arm-groups";
 import { OperationFailedError } from "../cli/errors";
@@ -30,9 +30,11 @@ export interface LabArm {
   deleteLabResourceGroup(name: string): Promise<void>;
   workspace(resourceGroup: string, name: string): Promise<WorkspaceState | undefined>;
   /**
-   * Before a failed attempt's group is deleted: the lab's Azure ML and Log Analytics workspaces (by their
-   * own lab tags) deleted permanently, as teardown does, so soft delete does not hold their names for the
-   * next attempt. One row per workspace found.
+   * Before a failed attempt's group is deleted: the online endpoints of the lab's Azure ML workspaces
+   * deleted (a workspace with endpoints refuses delete), then the lab's Azure ML and Log Analytics
+   * workspaces (by their own lab tags) deleted permanently, as teardown and cleanup do
+   * (freeLabSoftDeletables), so soft delete does not hold their names for the next attempt. One row per
+   * endpoint and per workspace found.
    */
   deleteSoftDeletableWorkspaces(resourceGroup: string, labId: string): Promise<ItemResult[]>;
   /** After the group is gone: this lab's soft-deleted Key Vaults purged (their names are global). */
@@ -102,10 +104,10 @@ export class SdkLabArm implements LabArm {
   async deleteSoftDeletableWorkspaces(resourceGroup: string, labId: string): Promise<ItemResult[]> {
     const scope = { subscriptionId: this.clients.subscriptionId, resourceGroup, labId };
     try {
-      const { mlWorkspaces, logAnalytics } = softDeletableWorkspaces(await listGroupResources(this.budget, scope));
-      return await deleteWorkspacesPermanently(this.budget, [...mlWorkspaces, ...logAnalytics], scope, true, this.wait());
+      const freed = await freeLabSoftDeletables(this.budget, softDeletableWorkspaces(await listGroupResources(this.budget, scope)), scope, true, this.wait());
+      return [...freed.endpoints, ...freed.workspaces];
     } catch (error) {
-      throw new OperationFailedError(`cannot delete the Azure ML / Log Analytics workspaces of ${resourceGroup}: ${describeArmError(error)}`);
+      throw new OperationFailedError(`cannot delete the Azure ML endpoints / Azure ML / Log Analytics workspaces of ${resourceGroup}: ${describeArmError(error)}`);
     }
   }
 

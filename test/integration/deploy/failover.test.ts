@@ -135,6 +135,36 @@ describe("deploy with failover", () => {
     expect(progress).toContain(`Azure ML workspace ${names.mlWorkspace}: deleted (deleted permanently (no soft delete))`);
   });
 
+  it("with an Azure ML online endpoint, the failed attempt's endpoint goes before its workspace, and the next region succeeds", async () => {
+    const { args, deployer, progress } = await setup(quotaFailure("eastus"));
+    await deployer.ensureStack(STACK);
+    await deployer.setConfig(STACK, {
+      "azure-mlflow-lab:azureMl": { value: "true" },
+      "azure-mlflow-lab:endpoints": { value: JSON.stringify([{ name: "predict", kind: "managed", model: "penguins:1", size: "small" }]) },
+    });
+    const outcome = await deployWithFailover(args);
+
+    expect(outcome.attempts.map((a) => [a.region, a.outcome, a.code])).toEqual([
+      ["eastus", "failover", "QuotaExceeded"],
+      [outcome.region, "succeeded", undefined],
+    ]);
+    const names = labNames(outcome.suffix);
+    const mlId = `/subscriptions/${SUB}/resourceGroups/${names.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${names.mlWorkspace}`;
+    expect(lab!.server.resource(`${mlId}/onlineEndpoints/predict-${outcome.suffix}`)?.location).toBe(outcome.region);
+    expect(lab!.server.resource(mlId)?.location).toBe(outcome.region);
+    expect(lab!.server.deletedItems()).toEqual([]);
+
+    // The endpoint was deleted before the workspace's permanent delete, which ARM then accepted.
+    const requests = lab!.server.requests();
+    const endpointDelete = requests.findIndex((r) => r.method === "DELETE" && r.path.endsWith(`/workspaces/${names.mlWorkspace}/onlineEndpoints/predict-${outcome.suffix}`));
+    const mlDeletes = requests.filter((r) => r.method === "DELETE" && r.path.endsWith(`/workspaces/${names.mlWorkspace}`));
+    expect(endpointDelete).toBeGreaterThanOrEqual(0);
+    expect(mlDeletes.map((r) => r.query.forceToPurge)).toEqual(["true"]);
+    expect(endpointDelete).toBeLessThan(requests.indexOf(mlDeletes[0]!));
+    expect(progress).toContain(`Azure ML online endpoint ${names.mlWorkspace}/predict-${outcome.suffix}: deleted (serving endpoint deleted)`);
+    expect(progress).toContain(`Azure ML workspace ${names.mlWorkspace}: deleted (deleted permanently (no soft delete))`);
+  });
+
   it("with Azure ML on, stops instead of trying another region when this lab's vault cannot be purged", async () => {
     const { args, deployer } = await setup(quotaFailure("eastus"));
     await deployer.ensureStack(STACK);

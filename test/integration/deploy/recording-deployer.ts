@@ -13,7 +13,8 @@ import { DeploymentError, StackNotFoundError, type DeployEvents, type Deployer, 
  * it creates the resource group (with the lab tags) and the Databricks workspace through ARM and waits
  * for the workspace operation, so quota failures, Failed workspaces and group deletion are the server's
  * real behaviour. With `azureMl` in the stack config it also creates the lab's Log Analytics workspace,
- * Key Vault and Azure ML workspace (tagged), whose names soft delete holds after the group is deleted.
+ * Key Vault and Azure ML workspace (tagged), whose names soft delete holds after the group is deleted,
+ * and an online endpoint in that workspace for each `endpoints` entry of kind managed or aks.
  * Stack config is kept in a JSON file (like Pulumi's stack files), so a second process
  * resumes the same stack; every call is appended to a JSON-lines record for assertions.
  *
@@ -112,6 +113,7 @@ export class RecordingDeployer implements Deployer {
       owner: value("owner") ?? "unknown",
       ttlHours: Number((value("ttl") ?? "8h").replace(/h$/, "")) || 8,
       azureMl: value("azureMl") === "true",
+      onlineEndpoints: onlineEndpointNames(value("endpoints")),
     };
   }
 
@@ -136,11 +138,17 @@ export class RecordingDeployer implements Deployer {
         // their names (the Key Vault's globally) stay held by soft delete once the group is deleted.
         const names = labNames(t.suffix);
         const groupPath = `/subscriptions/${t.subscription}/resourceGroups/${rg}/providers`;
-        const soft = [
+        const mlWorkspacePath = `${groupPath}/Microsoft.MachineLearningServices/workspaces/${names.mlWorkspace}`;
+        const soft: Array<{ path: string; apiVersion: string; properties: Record<string, unknown> }> = [
           { path: `${groupPath}/Microsoft.OperationalInsights/workspaces/${names.logAnalytics}`, apiVersion: "2025-07-01", properties: { sku: { name: "PerGB2018" }, retentionInDays: 30 } },
           { path: `${groupPath}/Microsoft.KeyVault/vaults/${names.keyVault}`, apiVersion: "2024-11-01", properties: { tenantId: "00000000-0000-4000-8000-000000000001", sku: { family: "A", name: "standard" }, accessPolicies: [], softDeleteRetentionInDays: 7 } },
-          { path: `${groupPath}/Microsoft.MachineLearningServices/workspaces/${names.mlWorkspace}`, apiVersion: "2024-10-01", properties: { friendlyName: `MLflow lab ${t.suffix}` } },
+          { path: mlWorkspacePath, apiVersion: "2024-10-01", properties: { friendlyName: `MLflow lab ${t.suffix}` } },
         ];
+        // Azure ML online endpoints (`endpoints` of kind managed or aks) in the workspace: while they exist,
+        // ARM refuses to delete the workspace (409 CannotDeleteResource).
+        for (const endpoint of t.onlineEndpoints) {
+          soft.push({ path: `${mlWorkspacePath}/onlineEndpoints/${endpoint}-${t.suffix}`, apiVersion: "2024-10-01", properties: { authMode: "Key" } });
+        }
         for (const resource of soft) {
           events?.onProgress?.(`+ ${resource.path.split("/providers/")[1]}`);
           const op = await clients.arm.beginOperation({ method: "PUT", path: resource.path, apiVersion: resource.apiVersion, body: { location: t.region, tags, properties: resource.properties } });
@@ -201,6 +209,13 @@ export class RecordingDeployer implements Deployer {
     this.existing(stack);
     return {};
   }
+}
+
+/** The names of the Azure ML online endpoints (kind managed or aks) in a stack's `endpoints` config. */
+function onlineEndpointNames(raw: string | undefined): string[] {
+  if (!raw) return [];
+  const endpoints = JSON.parse(raw) as Array<{ name?: string; kind?: string }>;
+  return endpoints.filter((e) => (e.kind === "managed" || e.kind === "aks") && e.name).map((e) => e.name!);
 }
 
 /** Entry point for MLFLOW_LAB_DEPLOYER_MODULE: state and records in MLFLOW_LAB_RECORDING_DIR. */
