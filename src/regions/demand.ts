@@ -37,6 +37,12 @@ export const RESOURCE_TYPES = {
   managedClusters: "Microsoft.ContainerService/managedClusters",
 } as const;
 
+/**
+ * Namespaces every lab needs besides those of its resource types: cluster VMs draw on Microsoft.Compute
+ * quota and the workspace's managed storage is Microsoft.Storage.
+ */
+export const BASE_NAMESPACES = ["Microsoft.Compute", "Microsoft.Storage"] as const;
+
 const ENDPOINT_RESOURCE_TYPE: Record<string, string> = {
   aci: RESOURCE_TYPES.containerGroups,
   aks: RESOURCE_TYPES.managedClusters,
@@ -63,8 +69,7 @@ export function demandFromConfig(config: RegionDemandConfig): Demand {
     if (type) resourceTypes.push(type);
   }
   const types = unique(resourceTypes);
-  // Cluster VMs draw on Microsoft.Compute quota and the workspace's managed storage on Microsoft.Storage.
-  const providers = unique([...types.map(namespaceOf), "Microsoft.Compute", "Microsoft.Storage"]);
+  const providers = unique([...types.map(namespaceOf), ...BASE_NAMESPACES]);
   const serving = config.databricksServing?.enabled === true;
   return {
     nodeTypes: unique([config.nodeType, ...(config.nodeTypeFallbacks ?? [])]),

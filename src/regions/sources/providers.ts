@@ -1,7 +1,8 @@
 import type { ResourceManagementClient } from "@azure/arm-resources";
 import { systemClock, type Clock } from "../../azure/clock";
 import { OperationFailedError } from "../../cli/errors";
-import { normalizeLocation, normalizeResourceType } from "../normalize";
+import { BASE_NAMESPACES, RESOURCE_TYPES } from "../demand";
+import { namespaceOf, normalizeLocation, normalizeResourceType } from "../normalize";
 import { describeSdkError, statusOf } from "../../azure/sdk-errors";
 
 /**
@@ -10,21 +11,11 @@ import { describeSdkError, statusOf } from "../../azure/sdk-errors";
  * subscription's location list, falling back to lowercasing without spaces.
  */
 
-export const SIGNAL_NAMESPACES = [
-  "Microsoft.Compute",
-  "Microsoft.Storage",
-  "Microsoft.Databricks",
-  "Microsoft.MachineLearningServices",
-  "Microsoft.ContainerInstance",
-  "Microsoft.ContainerService",
-] as const;
+/** Every resource type a demand can ask for (src/regions/demand.ts), so none is "offering unknown". */
+export const SIGNAL_RESOURCE_TYPES: readonly string[] = Object.values(RESOURCE_TYPES);
 
-export const SIGNAL_RESOURCE_TYPES = [
-  "Microsoft.Databricks/workspaces",
-  "Microsoft.MachineLearningServices/workspaces",
-  "Microsoft.ContainerInstance/containerGroups",
-  "Microsoft.ContainerService/managedClusters",
-] as const;
+/** The base namespaces first, then those of the resource types. */
+export const SIGNAL_NAMESPACES: readonly string[] = [...new Set([...BASE_NAMESPACES, ...SIGNAL_RESOURCE_TYPES.map(namespaceOf)])];
 
 export interface ProviderSignals {
   providers: Record<string, string>;
