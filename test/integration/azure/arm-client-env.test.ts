@@ -22,13 +22,25 @@ describe("createArmClient from the environment", () => {
   afterAll(async () => server.stop());
 
   it("talks to the server named by MLFLOW_LAB_ARM_ENDPOINT with the static token", async () => {
-    const client = createArmClient({ env: server.env() });
-    const usages = await client.listAll<{ name: { value: string }; limit: number }>(
-      `/subscriptions/${TRIAL}/providers/Microsoft.Compute/locations/eastus/usages`,
-      "2026-04-01",
-    );
-    expect(usages.find((u) => u.name.value === "cores")?.limit).toBe(4);
-    expect(server.requests().at(-1)?.headers).not.toHaveProperty("authorization");
+    // The request log never holds Authorization, so read the header where the server receives it.
+    const sent: Array<string | undefined> = [];
+    const handle = server.core.handle;
+    server.core.handle = (req, res) => {
+      sent.push(req.headers.authorization);
+      return handle.call(server.core, req, res);
+    };
+    try {
+      const client = createArmClient({ env: server.env() });
+      const usages = await client.listAll<{ name: { value: string }; limit: number }>(
+        `/subscriptions/${TRIAL}/providers/Microsoft.Compute/locations/eastus/usages`,
+        "2026-04-01",
+      );
+      expect(usages.find((u) => u.name.value === "cores")?.limit).toBe(4);
+    } finally {
+      server.core.handle = handle;
+    }
+    expect(sent.length).toBeGreaterThan(0);
+    expect(new Set(sent)).toEqual(new Set([`Bearer ${server.env().MLFLOW_LAB_ACCESS_TOKEN}`]));
   });
 
   it("works from a child process that trusts the CA through NODE_EXTRA_CA_CERTS", async () => {
