@@ -9,6 +9,16 @@ import { parseSnapshot, serializeSnapshot } from "../../../src/regions/signals";
 import { region, snapshot } from "./snapshot-builder";
 
 /** `mlflow-lab regions` in-process: what a user sees on stdout/stderr and the exit code. */
+const LIVE_CREDENTIAL_VARIABLES = [
+  "MLFLOW_LAB_ACCESS_TOKEN",
+  "AZURE_CLIENT_ID",
+  "AZURE_TENANT_ID",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE_PATH",
+  "AZURE_FEDERATED_TOKEN_FILE",
+  "IDENTITY_ENDPOINT",
+  "MSI_ENDPOINT",
+];
 let dir: string;
 let stackFile: string;
 const stdio = captureCliOutput();
@@ -24,9 +34,10 @@ beforeEach(() => {
   stackFile = path.join(dir, "Pulumi.test.yaml");
   fs.writeFileSync(stackFile, "config:\n  azure-mlflow-lab:owner: learner@example.com\n");
   process.env.MLFLOW_LAB_STATE_DIR = path.join(dir, "state");
-  // No live credentials: the example or a file is used even on a machine signed in to Azure.
+  // No live credentials: the example or a file is used even on a machine signed in to Azure or a CI
+  // job with a service principal, workload identity or managed identity (what hasLiveCredentials reads).
   process.env.AZURE_CONFIG_DIR = path.join(dir, "no-azure");
-  delete process.env.MLFLOW_LAB_ACCESS_TOKEN;
+  for (const name of LIVE_CREDENTIAL_VARIABLES) delete process.env[name];
   delete process.env.MLFLOW_LAB_MODEL_SERVING_REGIONS;
 });
 
