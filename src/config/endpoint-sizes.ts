@@ -56,3 +56,12 @@ export const AKS_SHAPE: Record<EndpointSize, AksShape> = {
   medium: { nodeVmSize: "Standard_D4s_v5", nodeCount: 2, instanceCount: 2 },
   large: { nodeVmSize: "Standard_D4s_v5", nodeCount: 3, instanceCount: 3 },
 };
+
+/**
+ * The shape of the one AKS cluster shared by all `aks` endpoints: sized for the largest of them (small
+ * when there are none), so the program and the cost estimate agree.
+ */
+export function aksShapeFor(sizes: readonly EndpointSize[]): AksShape {
+  const largest = ENDPOINT_SIZES.filter((size) => sizes.includes(size)).pop() ?? "small";
+  return AKS_SHAPE[largest];
+}

@@ -1,5 +1,5 @@
 import type { LabConfig } from "../config/lab-config";
-import { ACI_PROXY_SHAPE, ACI_SCORER_SHAPE, AKS_SHAPE, ENDPOINT_SIZES, MANAGED_SHAPE } from "../config/endpoint-sizes";
+import { ACI_PROXY_SHAPE, ACI_SCORER_SHAPE, aksShapeFor, MANAGED_SHAPE } from "../config/endpoint-sizes";
 import PRICE_TABLE_JSON from "./price-table.json";
 
 /**
@@ -76,8 +76,7 @@ export function estimateCostPerHour(config: LabConfig, table: PriceTable = PRICE
 
   const aks = config.endpoints.filter((e) => e.kind === "aks");
   if (aks.length > 0) {
-    const largest = ENDPOINT_SIZES.filter((size) => aks.some((e) => e.size === size)).pop() ?? "small";
-    const shape = AKS_SHAPE[largest];
+    const shape = aksShapeFor(aks.map((e) => e.size));
     const price = vm(shape.nodeVmSize);
     items.push({
       item: "aks-cluster",

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
-import { AKS_SHAPE, ENDPOINT_SIZES, type EndpointSize } from "../../config/endpoint-sizes";
+import { AKS_SHAPE, aksShapeFor, type EndpointSize } from "../../config/endpoint-sizes";
 import type { LabNames } from "../naming";
 import type { TagMap } from "../tags";
 import { createOnlineEndpoint, type OnlineEndpointKindArgs, type ServedEndpoint } from "./online";
@@ -50,8 +50,7 @@ export class AksInference extends pulumi.ComponentResource {
 
   constructor(name: string, args: AksInferenceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("azure-mlflow-lab:endpoints:AksInference", name, {}, opts);
-    const largest = ENDPOINT_SIZES.filter((size) => args.sizes.includes(size)).pop() ?? "small";
-    const shape = AKS_SHAPE[largest];
+    const shape = aksShapeFor(args.sizes);
 
     this.cluster = new containerservice.ManagedCluster(
       "aks-cluster",
