@@ -107,8 +107,7 @@ describe("push-model with a tracking URI that carries user:password", () => {
 describe("push-model uploading with datastore secrets from listSecrets", () => {
   let arm: ArmTestServer;
   let blob: Recorder;
-  const requestLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-secrets-log-")), "requests.jsonl");
-  const ARM_TOKEN = "arm-bearer-token-for-the-request-log-check";
+  const ARM_TOKEN = "arm-bearer-token-that-must-not-be-printed";
   const SUB = "5b1c0a1e-7d4f-4c2a-9e3b-00000000d001";
   const workspaceId = (ws: string) => `/subscriptions/${SUB}/resourceGroups/rg-secrets/providers/Microsoft.MachineLearningServices/workspaces/${ws}`;
 
@@ -134,7 +133,6 @@ describe("push-model uploading with datastore secrets from listSecrets", () => {
     });
     arm = await startArmTestServer({
       throttle: false,
-      logFile: requestLog,
       seed: {
         locations: [{ name: "westeurope", displayName: "West Europe" }],
         subscriptions: [
@@ -162,7 +160,6 @@ describe("push-model uploading with datastore secrets from listSecrets", () => {
   afterAll(async () => {
     await arm?.stop();
     await blob?.close();
-    fs.rmSync(path.dirname(requestLog), { recursive: true, force: true });
   });
 
   it.each([
@@ -174,15 +171,9 @@ describe("push-model uploading with datastore secrets from listSecrets", () => {
     expect(code).toBe(1);
     expect(stdio.err).toMatch(/^error: uploading to datastore workspaceblobstore failed \(403\); run push-model again to resume\n/);
     expect(blob.requests.length).toBeGreaterThan(0);
+    // The secret was really in play: the command read it through this workspace's listSecrets.
+    expect(arm.requests().some((r) => r.method === "POST" && r.path.toLowerCase() === `${workspaceId(ws)}/datastores/workspaceblobstore/listSecrets`.toLowerCase())).toBe(true);
     expectNoSecret(secret, ARM_TOKEN);
-  });
-
-  it("the ARM test server's request log (test-only) keeps no Authorization header and no token", () => {
-    const log = fs.readFileSync(requestLog, "utf8");
-    expect(log).toMatch(/listSecrets/);
-    expect(log).not.toContain(ARM_TOKEN);
-    expect(log.toLowerCase()).not.toContain('"authorization"');
-    expect(arm.requests().every((r) => !Object.keys(r.headers ?? {}).some((h) => h.toLowerCase() === "authorization"))).toBe(true);
   });
 });
 
