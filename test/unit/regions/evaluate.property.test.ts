@@ -18,19 +18,28 @@ const SIZES = [DS3, D4DS];
 const restriction = fc.constantFrom<SkuRow["restrictions"]>(
   [],
   [],
+  [],
+  [],
   [{ type: "Location", reasonCode: "NotAvailableForSubscription" }],
   [{ type: "Zone", reasonCode: "NotAvailableForSubscription", zones: ["1"] }],
   [{ type: "Zone", reasonCode: "NotAvailableForSubscription", zones: ["1", "2", "3"] }],
   [{ type: "Capacity", reasonCode: "NotAvailableForSubscription" }],
 );
 
-const quotaRow = fc.record({ used: fc.integer({ min: 0, max: 12 }), limit: fc.integer({ min: 0, max: 12 }) });
+const anyQuota = fc.record({ used: fc.integer({ min: 0, max: 12 }), limit: fc.integer({ min: 0, max: 12 }) });
+const roomyQuota = fc.record({ used: fc.integer({ min: 0, max: 4 }), limit: fc.integer({ min: 8, max: 12 }) });
+/** Half the rows leave room for a 4-vCPU node; arbitrary rows alone make a region fit too rarely. */
+const quotaRow = fc.oneof(roomyQuota, anyQuota);
+/** Every name two times in three, else an arbitrary subset: otherwise few regions pass serving, Databricks and policy at once. */
+/** True three times in four. */
+const likely = fc.oneof(fc.constant(true), fc.boolean());
+const mostOf = (names: string[]) => fc.oneof({ arbitrary: fc.constant(names), weight: 2 }, { arbitrary: fc.subarray(names), weight: 1 });
 
 const regionArb = (name: string) =>
   fc.record({
     cores: quotaRow,
     families: fc.tuple(fc.option(quotaRow, { nil: undefined }), fc.option(quotaRow, { nil: undefined })),
-    offered: fc.tuple(fc.boolean(), fc.boolean()),
+    offered: fc.tuple(likely, likely),
     restrictions: fc.tuple(restriction, restriction),
     usagesUnknown: fc.boolean(),
     skusUnknown: fc.boolean(),
@@ -51,9 +60,9 @@ const scenario = fc
     const names = NAMES.slice(0, n);
     return fc.record({
       regions: fc.tuple(...names.map(regionArb)),
-      policy: fc.option(fc.subarray(names), { nil: null }),
-      serving: fc.subarray(names),
-      databricks: fc.subarray(names),
+      policy: fc.option(mostOf(names), { nil: null, freq: 3 }),
+      serving: mostOf(names),
+      databricks: mostOf(names),
       registered: fc.boolean(),
       subscriptionState: fc.constantFrom("Enabled", "Enabled", "Enabled", "Warned", "Disabled"),
       preferred: fc.option(fc.constantFrom(...names), { nil: undefined }),
@@ -120,17 +129,27 @@ function run(snap: RegionSignalsSnapshot, demand: Demand, seed: number): Selecti
 }
 
 const RUNS = { numRuns: 400 };
+/**
+ * How many of the 400 runs must reach each assertion; the generator is biased so that typically about
+ * 200 choose a region, 190 find none, 12 fall back, 80 have a fitting preferred region and 60 of those
+ * another fitting region too. Far enough below those that a run of bad luck does not fail.
+ */
+const MIN = { chosen: 120, error: 100, fallback: 3, preferredFits: 40, contested: 25 };
 
 describe("region evaluation properties", () => {
   it("a chosen region always satisfies every constraint for the chosen node type", () => {
+    let checked = 0;
     fc.assert(
       fc.property(scenario, ({ snap, demand, seed }) => {
         const result = run(snap, demand, seed);
         if (result instanceof NoEligibleRegionError) return;
+        checked++;
         expect(fits(snap, result.choice.region, result.choice.nodeType)).toBe(true);
       }),
       RUNS,
     );
+    // Most runs must choose something, or the property proves little (about half do).
+    expect(checked).toBeGreaterThanOrEqual(MIN.chosen);
   });
 
   it("nothing eligible is reported excluded, and nothing excluded is reported eligible", () => {
@@ -151,32 +170,47 @@ describe("region evaluation properties", () => {
   });
 
   it("falls back to a later node type only when every earlier one fits nowhere; errors only when none fits", () => {
+    const seen = { error: 0, chosen: 0, fallback: 0 };
     fc.assert(
       fc.property(scenario, ({ snap, demand, seed }) => {
         const result = run(snap, demand, seed);
         const fitsSomewhere = (t: string) => snap.regions.some((r) => fits(snap, r.name, t));
         if (result instanceof NoEligibleRegionError) {
+          seen.error++;
           expect(demand.nodeTypes.some(fitsSomewhere)).toBe(false);
           return;
         }
+        seen.chosen++;
         const index = demand.nodeTypes.indexOf(result.choice.nodeType);
         expect(index).toBeGreaterThanOrEqual(0);
+        if (index > 0) seen.fallback++;
         for (const earlier of demand.nodeTypes.slice(0, index)) expect(fitsSomewhere(earlier)).toBe(false);
         expect(result.nodeTypesTried.map((t) => t.nodeType)).toEqual(demand.nodeTypes.slice(0, index + 1));
       }),
       RUNS,
     );
+    expect(seen.error).toBeGreaterThanOrEqual(MIN.error);
+    expect(seen.chosen).toBeGreaterThanOrEqual(MIN.chosen);
+    expect(seen.fallback).toBeGreaterThanOrEqual(MIN.fallback);
   });
 
   it("the preferred region wins whenever it fits the chosen node type", () => {
+    const seen = { preferredFits: 0, contested: 0 };
     fc.assert(
       fc.property(scenario, ({ snap, demand, seed }) => {
         const result = run(snap, demand, seed);
         if (result instanceof NoEligibleRegionError || !demand.preferredRegion) return;
-        if (fits(snap, demand.preferredRegion, result.choice.nodeType)) expect(result.choice.region).toBe(demand.preferredRegion);
+        const preferred = demand.preferredRegion;
+        if (!fits(snap, preferred, result.choice.nodeType)) return;
+        seen.preferredFits++;
+        // Another region fits as well: the preference, not the constraints, decides.
+        if (snap.regions.some((r) => r.name !== preferred && fits(snap, r.name, result.choice.nodeType))) seen.contested++;
+        expect(result.choice.region).toBe(preferred);
       }),
       RUNS,
     );
+    expect(seen.preferredFits).toBeGreaterThanOrEqual(MIN.preferredFits);
+    expect(seen.contested).toBeGreaterThanOrEqual(MIN.contested);
   });
 
   it("the same seed gives the same result", () => {
