@@ -78,6 +78,17 @@ export function isKnownRegion(name: string): boolean {
   return REGION_SET.has(name);
 }
 
+/**
+ * The ARM name of a region a user typed ("West Europe" → westeurope), for the config's `region` and the
+ * CLI's --region alike. An unknown name calls `reject` with the closest known name (undefined when nothing
+ * is close), which throws the caller's one-line error.
+ */
+export function parseRegionName(text: string, reject: (suggestion: string | undefined) => never): string {
+  const name = normalizeRegionName(text);
+  if (!isKnownRegion(name)) reject(suggestRegion(text));
+  return name;
+}
+
 /** The closest known region name by edit distance, for "did you mean" hints; undefined when nothing is close. */
 export function suggestRegion(input: string): string | undefined {
   const wanted = normalizeRegionName(input);

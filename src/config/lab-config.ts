@@ -1,5 +1,5 @@
 import { UserInputError } from "../cli/errors";
-import { isKnownRegion, normalizeRegionName, suggestRegion } from "./azure-regions";
+import { parseRegionName } from "./azure-regions";
 import { formatDuration, parseDurationSeconds } from "./duration";
 import { GUID_PATTERN } from "./guid";
 import {
@@ -210,12 +210,12 @@ export function parseLabConfig(raw: Raw): LabConfig {
   }
   if (ttlSeconds > MAX_TTL_SECONDS) fail("ttl", `'${ttlText}' is longer than 30d; a lab lives for hours or days`);
 
-  const nodeType = parseNodeType("nodeType", optionalString("nodeType", raw.nodeType) ?? "Standard_DS3_v2");
+  const nodeType = parseNodeType(configKey("nodeType"), optionalString("nodeType", raw.nodeType) ?? "Standard_DS3_v2");
   const fallbacks = optionalStringList("nodeTypeFallbacks", raw.nodeTypeFallbacks) ?? [
     "Standard_D4ds_v5",
     "Standard_D4ads_v5",
   ];
-  const nodeTypeFallbacks = fallbacks.map((value, i) => parseNodeType(`nodeTypeFallbacks[${i}]`, value));
+  const nodeTypeFallbacks = fallbacks.map((value, i) => parseNodeType(configKey(`nodeTypeFallbacks[${i}]`), value));
 
   const sparkVersion = optionalString("sparkVersion", raw.sparkVersion) ?? "16.4.x-cpu-ml-scala2.12";
   if (!SPARK_ML_VERSION_PATTERN.test(sparkVersion)) {
@@ -267,15 +267,12 @@ export function parseLabConfig(raw: Raw): LabConfig {
 
 function parseRegion(value: unknown): string {
   const text = optionalString("region", value) ?? "eastus";
-  const region = normalizeRegionName(text);
-  if (!isKnownRegion(region)) {
-    const hint = suggestRegion(text);
+  return parseRegionName(text, (hint) =>
     fail(
       "region",
       `'${text}' is not an Azure region name${hint ? `; did you mean '${hint}'?` : ""} (use ARM names such as eastus, westeurope; \`mlflow-lab regions\` lists them)`,
-    );
-  }
-  return region;
+    ),
+  );
 }
 
 function parseOwner(value: unknown): { owner: string; ownerKind: OwnerKind } {
@@ -288,13 +285,27 @@ function parseOwner(value: unknown): { owner: string; ownerKind: OwnerKind } {
   fail("owner", `'${owner}' is neither a user principal name (user@domain) nor a service principal application id (GUID)`);
 }
 
-function parseNodeType(key: string, value: string): string {
+/**
+ * Why `value` cannot be the lab cluster's VM size, or undefined when it can. One rule for the config's
+ * nodeType/nodeTypeFallbacks and the CLI's --node-type.
+ */
+export function nodeTypeProblem(value: string): string | undefined {
   if (!NODE_TYPE_PATTERN.test(value)) {
-    fail(key, `'${value}' is not a VM size name; use the Standard_<size> form, e.g. Standard_DS3_v2 or Standard_D4ds_v5`);
+    return `'${value}' is not a VM size name; use the Standard_<size> form, e.g. Standard_DS3_v2 or Standard_D4ds_v5`;
   }
   if (/^Standard_N/.test(value)) {
-    fail(key, `'${value}' is a GPU size; the lab cluster runs on CPU sizes such as Standard_DS3_v2`);
+    return `'${value}' is a GPU size; the lab cluster runs on CPU sizes such as Standard_DS3_v2`;
   }
+  return undefined;
+}
+
+/**
+ * `value` when it can be the lab cluster's VM size, else a UserInputError naming `subject` (a config key
+ * such as `config azure-mlflow-lab:nodeType`, or a flag such as `--node-type`) and the problem.
+ */
+export function parseNodeType(subject: string, value: string): string {
+  const problem = nodeTypeProblem(value);
+  if (problem !== undefined) throw new UserInputError(`${subject} ${problem}`);
   return value;
 }
 
@@ -371,8 +382,13 @@ function parseEndpoints(value: unknown): EndpointConfig[] {
 
 // ---- value coercion: stack files give native YAML values, the Pulumi runtime gives strings ----
 
+/** How a one-line config error names its key: `config azure-mlflow-lab:<key>`. */
+function configKey(key: string): string {
+  return `config ${PROJECT_NAME}:${key}`;
+}
+
 function fail(key: string, problem: string): never {
-  throw new UserInputError(`config ${PROJECT_NAME}:${key} ${problem}`);
+  throw new UserInputError(`${configKey(key)} ${problem}`);
 }
 
 function optionalString(key: string, value: unknown): string | undefined {

@@ -1,8 +1,9 @@
 import { OperationFailedError, UserInputError } from "../cli/errors";
 import { type BlockEntry, describeBlock, matchingBlocks } from "./blocklist";
 import type { Demand } from "./demand";
+import { parseNodeType } from "../config/lab-config";
 import { KNOWN_SERVING_DISCREPANCIES } from "./model-serving-regions";
-import { normalizeFamily, normalizeLocation, normalizeResourceType, VM_SIZE_PATTERN } from "./normalize";
+import { normalizeFamily, normalizeLocation, normalizeResourceType } from "./normalize";
 import { pickIndex } from "./seeded-random";
 import { normalizeSnapshot, type ModelServingSignals, type RegionSignals, type RegionSignalsSnapshot, type SkuRow, type UsageRow } from "./signals";
 
@@ -294,11 +295,7 @@ function validateInputs(snapshot: RegionSignalsSnapshot, demand: Demand, catalog
     throw new UserInputError(`region '${demand.preferredRegion}' is not an Azure region of this subscription's signals; use a programmatic name such as ${sample}`);
   }
   if (demand.nodeTypes.length === 0) throw new UserInputError("nodeType is empty; give a VM size such as Standard_DS3_v2");
-  for (const nodeType of demand.nodeTypes) {
-    if (!VM_SIZE_PATTERN.test(nodeType)) {
-      throw new UserInputError(`node type '${nodeType}' is not a VM size name; use one like Standard_DS3_v2 or Standard_D4ds_v5`);
-    }
-  }
+  for (const nodeType of demand.nodeTypes) parseNodeType("node type", nodeType);
   // The node type asked for must exist somewhere; a fallback that exists nowhere is simply not offered.
   const primary = demand.nodeTypes[0]!;
   {

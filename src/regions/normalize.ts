@@ -32,5 +32,3 @@ export function namespaceOf(resourceType: string): string {
 export function sameSize(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
-
-export const VM_SIZE_PATTERN = /^(Standard|Basic)_[A-Za-z0-9_-]+$/;

@@ -1,6 +1,6 @@
 import { UserInputError } from "../cli/errors";
-import { isKnownRegion, normalizeRegionName, suggestRegion } from "../config/azure-regions";
-import { parseLabConfig, type LabConfig } from "../config/lab-config";
+import { parseRegionName } from "../config/azure-regions";
+import { parseLabConfig, parseNodeType, type LabConfig } from "../config/lab-config";
 import { readStackSettings } from "../config/stack-settings";
 import { demandFromConfig, type Demand } from "./demand";
 
@@ -24,12 +24,9 @@ export interface StackDemand {
 const OWNER_PLACEHOLDER = "region-selection@example.com";
 
 export function validateRegionFlag(region: string, flag = "--region"): string {
-  const name = normalizeRegionName(region);
-  if (!isKnownRegion(name)) {
-    const suggestion = suggestRegion(region);
+  return parseRegionName(region, (suggestion) => {
     throw new UserInputError(`${flag} '${region}' is not an Azure region${suggestion ? `; did you mean ${suggestion}?` : "; use a programmatic name such as eastus or westeurope"}`);
-  }
-  return name;
+  });
 }
 
 export function demandForStack(stack: string, overrides: StackDemandOverrides = {}): StackDemand {
@@ -41,7 +38,9 @@ export function demandForStack(stack: string, overrides: StackDemandOverrides = 
 
 /** `regionIsPreference`: whether config.region was set explicitly (not the default). */
 export function demandWithOverrides(config: LabConfig, regionIsPreference: boolean, overrides: StackDemandOverrides = {}): Demand {
-  const nodeTypes = overrides.nodeType ? [overrides.nodeType, ...config.nodeTypeFallbacks.filter((t) => t.toLowerCase() !== overrides.nodeType!.toLowerCase())] : undefined;
+  // --node-type passes the config's nodeType rule (a Databricks CPU size), in the config's words.
+  const nodeType = overrides.nodeType ? parseNodeType("--node-type", overrides.nodeType) : undefined;
+  const nodeTypes = nodeType ? [nodeType, ...config.nodeTypeFallbacks.filter((t) => t.toLowerCase() !== nodeType.toLowerCase())] : undefined;
   const demand = demandFromConfig({
     ...config,
     region: overrides.region ? validateRegionFlag(overrides.region) : regionIsPreference ? config.region : undefined,
