@@ -86,6 +86,11 @@ export class NoEligibleRegionError extends OperationFailedError {
 }
 
 const USABLE_SUBSCRIPTION_STATES = new Set(["enabled", "warned"]);
+
+/** Whether a lab can use a subscription in this state: enabled or warned, not disabled, past due or deleted. */
+export function isUsableSubscriptionState(state: string): boolean {
+  return USABLE_SUBSCRIPTION_STATES.has(state.toLowerCase());
+}
 const TRIAL_QUOTA_IDS = /freetrial|azureforstudents|azurepass|msdn|sponsored/i;
 
 interface SizeInfo {
@@ -157,7 +162,7 @@ export function evaluateRegion(
   const serving = options.modelServing ?? snapshot.modelServing;
 
   const subscriptionState = snapshot.subscription.state;
-  if (!USABLE_SUBSCRIPTION_STATES.has(subscriptionState.toLowerCase())) {
+  if (!isUsableSubscriptionState(subscriptionState)) {
     reasons.push({ constraint: "subscription", text: `subscription ${snapshot.subscription.id} is ${subscriptionState}` });
   }
 

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { azureCliConfigDir, type Env } from "../../azure/credentials";
 import { createSdkClients, sdkContextFromEnv, type SdkContext } from "../../azure/sdk-clients";
 import { UserInputError } from "../../cli/errors";
+import { isUsableSubscriptionState } from "../evaluate";
 import { modelServingSignals } from "../model-serving-regions";
 import type { RegionSignalsSnapshot } from "../signals";
 import { gatherSignals } from "./gather";
@@ -20,11 +21,9 @@ import { createSubscriptionClient } from "../../azure/sdk-clients";
  * listing: a caller that passes no list takes the default as it is.
  */
 
-const USABLE = new Set(["enabled", "warned"]);
-
 /** Subscriptions a lab can use: not disabled, past due or deleted. */
 export function usableSubscriptions(visible: readonly SubscriptionSummary[]): SubscriptionSummary[] {
-  return visible.filter((s) => USABLE.has(s.state.toLowerCase()));
+  return visible.filter((s) => isUsableSubscriptionState(s.state));
 }
 
 export function cliDefaultSubscription(env: Env, home: string = os.homedir()): string | undefined {
