@@ -15,7 +15,7 @@ import type { Clock } from "../azure/clock";
 import { ArmBudget, type ArmBudgetOptions } from "./arm-budget";
 import { awaitExistingDeletion, DEFAULT_WAIT, deleteGroup, type WaitOptions } from "./group-deletion";
 import { decideGroup, type CleanupPolicySettings, type GroupDecision } from "./policy";
-import type { LockRecord, ResourceGroupRecord } from "./records";
+import { SOFT_DELETED_LABELS, type LockRecord, type ResourceGroupRecord, type SoftDeletedRecord } from "./records";
 import { countOutcomes, type CleanupReport, type GroupResult, type ItemResult } from "./results";
 import { enforceDeleteCap, type RunMode } from "./run-guards";
 import { listDeletedLogAnalytics, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
@@ -181,10 +181,25 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
   // Soft-deleted items whose preserved tags mark them as items of an expired lab.
   const purgeSettings = { allowedSubscriptions: options.subscriptions, scope: { mode: "cleanup" as const, now: decisionTime(), graceMs: options.graceMs } };
   // Soft-deleted Log Analytics workspaces are listed too: ARM cannot purge them, but the table says why
-  // a lab's name is still taken.
-  const deletedItems = (
-    await Promise.all(options.subscriptions.flatMap((s) => [listDeletedVaults(budget, s), listDeletedLogAnalytics(budget, s)]))
-  ).flat();
+  // a lab's name is still taken. That listing is best-effort: when it fails (a role without
+  // deletedWorkspaces/read answers 403) the run says so in a row and the vault purges still happen.
+  const listLogAnalytics = async (subscriptionId: string): Promise<SoftDeletedRecord[]> => {
+    try {
+      return await listDeletedLogAnalytics(budget, subscriptionId);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      items.push({
+        kind: SOFT_DELETED_LABELS["log-analytics"],
+        subscriptionId,
+        name: "(soft-deleted workspaces)",
+        outcome: "failed",
+        reason: `could not list soft-deleted Log Analytics workspaces (${(error as Error).message}); they cannot be purged anyway, only this report misses them`,
+        ...(code ? { code } : {}),
+      });
+      return [];
+    }
+  };
+  const deletedItems = (await Promise.all(options.subscriptions.flatMap((s) => [listDeletedVaults(budget, s), listLogAnalytics(s)]))).flat();
   let purged = 0;
   options.onProgress?.({ phase: "purge", done: 0, total: deletedItems.length });
   const purgeResults = await Promise.all(

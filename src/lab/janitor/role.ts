@@ -51,6 +51,9 @@ export const JANITOR_ROLE_ACTIONS: readonly string[] = [
   "Microsoft.KeyVault/locations/deletedVaults/read",
   "Microsoft.KeyVault/locations/deletedVaults/purge/action",
   "Microsoft.KeyVault/locations/operationResults/read",
+  // Soft-deleted Log Analytics workspaces: listed only (ARM has no purge), so the report says why a
+  // lab's name is still taken.
+  "Microsoft.OperationalInsights/deletedWorkspaces/read",
 ];
 
 /** A stable GUID for the role definition, so `pulumi up` updates the same role instead of adding one. */
