@@ -62,6 +62,12 @@ export function createOnlineEndpoint(args: OnlineEndpointArgs, parent: pulumi.Re
     { parent, ignoreChanges: ["properties.traffic"], customTimeouts: { create: "30m", update: "30m" } },
   );
 
+  const deploymentSettings = {
+    model: modelVersionId(args.workspaceId, endpoint.model),
+    instanceType: target.instanceType,
+    scaleSettings: { scaleType: "Default" as const },
+    appInsightsEnabled: true,
+  };
   const deployment = new machinelearningservices.OnlineDeployment(
     `endpoint-${endpoint.name}-deployment`,
     {
@@ -71,22 +77,12 @@ export function createOnlineEndpoint(args: OnlineEndpointArgs, parent: pulumi.Re
       sku: { name: "Default", capacity: target.instanceCount },
       // No environmentId and no codeConfiguration: for an mlflow_model Azure ML builds the scoring
       // environment from the model's own conda.yaml ("no-code deployment").
+      // Managed and Kubernetes deployments differ only in endpointComputeType (spelt out per branch: the
+      // SDK's union type takes each literal, not the union of them).
       properties:
         target.computeType === "Managed"
-          ? {
-              endpointComputeType: "Managed",
-              model: modelVersionId(args.workspaceId, endpoint.model),
-              instanceType: target.instanceType,
-              scaleSettings: { scaleType: "Default" },
-              appInsightsEnabled: true,
-            }
-          : {
-              endpointComputeType: "Kubernetes",
-              model: modelVersionId(args.workspaceId, endpoint.model),
-              instanceType: target.instanceType,
-              scaleSettings: { scaleType: "Default" },
-              appInsightsEnabled: true,
-            },
+          ? { endpointComputeType: "Managed", ...deploymentSettings }
+          : { endpointComputeType: "Kubernetes", ...deploymentSettings },
     },
     // Image builds and quota checks make deployments slow (often 10-20 min).
     { parent, customTimeouts: { create: "60m", update: "60m" } },
