@@ -78,11 +78,13 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
     lockSnapshots.set(key, next);
     return next.locks;
   };
-  const [discovered] = await Promise.all([
+  const [discovered, locksRead] = await Promise.all([
     discoverLabGroups(deps.client, options.subscriptions).then(dedupe),
     Promise.all(options.subscriptions.map((s) => freshLocks(s))),
   ]);
-  const firstLocks = new Map(await Promise.all(options.subscriptions.map(async (s) => [s.toLowerCase(), await freshLocks(s)] as const)));
+  // The first look uses the lists read alongside discovery, however long discovery took: it only counts
+  // and sorts, and every delete decision re-reads the group with locks from freshLocks.
+  const firstLocks = new Map(options.subscriptions.map((s, i) => [s.toLowerCase(), locksRead[i]!] as const));
   const allLocksOf = (subscriptionId: string) => firstLocks.get(subscriptionId.toLowerCase()) ?? [];
   const firstLook = discovered.map((group) => {
     const withLocks = { ...group, locks: locksForGroup(allLocksOf(group.subscriptionId), group.subscriptionId, group.name) };
