@@ -1,14 +1,14 @@
-import { Command } from "commander";
 import { createArmClient } from "../../azure/arm-client";
 import { systemClock } from "../../azure/clock";
 import { runCleanup, type CleanupProgress } from "../../cleanup/executor";
 import { renderGroupTable, renderItemTable, summaryLine, type CleanupReport } from "../../cleanup/results";
 import { resolveRunMode } from "../../cleanup/run-guards";
-import { resolveCleanupSettings, SUBSCRIPTIONS_ENV } from "../../cleanup/settings";
+import { resolveCleanupSettings } from "../../cleanup/settings";
 import { formatSpan } from "../../config/duration";
 import { OperationFailedError } from "../errors";
 
-interface CleanupCommandOptions {
+/** `mlflow-lab cleanup`: what runs once the command is chosen (options: ./register/cleanup.ts). */
+export interface CleanupCommandOptions {
   subscription?: string[];
   dryRun?: boolean;
   yes?: boolean;
@@ -72,18 +72,4 @@ export async function runCleanupCommand(options: CleanupCommandOptions): Promise
   }
   if (report.capExceeded) throw new OperationFailedError(`a real run would stop here: ${report.capExceeded}`);
   if (report.failed) throw new OperationFailedError(`cleanup finished with failures (${report.counts.failed} group(s)); see the table`);
-}
-
-export function register(program: Command): void {
-  program
-    .command("cleanup")
-    .description("delete expired lab resource groups in the allowed subscriptions (dry run unless --yes), then purge their soft-deleted items")
-    .option("--subscription <id...>", `allowed subscription(s); narrows ${SUBSCRIPTIONS_ENV} or the config file's list when one is set`)
-    .option("--dry-run", "show what would be deleted and why (the default without --yes)")
-    .option("--yes", "delete for real")
-    .option("--grace <duration>", "leave groups alone this long after lab-expires-at (e.g. 1h, 30m, 2d)")
-    .option("--max <n>", "abort before deleting anything when more groups than this would be deleted (default 100)")
-    .option("--config <file>", "cleanup config file (default: cleanup.yaml in the state directory)")
-    .option("--json", "print the report as JSON on stdout (no table, no progress)")
-    .action(async (options: CleanupCommandOptions) => runCleanupCommand(options));
 }

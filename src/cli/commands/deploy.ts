@@ -1,6 +1,5 @@
 import * as path from "node:path";
 import Table from "cli-table3";
-import type { Command } from "commander";
 import { armScope } from "../../azure/credentials";
 import { createSdkClients, sdkContextFromEnv } from "../../azure/sdk-clients";
 import { OperationFailedError, UserInputError } from "../errors";
@@ -24,8 +23,9 @@ import { parseSeed } from "./regions";
 /**
  * `mlflow-lab deploy`: select a region on live signals, then deploy the stack with failover and print
  * where the lab is, when it expires and how to remove it. Cloud Shell's setup scripts end here.
+ * Options: ./register/deploy.ts.
  */
-interface DeployCommandOptions {
+export interface DeployCommandOptions {
   stack: string;
   region?: string;
   subscription?: string;
@@ -164,20 +164,4 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
   if (options.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
   else process.stdout.write(outcomeReport(outcome));
   return outcome;
-}
-
-export function register(program: Command): void {
-  program
-    .command("deploy")
-    .description("choose a region with quota, deploy the stack with failover, and wait until the workspace is ready")
-    .option("--stack <stack>", "preset stack (lab, course, full) or a path to a Pulumi.<stack>.yaml", "lab")
-    .option("--region <region>", "start in this region when it is eligible")
-    .option("--subscription <id>", "subscription to deploy into (default: the signed-in default, or ask when several)")
-    .option("--owner <upn>", "lab owner when the stack has none (default: the signed-in user)")
-    .option("--yes", "do not ask for confirmation (hosted labs, scripts)")
-    .option("--seed <n>", "seed for the tie-break among near-equal regions")
-    .option("--json", "print the result as JSON on stdout (no report, no progress)")
-    .action(async (options: DeployCommandOptions) => {
-      await runDeploy(options);
-    });
 }

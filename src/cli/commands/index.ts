@@ -1,14 +1,16 @@
 import type { Command } from "commander";
-import { register as registerScore } from "./score";
-import { register as registerPushModel } from "./push-model";
-import { register as registerPlan } from "./plan";
-import { register as registerRegions } from "./regions";
-import { register as registerDeploy } from "./deploy";
-import { register as registerCleanup } from "./cleanup";
-import { register as registerTeardown } from "./teardown";
+import { register as registerScore } from "./register/score";
+import { register as registerPushModel } from "./register/push-model";
+import { register as registerPlan } from "./register/plan";
+import { register as registerRegions } from "./register/regions";
+import { register as registerDeploy } from "./register/deploy";
+import { register as registerCleanup } from "./register/cleanup";
+import { register as registerTeardown } from "./register/teardown";
 
 /**
  * Every `mlflow-lab` command registers itself here. One line per command file keeps merges trivial.
+ * Registration (./register/<command>.ts) defines only the options; each command's run module
+ * (./<command>.ts) is loaded inside its action, so start-up, --help and usage errors stay fast.
  */
 type Register = (program: Command) => void;
 

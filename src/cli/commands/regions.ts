@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomInt } from "node:crypto";
-import type { Command } from "commander";
 import { OperationFailedError, UserInputError } from "../errors";
 import { showProgressBar } from "../output-mode";
 import { BlocklistStore, defaultBlocklistFile } from "../../regions/blocklist-store";
@@ -10,13 +9,14 @@ import { noEligibleReport, selectionJson, selectionReport } from "../../regions/
 import { resolveSignals, runSelection, type LiveSignals } from "../../regions/select";
 import { serializeSnapshot } from "../../regions/signals";
 import { demandForStack } from "../../regions/stack-demand";
-import { registerPlanRegionDecider } from "../../plan/region";
+import type { RegionDecider } from "../../plan/region";
 import { planRegionDeciderFromSelection } from "../../regions/plan-decider";
 
 /**
- * `mlflow-lab regions`: every region with its verdict and reasons, the choice on top.
+ * `mlflow-lab regions`: every region with its verdict and reasons, the choice on top (options:
+ * ./register/regions.ts).
  */
-interface RegionsOptions {
+export interface RegionsOptions {
   stack: string;
   region?: string;
   nodeType?: string;
@@ -97,19 +97,7 @@ export async function runRegions(options: RegionsOptions, env: NodeJS.ProcessEnv
   }
 }
 
-export function register(program: Command): void {
-  // `plan` shows the region selection would pick (live with credentials, else the labelled example).
-  registerPlanRegionDecider(planRegionDeciderFromSelection(readLive));
-  program
-    .command("regions")
-    .description("evaluate every Azure region for the stack: quota, VM size, model serving, policy, providers; the choice on top")
-    .option("--stack <stack>", "preset stack (lab, course, full) or a path to a Pulumi.<stack>.yaml", "lab")
-    .option("--region <region>", "preferred region: chosen when it is eligible")
-    .option("--node-type <size>", "VM size to try first (the stack's fallbacks follow)")
-    .option("--subscription <id>", "subscription to read live signals from (default: the current one)")
-    .option("--from-snapshot <file>", "evaluate a snapshot written by --save-snapshot instead of reading Azure")
-    .option("--save-snapshot <file>", "write the raw signals used to this file")
-    .option("--seed <n>", "seed for the tie-break among near-equal regions (default: random, printed)")
-    .option("--json", "print the same data as JSON on stdout (no table, no progress)")
-    .action(async (options: RegionsOptions) => runRegions(options));
+/** The region decision `mlflow-lab plan` shows: region selection on live signals, else the bundled example. */
+export function planRegionDecider(): RegionDecider {
+  return planRegionDeciderFromSelection(readLive);
 }

@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
 import Table from "cli-table3";
-import { Command, Option } from "commander";
 import { OperationFailedError, UserInputError } from "../errors";
 import { readModelDir } from "../../models/model-dir";
 import { MlmodelError, parseMlmodel } from "../../models/mlmodel";
@@ -10,11 +9,12 @@ import { EndpointError, scoringUrl, sendScoringRequest, type ScoringTarget } fro
 import { readStackOutputs } from "../../deploy/load-deployer";
 import { EndpointLookupError, endpointFromOutputs, outputsFromFile, type StackOutputsSource } from "../../scoring/endpoint-lookup";
 import { parseScoringInput } from "../../scoring/input";
-import { buildPayload, checkRawPayload, ENDPOINT_KINDS, PAYLOAD_FORMATS, type EndpointKind, type PayloadFormat } from "../../scoring/payload";
+import { buildPayload, checkRawPayload, type EndpointKind, type PayloadFormat } from "../../scoring/payload";
 import { ScoringInputError, type Table as Rows } from "../../scoring/table";
 import { ScoringResponseError } from "../../scoring/response";
 
-interface ScoreOptions {
+/** `mlflow-lab score`: what runs once the command is chosen (options: ./register/score.ts). */
+export interface ScoreOptions {
   data: string;
   format?: PayloadFormat;
   url?: string;
@@ -166,24 +166,3 @@ export async function runScore(endpoint: string | undefined, options: ScoreOptio
   process.stdout.write(`${table.toString()}\n`);
   process.stdout.write(`${predictions.rows.length} prediction(s) from ${where.name} (${where.kind}) in ${result.latencyMs.toFixed(0)} ms\n`);
 }
-
-export function register(program: Command): void {
-  program
-    .command("score")
-    .description("score rows (CSV with a header, or JSON) against an endpoint and print the predictions next to the inputs")
-    .argument("[endpoint]", "endpoint name in the stack outputs (optional with --url)")
-    .requiredOption("--data <file>", "input rows: file.csv, file.json, or - for stdin")
-    .addOption(new Option("--format <format>", "MLflow payload shape (Azure ML online endpoints always take input_data)").choices([...PAYLOAD_FORMATS]))
-    .option("--url <url>", "score this URL directly, e.g. a local `mlflow models serve` (http://127.0.0.1:5000)")
-    .addOption(new Option("--kind <kind>", "endpoint kind with --url (default mlflow)").choices([...ENDPOINT_KINDS]))
-    .option("--key-env <VAR>", "environment variable holding the endpoint key or token (sent as Bearer)")
-    .option("--stack <stack>", "stack whose outputs name the endpoint")
-    .option("--outputs <file>", "JSON of `pulumi stack output --json --show-secrets`")
-    .option("--model <dir>", "model folder or MLmodel file: check and convert columns by its signature before sending")
-    .option("--deployment <name>", "Azure ML: score this deployment regardless of traffic")
-    .option("--timeout <seconds>", "request timeout in seconds", "60")
-    .option("--json", "print the result as JSON on stdout (no table, no progress)")
-    .action(async (endpoint: string | undefined, options: ScoreOptions) => runScore(endpoint, options));
-}
-
-

@@ -1,5 +1,4 @@
 import Table from "cli-table3";
-import { Command } from "commander";
 import { createArmClient } from "../../azure/arm-client";
 import { systemClock } from "../../azure/clock";
 import { createCredential, StaticTokenCredential } from "../../azure/credentials";
@@ -16,7 +15,8 @@ import { DatabricksServingClient } from "../../cleanup/serving-endpoints";
 import { fileJournalStore, runTeardown, TeardownRefusedError, type JournalStore, type TeardownTarget } from "../../cleanup/teardown";
 import { OperationFailedError, UserInputError } from "../errors";
 
-interface TeardownCommandOptions {
+/** `mlflow-lab teardown`: what runs once the command is chosen (options: ./register/teardown.ts). */
+export interface TeardownCommandOptions {
   stack: string;
   subscription?: string;
   yes?: boolean;
@@ -123,16 +123,4 @@ export async function runTeardownCommand(options: TeardownCommandOptions, deploy
     if (mode === "dry-run") process.stdout.write("dry run: nothing was changed; pass --yes to tear the lab down\n");
   }
   if (report.failed) throw new OperationFailedError(`teardown of ${target.labId} did not finish cleanly; run it again (it picks up where it stopped)`);
-}
-
-export function register(program: Command): void {
-  program
-    .command("teardown")
-    .description("take one lab down: serving endpoints, pulumi destroy, purge of its soft-deleted items, and a check that its groups are gone (dry run unless --yes)")
-    .option("--stack <stack>", "the lab's stack (lab, course, full or another stack name)", "lab")
-    .option("--subscription <id>", "the lab's subscription (default: the stack's azure-native:subscriptionId or AZURE_SUBSCRIPTION_ID)")
-    .option("--dry-run", "show what would be done (the default without --yes)")
-    .option("--yes", "tear the lab down for real")
-    .option("--json", "print the report as JSON on stdout (no table, no progress)")
-    .action(async (options: TeardownCommandOptions) => runTeardownCommand(options));
 }
