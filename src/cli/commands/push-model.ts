@@ -10,6 +10,7 @@ import { configSetCommand, setEndpointModel, StackConfigError } from "../../mode
 import { stackFilePath } from "../../config/stack-settings";
 import { outputsFromFile } from "../../scoring/endpoint-lookup";
 import { readStackOutputs } from "../../deploy/load-deployer";
+import { stackNameOf } from "../stack-option";
 
 /** `mlflow-lab push-model`: what runs once the command is chosen (options: ./register/push-model.ts). */
 export interface PushOptions {
@@ -50,7 +51,7 @@ export async function resolveWorkspace(options: PushOptions, env: NodeJS.Process
       ? await outputsFromFile(options.outputs)().catch((e: Error) => {
           throw new UserInputError(e.message);
         })
-      : await readStackOutputs(options.stack!, env);
+      : await readStackOutputs(stackNameOf(options.stack!), env);
     const id = workspaceFromOutputs(outputs);
     const ref = id ? parseWorkspaceId(id) : undefined;
     if (!ref) throw new UserInputError(`${source} names no Azure ML workspace (output amlWorkspaceId); is azureMl enabled in the stack?`);

@@ -7,6 +7,7 @@ import type { ModelSignature } from "../../models/signature";
 import { conformTable } from "../../scoring/conform";
 import { EndpointError, scoringUrl, sendScoringRequest, type ScoringTarget } from "../../scoring/endpoint-client";
 import { readStackOutputs } from "../../deploy/load-deployer";
+import { stackNameOf } from "../stack-option";
 import { EndpointLookupError, endpointFromOutputs, outputsFromFile, type StackOutputsSource } from "../../scoring/endpoint-lookup";
 import { parseScoringInput } from "../../scoring/input";
 import { buildPayload, checkRawPayload, type EndpointKind, type PayloadFormat } from "../../scoring/payload";
@@ -55,7 +56,7 @@ function readSignature(location: string): ModelSignature | undefined {
 function stackOutputs(options: ScoreOptions): StackOutputsSource {
   if (options.outputs) return outputsFromFile(options.outputs);
   if (options.stack) {
-    const stack = options.stack;
+    const stack = stackNameOf(options.stack);
     return () => readStackOutputs(stack);
   }
   throw new UserInputError("score needs --stack <stack>, --outputs <file> or --url <scoring url> to find the endpoint");
