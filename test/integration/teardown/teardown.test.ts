@@ -5,6 +5,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createDefaultHttpClient, createHttpHeaders, type HttpClient } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ArmClient } from "../../../src/azure/arm-client";
 import { systemClock } from "../../../src/azure/clock";
@@ -173,6 +174,34 @@ describe("teardown of one lab", () => {
     expect(server!.resourceGroup(SUB, LAB)).toBeUndefined();
     expect(server!.resourceGroup(SUB, MANAGED)).toBeUndefined();
     expect(server!.resourceGroup(SUB, "msl-other01")).toBeDefined();
+  });
+
+  it("rides out a 429 (with and without Retry-After) from the Databricks workspace API instead of stopping", async () => {
+    const { deps } = await setUp();
+    // In front of the fake workspace: the first request of each kind is answered 429 once.
+    const real = createDefaultHttpClient();
+    const throttled: string[] = [];
+    const throttling: HttpClient = {
+      async sendRequest(request) {
+        const key = `${request.method} ${new URL(request.url).pathname}`;
+        if (throttled.includes(key)) return real.sendRequest(request);
+        throttled.push(key);
+        const headers = createHttpHeaders(request.method === "GET" ? {} : { "retry-after": "0" });
+        return { request, status: 429, headers, bodyAsText: JSON.stringify({ error_code: "REQUEST_LIMIT_EXCEEDED", message: "Too many requests" }) };
+      },
+    };
+    const databricks = () => new DatabricksServingClient(dbx!.url, new StaticTokenCredential("dbx-token"), throttling, { baseDelayMs: 5, maxDelayMs: 20 });
+    const report = await runTeardown({ ...deps, databricks }, target, { mode: "execute", wait });
+
+    expect(throttled.sort()).toEqual([
+      "DELETE /api/2.0/serving-endpoints/my-ui-endpoint",
+      "DELETE /api/2.0/serving-endpoints/predict-penguin",
+      "GET /api/2.0/serving-endpoints",
+    ]);
+    expect(report.failed).toBe(false);
+    expect(report.items.filter((i) => i.kind === "Databricks serving endpoint").map((i) => i.outcome)).toEqual(["deleted", "deleted"]);
+    expect(dbx!.endpoints()).toEqual([]);
+    expect(dbx!.requests().every((r) => r.authorized)).toBe(true);
   });
 
   it("is safe to run again after a crash during destroy: it finishes from its journal", async () => {
