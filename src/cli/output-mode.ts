@@ -11,10 +11,6 @@ export function setJsonOutput(on: boolean): void {
   jsonOutput = on;
 }
 
-export function isJsonOutput(): boolean {
-  return jsonOutput;
-}
-
 /** A progress bar only for a person at a terminal, and never with --json. */
 export function showProgressBar(stream: { isTTY?: boolean } = process.stderr): boolean {
   return !jsonOutput && stream.isTTY === true;

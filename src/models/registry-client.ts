@@ -273,16 +273,6 @@ export class MlflowRegistryClient {
     return this.request<T>(method, `/api/2.0/mlflow/${endpoint}`, query, body);
   }
 
-  async health(): Promise<boolean> {
-    try {
-      const response = await this.fetchImpl(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(this.timeoutMs) });
-      await response.arrayBuffer();
-      return response.ok;
-    } catch {
-      return false;
-    }
-  }
-
   // --- runs -----------------------------------------------------------------------------------------
 
   async getRun(runId: string): Promise<Run> {

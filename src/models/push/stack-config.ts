@@ -1,4 +1,5 @@
 import * as YAML from "yaml";
+import { PROJECT_NAME } from "../../config/lab-config";
 
 /**
  * `push-model --deploy <endpoint>`: points an endpoint of the stack config at the pushed version, so the
@@ -6,7 +7,7 @@ import * as YAML from "yaml";
  * stacks/ folder is src/config/stack-settings.ts's to say, the same one plan and deploy read.
  */
 
-export const ENDPOINTS_KEY = "azure-mlflow-lab:endpoints";
+export const ENDPOINTS_KEY = `${PROJECT_NAME}:endpoints`;
 
 export class StackConfigError extends Error {
   constructor(message: string) {
