@@ -119,7 +119,8 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
       if (group.state === "present" && !deleteRequested) {
         // The engine finished without removing it (or never tracked it): delete it ourselves, by tag.
         say(`resource group ${resourceGroup} still exists after ${why}; deleting it over ARM`);
-        await arm.deleteLabResourceGroup(resourceGroup);
+        // Its wait ends with this one: the group must be gone within resourceGroupTimeoutMs in all.
+        await arm.deleteLabResourceGroup(resourceGroup, { timeoutMs: Math.max(0, deadline - clock.now()) });
         deleteRequested = true;
       }
       if (clock.now() >= deadline) {

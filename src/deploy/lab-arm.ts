@@ -26,8 +26,12 @@ export type ResourceGroupState = { state: "absent" } | { state: "present" | "del
 export interface LabArm {
   registerProviders(namespaces: readonly string[], onProgress?: (line: string) => void): Promise<void>;
   resourceGroup(name: string): Promise<ResourceGroupState>;
-  /** Deletes the group of the lab whose id is `name`, by the same rules as teardown (its own tags must say so). */
-  deleteLabResourceGroup(name: string): Promise<void>;
+  /**
+   * Deletes the group of the lab whose id is `name`, by the same rules as teardown (its own tags must say
+   * so). Waits for the delete at most `timeoutMs` (default: cleanup's wait); a group still deleting then
+   * is left to the caller's own checks.
+   */
+  deleteLabResourceGroup(name: string, options?: { timeoutMs?: number }): Promise<void>;
   workspace(resourceGroup: string, name: string): Promise<WorkspaceState | undefined>;
   /**
    * Before a failed attempt's group is deleted: the online endpoints of the lab's Azure ML workspaces
@@ -81,8 +85,8 @@ export class SdkLabArm implements LabArm {
     return { ...DEFAULT_WAIT, defaultPollMs: this.options.pollMs ?? DEFAULT_WAIT.defaultPollMs };
   }
 
-  async deleteLabResourceGroup(name: string): Promise<void> {
-    const wait = this.wait();
+  async deleteLabResourceGroup(name: string, options: { timeoutMs?: number } = {}): Promise<void> {
+    const wait = { ...this.wait(), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
     let outcome;
     try {
       outcome = await deleteLabGroup(this.budget, this.clients.subscriptionId, name, name, wait);

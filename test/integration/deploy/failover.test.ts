@@ -2,7 +2,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DeploymentError } from "../../../src/deploy/deployer";
 import { deployWithFailover, type DeployWithFailoverArgs } from "../../../src/deploy/failover-flow";
 import { SdkLabArm } from "../../../src/deploy/lab-arm";
 import { labNames } from "../../../src/lab/naming";
@@ -30,8 +29,10 @@ afterEach(async () => {
 const STACK = "failover-test";
 const serving = { regions: ["eastus", "eastus2", "westus2", "westeurope", "northeurope"], retrievedAt: "2026-11-23", source: "test" };
 
-async function setup(options: LabInventoryOptions, preferredRegion = "eastus") {
-  lab = await startLabServer(labInventory(options), { durations: { databricksCreate: 20_000, databricksDelete: 10_000, resourceGroupDelete: 10_000, managedResourceGroupRemoval: 5_000 } });
+async function setup(options: LabInventoryOptions, preferredRegion = "eastus", durations: Record<string, number> = {}) {
+  lab = await startLabServer(labInventory(options), {
+    durations: { databricksCreate: 20_000, databricksDelete: 10_000, resourceGroupDelete: 10_000, managedResourceGroupRemoval: 5_000, ...durations },
+  });
   const snapshot = await gatherSignals({ clients: lab.clients, subscriptionId: SUB, modelServing: serving });
   const deployer = new RecordingDeployer(path.join(dir, "engine"), lab.ctx, SUB, 20);
   const blocklist = new BlocklistStore(path.join(dir, "state", "region-blocklist.json"));
@@ -270,10 +271,27 @@ describe("deploy with failover", () => {
   });
 
   it("surfaces engine errors that are not deployment failures unchanged", async () => {
-    const { args } = await setup({});
+    const { args, deployer, blocklist } = await setup({});
     const broken = Object.assign(Object.create(Object.getPrototypeOf(args.deployer)), args.deployer, { up: async () => { throw new TypeError("bug"); } });
     await expect(deployWithFailover({ ...args, deployer: broken })).rejects.toThrow(TypeError);
-    expect(DeploymentError).toBeDefined();
+    // Not taken for a failed attempt: no failover, so nothing blocked and nothing destroyed or deleted.
+    expect(blocklist.load()).toEqual([]);
+    expect(deployer.calls().filter((c) => c.op === "destroy")).toEqual([]);
+    expect(lab!.server.requests().filter((r) => r.method === "DELETE")).toEqual([]);
+  });
+
+  it("a group the engine leaves behind is waited for at most resourceGroupTimeoutMs in all, also while deleting it over ARM", async () => {
+    // The group's delete takes far longer (about 5 s here) than the flow may wait for it.
+    const { args, deployer } = await setup(quotaFailure("eastus"), "eastus", { resourceGroupDelete: 5_000_000 });
+    const keepsGroup = Object.assign(Object.create(Object.getPrototypeOf(deployer)), deployer, { destroy: async () => undefined });
+    const started = Date.now();
+    await expect(deployWithFailover({ ...args, deployer: keepsGroup, resourceGroupTimeoutMs: 300 })).rejects.toThrow(
+      /resource group msl-[0-9a-z]{7} still exists after destroying the attempt in eastus; not trying another region/,
+    );
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // Deleted over ARM once, by its tags; that delete is still running when the flow gives up.
+    expect(lab!.server.requests().filter((r) => r.method === "DELETE" && /\/resourcegroups\/msl-[0-9a-z]{7}$/i.test(r.path))).toHaveLength(1);
+    expect(deployer.calls().filter((c) => c.op === "up")).toHaveLength(1);
   });
 });
 
