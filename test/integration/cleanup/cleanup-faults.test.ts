@@ -91,9 +91,13 @@ describe("cleanup under faults", () => {
 
   it("retries 5xx answers on reads, deletes and polls", async () => {
     server = await startServer({ seed: labs(20) });
-    server.injectFault({ kind: "status", status: 503, probability: 0.3, count: 40, match: { path: "/resourcegroups/" } });
-    server.injectFault({ kind: "status", status: 500, probability: 0.3, count: 20, match: { path: "operationresults" } });
+    // 0.15 a request: the faults fire often, yet one request failing all six attempts the client makes
+    // (1 + 5 retries, 0.15^6 ≈ 1e-5) is rare enough that a failed row means the retrying broke.
+    const reads = server.injectFault({ kind: "status", status: 503, probability: 0.15, count: 40, match: { path: "/resourcegroups/" } });
+    const polls = server.injectFault({ kind: "status", status: 500, probability: 0.15, count: 20, match: { path: "operationresults" } });
     const report = await runAgainst(server, cleanupOptions({ subscriptions: [SUB] }));
+    expect(reads.fired).toBeGreaterThan(0);
+    expect(polls.fired).toBeGreaterThan(0);
     expect(report.counts).toMatchObject({ deleted: 20, failed: 0 });
     expect(remainingGroups(server, SUB)).toEqual([]);
   });
