@@ -38,6 +38,15 @@ function isStackPath(stackOrPath: string): boolean {
   return /[\\/]/.test(stackOrPath) || /\.ya?ml$/i.test(stackOrPath);
 }
 
+/**
+ * The engine's name for a `--stack` value: a path to a settings file names the stack after the file
+ * (`path/to/Pulumi.dev.yaml` is stack `dev`); a plain name is used as given, since a deployed stack
+ * needs no settings file in stacks/ to be read (score and push-model read only its outputs).
+ */
+export function stackNameOf(stackOrPath: string): string {
+  return isStackPath(stackOrPath) ? readStackSettings(stackOrPath).stack : stackOrPath;
+}
+
 /** Where the settings file of `--stack` is (it may not exist): a path as given, or stacks/Pulumi.<stack>.yaml. */
 export function stackFilePath(stackOrPath: string): string {
   return isStackPath(stackOrPath) ? path.resolve(stackOrPath) : path.join(stacksDir(), `Pulumi.${stackOrPath}.yaml`);

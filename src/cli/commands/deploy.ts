@@ -77,16 +77,25 @@ async function resolveOwner(deployer: Deployer, options: DeployCommandOptions, s
  * engine only reads the toolkit's stacks/, so the file's keys are copied into the stack config (keys the
  * stack already has are kept, so re-runs do not undo changes).
  */
-async function seedStackFromFile(deployer: Deployer, stackOption: string, stack: string): Promise<void> {
+/** Keys the deploy flow decides and writes itself; a settings file states only a preference for them. */
+const FLOW_OWNED_KEYS: ReadonlySet<string> = new Set([CONFIG_KEY.region, CONFIG_KEY.nodeType, CONFIG_KEY.suffix]);
+
+/**
+ * A settings file outside the engine's stacks/ (a path, or MLFLOW_LAB_PROJECT_DIR) is the user's copy of
+ * the stack: its keys are copied into the engine's config on every deploy, so an edit (such as
+ * push-model --deploy changing an endpoint's model) reaches the next `up`.
+ */
+async function syncStackFromFile(deployer: Deployer, stackOption: string, stack: string): Promise<void> {
   const settings = readStackSettings(stackOption);
   if (path.resolve(settings.file) === engineStackFile(stack)) return;
   const existing = await deployer.getConfig(stack);
-  const missing: StackConfig = {};
+  const changed: StackConfig = {};
   for (const [key, value] of Object.entries(settings.config)) {
     const fullKey = `${PROJECT_NAME}:${key}`;
-    if (existing[fullKey] === undefined) missing[fullKey] = { value: typeof value === "string" ? value : JSON.stringify(value) };
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    if (existing[fullKey] === undefined || (!FLOW_OWNED_KEYS.has(fullKey) && existing[fullKey]!.value !== text)) changed[fullKey] = { value: text };
   }
-  if (Object.keys(missing).length > 0) await deployer.setConfig(stack, missing);
+  if (Object.keys(changed).length > 0) await deployer.setConfig(stack, changed);
 }
 
 export function outcomeReport(outcome: DeployOutcome): string {
@@ -137,7 +146,7 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
   const clients = createSdkClients(ctx, subscriptionId);
   const arm = new SdkLabArm(clients);
   await deployer.ensureStack(stack);
-  await seedStackFromFile(deployer, options.stack, stack);
+  await syncStackFromFile(deployer, options.stack, stack);
   const existing = await deployer.getConfig(stack);
   if (!existing[OWNER_KEY]?.value) await deployer.setConfig(stack, { [OWNER_KEY]: { value: owner } });
 

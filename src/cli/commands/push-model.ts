@@ -7,10 +7,9 @@ import { showProgressBar } from "../output-mode";
 import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-assets";
 import { pushModel, type PushResult } from "../../models/push/push-model";
 import { configSetCommand, setEndpointModel, StackConfigError } from "../../models/push/stack-config";
-import { stackFilePath } from "../../config/stack-settings";
+import { stackFilePath, stackNameOf } from "../../config/stack-settings";
 import { outputsFromFile } from "../../scoring/endpoint-lookup";
 import { readStackOutputs } from "../../deploy/load-deployer";
-import { stackNameOf } from "../stack-option";
 
 /** `mlflow-lab push-model`: what runs once the command is chosen (options: ./register/push-model.ts). */
 export interface PushOptions {
@@ -76,7 +75,7 @@ function deploy(result: PushResult, options: PushOptions): { message: string; fi
   try {
     const updated = setEndpointModel(fs.readFileSync(file, "utf8"), options.deploy!, modelRef, file);
     fs.writeFileSync(file, updated.text);
-    return { message: `${file}: endpoint "${options.deploy}" now serves ${modelRef}${updated.previous ? ` (was ${updated.previous})` : ""}; apply with: pulumi up --stack ${options.stack}`, file };
+    return { message: `${file}: endpoint "${options.deploy}" now serves ${modelRef}${updated.previous ? ` (was ${updated.previous})` : ""}; apply with: pulumi up --stack ${stackNameOf(options.stack)}`, file };
   } catch (error) {
     if (error instanceof StackConfigError) throw new UserInputError(error.message);
     throw error;

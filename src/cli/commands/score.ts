@@ -7,7 +7,7 @@ import type { ModelSignature } from "../../models/signature";
 import { conformTable } from "../../scoring/conform";
 import { EndpointError, scoringUrl, sendScoringRequest, type ScoringTarget } from "../../scoring/endpoint-client";
 import { readStackOutputs } from "../../deploy/load-deployer";
-import { stackNameOf } from "../stack-option";
+import { stackNameOf } from "../../config/stack-settings";
 import { EndpointLookupError, endpointFromOutputs, outputsFromFile, type StackOutputsSource } from "../../scoring/endpoint-lookup";
 import { parseScoringInput } from "../../scoring/input";
 import { buildPayload, checkRawPayload, type EndpointKind, type PayloadFormat } from "../../scoring/payload";

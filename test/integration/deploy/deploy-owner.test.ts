@@ -60,3 +60,16 @@ describe("deploy and the lab owner", () => {
     expect(storedOwner()).toEqual({ value: "learner@example.com" });
   });
 });
+
+describe("deploy with a stack file outside the toolkit's stacks/", () => {
+  const stored = () => JSON.parse(fs.readFileSync(path.join(dir, "engine", "stacks.json"), "utf8")).ownerless as Record<string, { value: string }>;
+
+  it("an edit to the file (here ttl) reaches the engine's config on the next deploy", async () => {
+    const first = await deploy("config:\n  azure-mlflow-lab:owner: learner@example.com\n  azure-mlflow-lab:ttl: 8h\n  azure-mlflow-lab:region: westeurope\n");
+    expect(first.code, first.stderr).toBe(0);
+
+    const second = await deploy("config:\n  azure-mlflow-lab:owner: learner@example.com\n  azure-mlflow-lab:ttl: 4h\n  azure-mlflow-lab:region: westeurope\n");
+    expect(second.code, second.stderr).toBe(0);
+    expect(stored()["azure-mlflow-lab:ttl"]).toEqual({ value: "4h" });
+  });
+});

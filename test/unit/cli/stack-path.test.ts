@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { captureCliOutput } from "../../support/cli-output";
 import { main } from "../../../src/cli/main";
 import { resolveWorkspace } from "../../../src/cli/commands/push-model";
-import { stackNameOf } from "../../../src/cli/stack-option";
+import { stackNameOf } from "../../../src/config/stack-settings";
 
 /**
  * `--stack path/to/Pulumi.<name>.yaml` names stack <name> for score and push-model too, as it does for
