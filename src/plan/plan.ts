@@ -5,7 +5,7 @@ import { estimateCostPerHour, type CostEstimate } from "./cost";
 import { runLabProgram, type RecordedResource } from "./engine";
 import { checkGuardrails, describeViolation, type Violation } from "./guardrails";
 import { DEPLOY_TIME } from "./markers";
-import { applyRegionDecision, planRegionDecider, type RegionDecider, type RegionDecision } from "./region";
+import { applyRegionDecision, decideRegionFromConfig, type RegionDecider, type RegionDecision } from "./region";
 
 /**
  * The offline plan: what `mlflow-lab plan` shows and `--json` prints. The JSON has exactly these five
@@ -59,7 +59,7 @@ export async function createPlan(options: CreatePlanOptions): Promise<Plan> {
   }
   // Validation first: a bad config stops here, before anything is registered.
   const parsed = parseLabConfig(raw);
-  const decide = options.decideRegion ?? planRegionDecider();
+  const decide = options.decideRegion ?? decideRegionFromConfig;
   const decision = await decide({ stack: settings.stack, config: parsed, regionSetInStack: raw.region !== undefined });
   const config = applyRegionDecision(parsed, decision);
 

@@ -3,9 +3,10 @@ import { isKnownRegion } from "../config/azure-regions";
 import { PROJECT_NAME, type LabConfig } from "../config/lab-config";
 
 /**
- * Where the lab goes and why. Today the plan takes the region from the stack config; the region
- * selector (src/regions) plugs in a decider that looks at quota live, or at a bundled example snapshot
- * when there are no credentials. The plan then builds the lab for the decided region and node type.
+ * Where the lab goes and why. On its own the plan takes the region from the stack config; `mlflow-lab
+ * plan` passes the region selector's decider (src/regions), which looks at quota live, or at a bundled
+ * example snapshot when there are no credentials. The plan then builds the lab for the decided region
+ * and node type.
  */
 export interface RegionDecision {
   region: string;
@@ -35,20 +36,6 @@ export const decideRegionFromConfig: RegionDecider = async ({ config, regionSetI
   ],
   source: "config",
 });
-
-let registered: RegionDecider | undefined;
-
-/**
- * Lets the region selector replace the config-only decision for `mlflow-lab plan` (call it from the
- * regions command's register()). Tests and benchmarks pass a decider to createPlan directly instead.
- */
-export function registerPlanRegionDecider(decider: RegionDecider | undefined): void {
-  registered = decider;
-}
-
-export function planRegionDecider(): RegionDecider {
-  return registered ?? decideRegionFromConfig;
-}
 
 /** The config the lab is built with once the region is decided. */
 export function applyRegionDecision(config: LabConfig, decision: RegionDecision): LabConfig {

@@ -10,7 +10,9 @@ import type { Plan, PlanJson, PlanResource } from "./plan";
 export function renderPlan(plan: Plan): string {
   const { json } = plan;
   const lines: string[] = [];
-  lines.push(`Plan for stack '${json.stack}' (offline: nothing is created, no credentials used)`);
+  // Only the region may come from Azure: with credentials, selection reads (never writes) live signals.
+  const access = json.region.source === "live" ? "nothing is created; the region comes from live signals read with your credentials" : "offline: nothing is created, no credentials used";
+  lines.push(`Plan for stack '${json.stack}' (${access})`);
   lines.push("");
   lines.push(`Region: ${json.region.name}   node type: ${json.region.nodeType}   (source: ${json.region.source})`);
   for (const reason of json.region.reasons) lines.push(`  - ${reason}`);

@@ -1,14 +1,11 @@
 import type { Command } from "commander";
 import { loadModule } from "../../lazy-module";
-import { registerPlanRegionDecider } from "../../../plan/region";
 import type { RegionsOptions } from "../regions";
 
 const loadRegions = () => loadModule<typeof import("../regions")>(() => require("../regions"), () => import("../regions"));
 
 /** `mlflow-lab regions`: its options; the run module (../regions.ts) is loaded when the command runs. */
 export function register(program: Command): void {
-  // `plan` shows the region selection would pick (live with credentials, else the labelled example).
-  registerPlanRegionDecider(async (input) => (await loadRegions()).planRegionDecider()(input));
   program
     .command("regions")
     .description("evaluate every Azure region for the stack: quota, VM size, model serving, policy, providers; the choice on top")
