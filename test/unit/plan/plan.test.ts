@@ -134,5 +134,13 @@ describe("renderPlan", () => {
     expect(text).toContain("AzureML Data Scientist · on mlw-msl-[deploy-time]");
     expect(text).toMatch(/Estimated cost per hour \(eastus list prices as of \d{4}-\d{2}-\d{2}; estimates, not a quote\)/);
     expect(text).toContain("[deploy-time] marks values only known once deployed; [secret] marks secrets.");
+    expect(text.split("\n")[0]).toBe("Plan for stack 'full' (offline: nothing is created, no credentials used)");
+  });
+
+  it("says so on its first line when the region came from live signals read with the user's credentials", async () => {
+    const live = async () => ({ region: "westus2", nodeType: "Standard_DS3_v2", reasons: ["most headroom"], source: "live" as const });
+    const text = renderPlan(await createPlan({ stack: "lab", decideRegion: live }));
+    expect(text.split("\n")[0]).toBe("Plan for stack 'lab' (nothing is created; the region comes from live signals read with your credentials)");
+    expect(text).toContain("Region: westus2   node type: Standard_DS3_v2   (source: live)");
   });
 });
