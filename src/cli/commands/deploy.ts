@@ -72,23 +72,18 @@ async function resolveOwner(deployer: Deployer, options: DeployCommandOptions, s
   return signedIn;
 }
 
-/**
- * `--stack path/to/Pulumi.x.yaml` outside stacks/ (or a stack in MLFLOW_LAB_PROJECT_DIR's stacks/): the
- * engine only reads the toolkit's stacks/, so the file's keys are copied into the stack config (keys the
- * stack already has are kept, so re-runs do not undo changes).
- */
 /** Keys the deploy flow decides and writes itself; a settings file states only a preference for them. */
 const FLOW_OWNED_KEYS: ReadonlySet<string> = new Set([CONFIG_KEY.region, CONFIG_KEY.nodeType, CONFIG_KEY.suffix]);
 
 /**
  * A settings file outside the engine's stacks/ (a path, or MLFLOW_LAB_PROJECT_DIR) is the user's copy of
  * the stack: its keys are copied into the engine's config on every deploy, so an edit (such as
- * push-model --deploy changing an endpoint's model) reaches the next `up`.
+ * push-model --deploy changing an endpoint's model) reaches the next `up`. Returns the stack config as it now is.
  */
-async function syncStackFromFile(deployer: Deployer, stackOption: string, stack: string): Promise<void> {
+async function syncStackFromFile(deployer: Deployer, stackOption: string, stack: string): Promise<StackConfig> {
   const settings = readStackSettings(stackOption);
-  if (path.resolve(settings.file) === engineStackFile(stack)) return;
   const existing = await deployer.getConfig(stack);
+  if (path.resolve(settings.file) === engineStackFile(stack)) return existing;
   const changed: StackConfig = {};
   for (const [key, value] of Object.entries(settings.config)) {
     const fullKey = `${PROJECT_NAME}:${key}`;
@@ -96,6 +91,7 @@ async function syncStackFromFile(deployer: Deployer, stackOption: string, stack:
     if (existing[fullKey] === undefined || (!FLOW_OWNED_KEYS.has(fullKey) && existing[fullKey]!.value !== text)) changed[fullKey] = { value: text };
   }
   if (Object.keys(changed).length > 0) await deployer.setConfig(stack, changed);
+  return { ...existing, ...changed };
 }
 
 export function outcomeReport(outcome: DeployOutcome): string {
@@ -146,8 +142,8 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
   const clients = createSdkClients(ctx, subscriptionId);
   const arm = new SdkLabArm(clients);
   await deployer.ensureStack(stack);
-  await syncStackFromFile(deployer, options.stack, stack);
-  const existing = await deployer.getConfig(stack);
+  // The stack's config as the engine now has it (the file's edits included), read once here.
+  const existing = await syncStackFromFile(deployer, options.stack, stack);
   if (!existing[OWNER_KEY]?.value) await deployer.setConfig(stack, { [OWNER_KEY]: { value: owner } });
 
   const suffix = existing[CONFIG_KEY.suffix]?.value;
