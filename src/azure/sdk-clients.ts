@@ -7,10 +7,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { AzureDatabricksManagementClient } from "@azure/arm-databricks";
-import { KeyVaultManagementClient } from "@azure/arm-keyvault";
-import { ManagementLockClient } from "@azure/arm-locks";
 import { PolicyClient } from "@azure/arm-policy";
-import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { ArmClient } from "./arm-client";
@@ -80,33 +77,12 @@ export function createSubscriptionClient(ctx: SdkContext): SubscriptionClient {
   return new SubscriptionClient(ctx.credential, modularOptions(ctx));
 }
 
-export function createResourceGraphClient(ctx: SdkContext): ResourceGraphClient {
-  return new ResourceGraphClient(ctx.credential, modularOptions(ctx));
-}
-
 export function createPolicyClient(ctx: SdkContext, subscriptionId: string): PolicyClient {
   return new PolicyClient(ctx.credential, subscriptionId, modularOptions(ctx));
 }
 
-export function createKeyVaultClient(ctx: SdkContext, subscriptionId: string): KeyVaultManagementClient {
-  return new KeyVaultManagementClient(ctx.credential, subscriptionId, modularOptions(ctx));
-}
-
 export function createDatabricksClient(ctx: SdkContext, subscriptionId: string): AzureDatabricksManagementClient {
   return new AzureDatabricksManagementClient(ctx.credential, subscriptionId, modularOptions(ctx));
-}
-
-/** arm-locks is a classic (core-client) package: the host is `$host`, the scope `credentialScopes`. */
-export function createLocksClient(ctx: SdkContext, subscriptionId: string): ManagementLockClient {
-  return new ManagementLockClient(ctx.credential, subscriptionId, {
-    $host: ctx.endpoint,
-    endpoint: ctx.endpoint,
-    credentialScopes: [armScope(ctx.endpoint)],
-    additionalPolicies: [
-      { policy: throttleWithoutRetryAfterPolicy({ retry: ctx.retry, clock: ctx.clock, random: ctx.random }), position: "perRetry" },
-    ],
-    ...(ctx.retry?.maxRetries !== undefined ? { retryOptions: { maxRetries: ctx.retry.maxRetries } } : {}),
-  });
 }
 
 /**
@@ -119,10 +95,7 @@ export interface SdkClients {
   readonly compute: ComputeManagementClient;
   readonly resources: ResourceManagementClient;
   readonly subscriptions: SubscriptionClient;
-  readonly resourceGraph: ResourceGraphClient;
   readonly policy: PolicyClient;
-  readonly locks: ManagementLockClient;
-  readonly keyVault: KeyVaultManagementClient;
   readonly databricks: AzureDatabricksManagementClient;
 }
 
@@ -138,10 +111,7 @@ export function createSdkClients(ctx: SdkContext, subscriptionId: string): SdkCl
     get compute() { return lazy("compute", () => createComputeClient(ctx, subscriptionId)); },
     get resources() { return lazy("resources", () => createResourcesClient(ctx, subscriptionId)); },
     get subscriptions() { return lazy("subscriptions", () => createSubscriptionClient(ctx)); },
-    get resourceGraph() { return lazy("resourceGraph", () => createResourceGraphClient(ctx)); },
     get policy() { return lazy("policy", () => createPolicyClient(ctx, subscriptionId)); },
-    get locks() { return lazy("locks", () => createLocksClient(ctx, subscriptionId)); },
-    get keyVault() { return lazy("keyVault", () => createKeyVaultClient(ctx, subscriptionId)); },
     get databricks() { return lazy("databricks", () => createDatabricksClient(ctx, subscriptionId)); },
   };
 }

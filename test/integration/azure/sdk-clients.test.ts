@@ -104,40 +104,6 @@ describe("SDK clients against the expired-labs inventory", () => {
   });
   afterAll(async () => server.stop());
 
-  it("resource graph: lab groups discovered with skipToken paging", async () => {
-    const c = createSdkClients(ctxFor(server), LABS);
-    const query =
-      "resourcecontainers | where type =~ 'microsoft.resources/subscriptions/resourcegroups' | where tags['managed-by'] =~ 'azure-mlflow-lab' and isnotempty(tags['lab-expires-at']) | project id, name, tags, managedBy";
-    const names: string[] = [];
-    let skipToken: string | undefined;
-    let pages = 0;
-    do {
-      const r = await c.resourceGraph.resources({ subscriptions: [LABS], query, options: { top: 3, skipToken } });
-      names.push(...(r.data as Array<{ name: string }>).map((d) => d.name));
-      skipToken = r.skipToken;
-      pages++;
-    } while (skipToken);
-    expect(pages).toBeGreaterThan(1);
-    expect(names).toContain("msl-a1b2c3");
-    expect(names).toContain("databricks-rg-dbw-msl-a1b2c3");
-    expect(names).not.toContain("msl-casing");
-    expect(names).not.toContain("msl-lookalike");
-  });
-
-  it("locks: listAtResourceGroupLevel finds group and resource locks", async () => {
-    const c = createSdkClients(ctxFor(server), LABS);
-    expect((await collect(c.locks.managementLocks.listAtResourceGroupLevel("msl-locked1"))).map((l) => l.name)).toEqual(["keep-for-grading"]);
-    expect((await collect(c.locks.managementLocks.listAtResourceGroupLevel("msl-reslock"))).map((l) => l.level)).toEqual(["CanNotDelete"]);
-    expect(await collect(c.locks.managementLocks.listAtResourceGroupLevel("msl-d4e5f6"))).toEqual([]);
-  });
-
-  it("key vault: listDeleted keeps the tags", async () => {
-    const c = createSdkClients(ctxFor(server), LABS);
-    const deleted = await collect(c.keyVault.vaults.listDeleted());
-    expect(deleted.find((d) => d.name === "kv-msl-old001")?.properties?.tags).toMatchObject({ "lab-id": "msl-old001" });
-    expect(deleted.find((d) => d.name === "kv-msl-protect")?.properties?.purgeProtectionEnabled).toBe(true);
-  });
-
   it("resourceGroups.delete of a locked group fails with ScopeLocked", async () => {
     const c = createSdkClients(ctxFor(server), LABS);
     await expect(c.resources.resourceGroups.delete("msl-locked1", { updateIntervalInMs: 5 })).rejects.toMatchObject({ code: "ScopeLocked" });
