@@ -212,7 +212,8 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
     }),
   );
   // Items that are plainly not ours are not worth a row.
-  items.push(...purgeResults.filter((r) => !(r.outcome === "kept" && /not a lab item/.test(r.reason))));
+  // (In cleanup scope only the managed-by rule makes an item "not ours": another lab's item is listed.)
+  items.push(...purgeResults.filter((r) => !r.notOurs));
 
   const counts = countOutcomes(groups);
   const report: CleanupReport = {

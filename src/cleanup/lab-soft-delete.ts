@@ -73,7 +73,7 @@ export function purgeSettingsFor(scope: LabScope): PurgePolicySettings {
  * Before the group goes: this lab's Azure ML workspaces (forceToPurge) and Log Analytics workspaces
  * (force) deleted permanently, so soft delete never holds their names. This has to happen while the group
  * exists: ARM has no purge for a soft-deleted Log Analytics workspace, and purging a soft-deleted ML
- * workspace needs its group. One row per workspace; those of another lab are "kept".
+ * workspace needs its group. One row per workspace, in the order given; those of another lab are "kept".
  */
 export async function deleteWorkspacesPermanently(
   budget: ArmBudget,
@@ -98,6 +98,15 @@ export interface FreeSoftDeletablesOptions {
   onEndpoints?: (workspace: LabResource, rows: readonly ItemResult[]) => void;
 }
 
+export interface FreedSoftDeletables {
+  /** One row per online endpoint of the workspaces whose endpoints went first. */
+  endpoints: ItemResult[];
+  /** One row per Azure ML / Log Analytics workspace (deleteWorkspacesPermanently). */
+  workspaces: ItemResult[];
+  /** The resource ids (lower case) of the workspaces deleted permanently by this call. */
+  deletedIds: ReadonlySet<string>;
+}
+
 /**
  * Before a lab's group is deleted: free the names its soft-deletable items would hold. The online
  * endpoints of its Azure ML workspaces first (a workspace with online endpoints refuses delete with 409
@@ -111,7 +120,7 @@ export async function freeLabSoftDeletables(
   execute: boolean,
   wait: WaitOptions,
   options: FreeSoftDeletablesOptions = {},
-): Promise<{ endpoints: ItemResult[]; workspaces: ItemResult[] }> {
+): Promise<FreedSoftDeletables> {
   const endpoints: ItemResult[] = [];
   for (const ws of workspaces.mlWorkspaces) {
     if (options.endpointsOf !== "every-workspace" && labIdOf(ws.tags) !== scope.labId) continue;
@@ -119,8 +128,10 @@ export async function freeLabSoftDeletables(
     endpoints.push(...rows);
     options.onEndpoints?.(ws, rows);
   }
-  const deleted = await deleteWorkspacesPermanently(budget, [...workspaces.mlWorkspaces, ...workspaces.logAnalytics], scope, execute, wait);
-  return { endpoints, workspaces: deleted };
+  const all = [...workspaces.mlWorkspaces, ...workspaces.logAnalytics];
+  const deleted = await deleteWorkspacesPermanently(budget, all, scope, execute, wait);
+  const deletedIds = new Set(all.filter((_, i) => deleted[i]?.outcome === "deleted").map((ws) => ws.id.toLowerCase()));
+  return { endpoints, workspaces: deleted, deletedIds };
 }
 
 /**
@@ -131,7 +142,7 @@ export async function purgeLabKeyVaults(budget: ArmBudget, scope: LabScope, exec
   const rows: ItemResult[] = [];
   for (const vault of await listDeletedVaults(budget, scope.subscriptionId)) {
     const row = await purgeSoftDeleted(budget, vault, purgeSettingsFor(scope), execute, wait);
-    if (row.outcome === "kept" && /another lab|not a lab item/.test(row.reason)) continue;
+    if (row.notOurs) continue;
     rows.push(row);
   }
   return rows;

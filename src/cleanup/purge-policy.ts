@@ -119,6 +119,18 @@ export const PURGE_RULES: readonly PurgeRule[] = [
   },
 ];
 
+/**
+ * The rules whose failure means the item is not in the run's scope at all: no lab item, or (teardown)
+ * another lab's. A row for such an item is left out of reports; other blockers (do-not-delete, purge
+ * protection, not yet expired) are reasons a person needs to see.
+ */
+export const NOT_OURS_RULES: ReadonlySet<PurgeRuleId> = new Set<PurgeRuleId>(["managed-by-tag", "this-lab"]);
+
+/** True when a "keep" decision was made because the item is not the run's to act on (NOT_OURS_RULES). */
+export function isNotOurs(decision: PurgeDecision): boolean {
+  return decision.verdict === "keep" && decision.blockers.some((b) => NOT_OURS_RULES.has(b.rule));
+}
+
 export function decidePurgeWith(
   rules: readonly PurgeRule[],
   item: SoftDeletedRecord,

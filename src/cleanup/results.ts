@@ -39,6 +39,13 @@ export interface ItemResult {
   outcome: ItemOutcome;
   reason: string;
   code?: string;
+  /**
+   * Set where the purge rules keep the item because it is not the run's to act on (purge-policy.ts,
+   * isNotOurs): another lab's item, or no lab item at all. Before a group delete, every resource the
+   * rules keep is "left to the group delete" and carries it too. Callers filter on this field, never
+   * on `reason`, which is for people and may be reworded.
+   */
+  notOurs?: true;
 }
 
 export interface CleanupReport {

@@ -13,7 +13,7 @@ import type { ArmRequest } from "../azure/arm-client";
 import { ReadPriority, type ArmBudget } from "./arm-budget";
 import { DEFAULT_WAIT, isProtectionRefusal, waitForOperation, type WaitOptions } from "./group-deletion";
 import { startDelete } from "./operations";
-import { decidePurge, type PurgePolicySettings } from "./purge-policy";
+import { decidePurge, isNotOurs, type PurgePolicySettings } from "./purge-policy";
 import { SOFT_DELETED_LABELS, type SoftDeletedKind, type SoftDeletedRecord } from "./records";
 import type { ItemOutcome, ItemResult } from "./results";
 import type { LabResource } from "./sources/resource-graph";
@@ -121,7 +121,7 @@ export async function purgeSoftDeleted(
   wait: WaitOptions = DEFAULT_WAIT,
 ): Promise<ItemResult> {
   const decision = decidePurge(item, settings);
-  if (decision.verdict === "keep") return itemResult(item, "kept", decision.reason);
+  if (decision.verdict === "keep") return { ...itemResult(item, "kept", decision.reason), ...(isNotOurs(decision) ? { notOurs: true as const } : {}) };
   const request = purgeRequest(item);
   if ("unsupported" in request) return itemResult(item, "kept", request.unsupported);
   if (!execute) return itemResult(item, "would-purge", decision.reason);
@@ -182,7 +182,8 @@ export async function preDeleteResource(
     { kind: "ml-workspace", subscriptionId: resource.subscriptionId, name: resource.name, id: resource.id, tags: resource.tags },
     settings,
   );
-  if (decision.verdict === "keep") return itemResult(label, "kept", `left to the group delete: ${decision.reason}`);
+  // Whatever the rules keep here is not this run's to delete permanently: the group delete takes it.
+  if (decision.verdict === "keep") return { ...itemResult(label, "kept", `left to the group delete: ${decision.reason}`), notOurs: true };
   const request = preDeleteRequest(resource);
   if (!request) return itemResult(label, "kept", "no permanent delete for this type");
   const verb = resource.type === "microsoft.databricks/workspaces" ? "deleted with forceDeletion" : "deleted permanently (no soft delete)";

@@ -203,6 +203,7 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
 
   // 2. Azure ML online endpoints (every one in the group), then 3. permanent deletes of soft-deletable
   // workspaces (this lab's only): the same sequence cleanup and the deploy flow run before a group goes.
+  let deletedForGood: ReadonlySet<string> = new Set();
   if (groupExists) {
     const freed = await freeLabSoftDeletables(budget, known, target, execute, wait, {
       endpointsOf: "every-workspace",
@@ -215,6 +216,7 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
       items.push(row);
       step(`${row.name}: ${row.outcome} (${row.reason})`);
     }
+    deletedForGood = freed.deletedIds;
   }
 
   // 4. destroy
@@ -240,8 +242,8 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
   }
   if (execute) {
     for (const ws of known.mlWorkspaces) {
-      const earlier = items.find((i) => i.name === ws.name && i.outcome === "deleted");
-      if (earlier) continue;
+      // Deleted permanently in step 3 (by id: another row, an endpoint say, may carry the same name).
+      if (deletedForGood.has(ws.id.toLowerCase())) continue;
       const row = await runToCompletion(budget, sub, mlWorkspacePurgeRequest(ws.id), wait, (c) => ({
         kind: "Azure ML workspace",
         subscriptionId: sub,

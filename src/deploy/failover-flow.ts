@@ -285,8 +285,8 @@ function reportRemains(rows: readonly ItemResult[], say: (line: string) => void)
   const held: string[] = [];
   for (const row of rows) {
     say(`${row.kind} ${row.name}: ${row.outcome} (${row.reason})`);
-    // A workspace whose tags do not make it this lab's is "left to the group delete": not ours to free.
-    if (row.outcome === "failed" || (row.outcome === "kept" && !row.reason.startsWith("left to the group delete"))) {
+    // A workspace whose tags do not make it this lab's is left to the group delete: not ours to free.
+    if (row.outcome === "failed" || (row.outcome === "kept" && !row.notOurs)) {
       held.push(`${row.kind} ${row.name} (${row.reason})`);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { PURGE_RULES, decidePurge, decidePurgeWith, type PurgePolicySettings, type PurgeRuleId } from "../../../src/cleanup/purge-policy";
+import { PURGE_RULES, decidePurge, decidePurgeWith, isNotOurs, type PurgePolicySettings, type PurgeRuleId } from "../../../src/cleanup/purge-policy";
 import type { SoftDeletedRecord } from "../../../src/cleanup/records";
 
 const SUB = "0b1f6471-1bf0-4dda-aec3-111122223333";
@@ -99,5 +99,13 @@ describe("purge policy over generated items", () => {
       ),
       { numRuns: 3_000 },
     );
+  });
+
+  it("marks as not ours exactly the items kept by the managed-by or this-lab rule, whatever the reason says", () => {
+    const notOurs = (Object.keys(targeted) as PurgeRuleId[]).filter((rule) => isNotOurs(decidePurge(targeted[rule].item, targeted[rule].settings)));
+    expect(notOurs.sort()).toEqual(["managed-by-tag", "this-lab"]);
+    expect(isNotOurs(decidePurge(vault(), teardown))).toBe(false);
+    // A tag value that repeats the words of a "not ours" reason changes nothing.
+    expect(isNotOurs(decidePurge(vault({}, { "lab-expires-at": "not a lab item" }), cleanup))).toBe(false);
   });
 });
