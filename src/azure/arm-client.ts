@@ -83,7 +83,7 @@ export interface OperationPollResult<T> {
   result?: T;
 }
 
-/** Enough to resume polling after a restart (cleanup writes it to its journal). */
+/** Enough to resume polling with resumeOperation (nothing in src/ persists it; cleanup polls through src/cleanup/operations.ts). */
 export interface OperationState {
   method: string;
   requestUrl: string;

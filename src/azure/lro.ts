@@ -71,8 +71,10 @@ export function planLro(method: string, requestUrl: string, initial: LroResponse
     const status = statusFromString(provisioningStateOf(initial.body)) ?? "succeeded";
     return { mode: isTerminal(status) ? "none" : "body", pollUrl: isTerminal(status) ? undefined : requestUrl, finalUrl, initialStatus: status };
   }
-  // DELETE/POST answered synchronously (200/204), or a 202 that names nowhere to poll.
-  return { mode: "none", finalUrl, initialStatus: initial.status === 202 ? "running" : "succeeded" };
+  // DELETE/POST answered synchronously (200/204), or a 202 that names nowhere to poll: with nothing to
+  // follow the request counts as accepted and done (as cleanup's startDelete has always treated it;
+  // "running" here left ArmOperation.pollUntilDone waiting forever on a poll it could never send).
+  return { mode: "none", finalUrl, initialStatus: "succeeded" };
 }
 
 /** With a polling header present the initial body only matters when it already says Failed/Canceled. */

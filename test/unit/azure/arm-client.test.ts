@@ -206,6 +206,16 @@ describe("ArmClient operations", () => {
     expect(result).toMatchObject({ id: "x" });
   });
 
+  it("a DELETE answered 202 without a polling header is done after the one request (no endless wait)", async () => {
+    const clock = fakeClock();
+    const { client: http, sent } = scripted([{ status: 202 }]);
+    const op = await client(http, clock).beginOperation({ method: "DELETE", path: "/rg" });
+    expect(op.status).toBe("succeeded");
+    expect(await op.pollUntilDone()).toBeUndefined();
+    expect(sent).toHaveLength(1);
+    expect(clock.slept).toEqual([]);
+  });
+
   it("resumes an operation from its saved state", async () => {
     const { client: http } = scripted([{ status: 202, headers: { location: `${ENDPOINT}/operationresults/y` } }, { status: 200 }]);
     const c = client(http);

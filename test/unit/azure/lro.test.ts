@@ -29,6 +29,10 @@ describe("planLro", () => {
     const post = planLro("POST", url, view(202, { "azure-asyncoperation": "https://arm.example/op", location: "https://arm.example/result" }));
     expect(post).toMatchObject({ mode: "status-monitor", finalUrl: "https://arm.example/result" });
   });
+  it("treats a DELETE/POST 202 that names nowhere to poll as done (nothing to follow)", () => {
+    expect(planLro("DELETE", url, view(202))).toMatchObject({ mode: "none", initialStatus: "succeeded" });
+    expect(planLro("POST", url, view(202))).toMatchObject({ mode: "none", initialStatus: "succeeded" });
+  });
   it("resolves relative polling URLs against the request URL", () => {
     expect(planLro("DELETE", url, view(202, { location: "/operationresults/x" })).pollUrl).toBe("https://arm.example/operationresults/x");
   });
