@@ -1,9 +1,11 @@
 import { systemClock, type Clock } from "./clock";
+import { ArmError } from "./errors";
 import { decideRetry, parseRetryAfterMs, type RetryOptions, DEFAULT_RETRY_OPTIONS } from "./retry";
 
 /**
- * Errors thrown by the official SDK clients (sdk-clients.ts): their status, a one-line description,
- * whether they mean "not signed in / not allowed", and an outer retry with the toolkit's rules. The SDK
+ * Errors thrown by the official SDK clients (sdk-clients.ts): their status, a one-line description
+ * (which also describes the toolkit's own ArmError), whether they mean "not signed in / not allowed",
+ * and an outer retry with the toolkit's rules. The SDK
  * pipeline already retries briefly; a longer 429 storm or a flaky 5xx is retried by persist() as well
  * (honouring Retry-After), so region signals are only reported "unknown" after a real effort.
  */
@@ -15,16 +17,24 @@ interface SdkErrorLike {
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
+/** The HTTP status of an SDK error (`statusCode`) or of an ArmError (`status`; 0, no answer, is none). */
 export function statusOf(error: unknown): number | undefined {
+  if (error instanceof ArmError) return error.status > 0 ? error.status : undefined;
   return (error as SdkErrorLike)?.statusCode;
 }
 
-/** One short line: `HTTP 503 ServiceUnavailable: message`. */
+/**
+ * One short line for an error of an SDK client or of the toolkit's ARM pipeline (ArmError):
+ * `HTTP 503 ServiceUnavailable: message`. An SDK error's message is put on one line and cut at 160
+ * characters (it can carry a whole response body); an ArmError's is ARM's own message, already taken
+ * out of the body, and is kept whole.
+ */
 export function describeSdkError(error: unknown): string {
   const e = error as SdkErrorLike;
-  const status = e?.statusCode ? `HTTP ${e.statusCode}` : "";
+  const statusCode = statusOf(error);
+  const status = statusCode ? `HTTP ${statusCode}` : "";
   const code = e?.code && !/^\d+$/.test(e.code) ? e.code : "";
-  const message = (e?.message ?? String(error)).replace(/\s+/g, " ").trim().slice(0, 160);
+  const message = error instanceof ArmError ? error.message : (e?.message ?? String(error)).replace(/\s+/g, " ").trim().slice(0, 160);
   return [status, code].filter(Boolean).join(" ") + (status || code ? ": " : "") + message;
 }
 

@@ -1,6 +1,5 @@
 import type { SdkClients } from "../azure/sdk-clients";
 import { systemClock, type Clock } from "../azure/clock";
-import { ArmError } from "../azure/errors";
 import { describeSdkError, statusOf } from "../azure/sdk-errors";
 import { ArmBudget, ReadPriority } from "../cleanup/arm-budget";
 import { DEFAULT_WAIT, deleteLabGroup, type WaitOptions } from "../cleanup/group-deletion";
@@ -74,7 +73,7 @@ export class SdkLabArm implements LabArm {
     try {
       group = await getGroup(this.budget, this.clients.subscriptionId, name, ReadPriority.reRead);
     } catch (error) {
-      throw new OperationFailedError(`cannot read resource group ${name}: ${describeArmError(error)}`);
+      throw new OperationFailedError(`cannot read resource group ${name}: ${describeSdkError(error)}`);
     }
     if (group.status === 404) return { state: "absent" };
     const deleting = group.body?.properties?.provisioningState?.toLowerCase() === "deleting";
@@ -91,14 +90,14 @@ export class SdkLabArm implements LabArm {
     try {
       outcome = await deleteLabGroup(this.budget, this.clients.subscriptionId, name, name, wait);
     } catch (error) {
-      throw new OperationFailedError(`cannot read resource group ${name}: ${describeArmError(error)}`);
+      throw new OperationFailedError(`cannot read resource group ${name}: ${describeSdkError(error)}`);
     }
     switch (outcome.kind) {
       case "kept":
         throw new OperationFailedError(`resource group ${name} may not be deleted as lab ${name} (${outcome.reason}); not deleting it, remove it by hand`);
       case "refused":
       case "failed":
-        throw new OperationFailedError(`cannot delete resource group ${name}: ${describeArmError(outcome.error)}`);
+        throw new OperationFailedError(`cannot delete resource group ${name}: ${describeSdkError(outcome.error)}`);
       default:
         // deleted, gone, or still deleting when the wait ended: the caller keeps checking until its deadline.
         return;
@@ -111,7 +110,7 @@ export class SdkLabArm implements LabArm {
       const freed = await freeLabSoftDeletables(this.budget, softDeletableWorkspaces(await listGroupResources(this.budget, scope)), scope, true, this.wait());
       return [...freed.endpoints, ...freed.workspaces];
     } catch (error) {
-      throw new OperationFailedError(`cannot delete the Azure ML endpoints / Azure ML / Log Analytics workspaces of ${resourceGroup}: ${describeArmError(error)}`);
+      throw new OperationFailedError(`cannot delete the Azure ML endpoints / Azure ML / Log Analytics workspaces of ${resourceGroup}: ${describeSdkError(error)}`);
     }
   }
 
@@ -120,7 +119,7 @@ export class SdkLabArm implements LabArm {
     try {
       return await purgeLabKeyVaults(this.budget, scope, true, this.wait());
     } catch (error) {
-      throw new OperationFailedError(`cannot purge the soft-deleted Key Vaults of lab ${labId}: ${describeArmError(error)}`);
+      throw new OperationFailedError(`cannot purge the soft-deleted Key Vaults of lab ${labId}: ${describeSdkError(error)}`);
     }
   }
 
@@ -133,11 +132,6 @@ export class SdkLabArm implements LabArm {
       throw new OperationFailedError(`cannot read Databricks workspace ${name}: ${describeSdkError(error)}`);
     }
   }
-}
-
-function describeArmError(error: unknown): string {
-  if (error instanceof ArmError) return `${error.status > 0 ? `HTTP ${error.status} ` : ""}${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 function stringTags(tags: Record<string, unknown> | null | undefined): Record<string, string> {
