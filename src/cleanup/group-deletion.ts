@@ -140,7 +140,7 @@ export async function deleteLabGroup(
   labId: string,
   wait: WaitOptions,
 ): Promise<DeletionOutcome | { kind: "kept"; reason: string }> {
-  const read = await readGroup(budget, subscriptionId, name, { perGroup: [] });
+  const read = await readGroup(budget, subscriptionId, name, "per-group");
   if (read.kind === "gone") return { kind: "gone" };
   const decision = decideTeardownGroup(read.record, labId);
   if (decision.verdict === "keep") return { kind: "kept", reason: decision.reason };

@@ -172,7 +172,7 @@ export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, op
   const sub = target.subscriptionId;
 
   // 1. inspect
-  const read = await readGroup(budget, sub, target.resourceGroup, { perGroup: [] });
+  const read = await readGroup(budget, sub, target.resourceGroup, "per-group");
   let journal = deps.journal.load(target.stack);
   if (read.kind === "found") {
     const decision = decideTeardownGroup(read.record, target.labId);

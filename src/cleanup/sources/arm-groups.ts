@@ -68,34 +68,27 @@ function escape(text: string): string {
 }
 
 /**
- * Where the locks of a re-read come from: the group's own lock list (one more read; `inherited` adds
- * the subscription-scope locks), or a subscription-wide lock list taken moments ago that already holds
- * every lock applying to the group (cheaper when many groups are re-read in a row).
+ * Where the locks of a re-read come from: the group's own lock list ("per-group", one more read), or a
+ * subscription-wide lock list taken moments ago that already holds every lock applying to the group
+ * (cheaper when many groups are re-read in a row).
  */
-export type LockSource = { perGroup: readonly LockRecord[] } | { snapshot: readonly LockRecord[] };
+export type LockSource = "per-group" | { snapshot: readonly LockRecord[] };
 
 /**
- * Reads the group (and its locks, when asked to) and returns the record the policy decides on.
- * Duplicates (the same lock reported by two lists) are merged.
+ * Reads the group and its locks and returns the record the policy decides on. Duplicates (the same
+ * lock listed twice) are merged.
  */
-export async function readGroup(
-  budget: ArmBudget,
-  subscriptionId: string,
-  name: string,
-  lockSource: LockSource,
-  priority: number = ReadPriority.reRead,
-): Promise<GroupRead> {
+export async function readGroup(budget: ArmBudget, subscriptionId: string, name: string, lockSource: LockSource): Promise<GroupRead> {
   const [group, locks] = await Promise.all([
-    getGroup(budget, subscriptionId, name, priority),
-    "snapshot" in lockSource
-      ? Promise.resolve([...lockSource.snapshot])
-      : listLocks(budget, subscriptionId, `${groupPath(subscriptionId, name)}/providers/Microsoft.Authorization/locks`, priority),
+    getGroup(budget, subscriptionId, name, ReadPriority.reRead),
+    lockSource === "per-group"
+      ? listLocks(budget, subscriptionId, `${groupPath(subscriptionId, name)}/providers/Microsoft.Authorization/locks`, ReadPriority.reRead)
+      : Promise.resolve([...lockSource.snapshot]),
   ]);
   if (group.status === 404 || locks === "gone") return { kind: "gone" };
   const body = group.body ?? {};
-  const inherited = "perGroup" in lockSource ? lockSource.perGroup : [];
   const merged = new Map<string, LockRecord>();
-  for (const lock of [...inherited, ...locks]) merged.set((lock.id ?? `${lock.level}:${lock.name}`).toLowerCase(), lock);
+  for (const lock of locks) merged.set((lock.id ?? `${lock.level}:${lock.name}`).toLowerCase(), lock);
   return {
     kind: "found",
     record: {
