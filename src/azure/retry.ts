@@ -22,23 +22,82 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
   maxRetryAfterMs: 10 * 60_000,
 };
 
+/**
+ * Network failures (no HTTP answer) by error code, in words: every code here is worth another attempt
+ * (the SDK's list plus undici's socket errors), and the same table says what happened when the last
+ * attempt failed too. `{host}` is filled with what the caller was talking to ("the storage host").
+ */
+const NETWORK_FAILURE_WORDS: Record<string, string> = {
+  ETIMEDOUT: "the connection timed out",
+  ESOCKETTIMEDOUT: "the connection timed out",
+  ECONNRESET: "the connection was reset",
+  ECONNREFUSED: "{host} refused the connection",
+  ECONNABORTED: "the connection was aborted",
+  ENOTFOUND: "{host} name does not resolve",
+  ENETUNREACH: "the network is unreachable",
+  ENETDOWN: "the network is down",
+  EHOSTUNREACH: "{host} is unreachable",
+  EPIPE: "the connection was closed mid-transfer",
+  EAI_AGAIN: "{host} name could not be resolved just now",
+  REQUEST_SEND_ERROR: "the request could not be sent",
+  UND_ERR_SOCKET: "the connection was closed mid-transfer",
+  UND_ERR_CONNECT_TIMEOUT: "the connection timed out",
+};
+
 /** Network error codes worth another attempt (the SDK's list plus undici's socket errors). */
-export const RETRYABLE_NETWORK_CODES = new Set([
-  "ETIMEDOUT",
-  "ESOCKETTIMEDOUT",
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "ENOTFOUND",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EHOSTUNREACH",
-  "EPIPE",
-  "EAI_AGAIN",
-  "REQUEST_SEND_ERROR",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
+export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set(Object.keys(NETWORK_FAILURE_WORDS));
+
+/**
+ * The code of a request that failed without an answer: fetch (undici) puts it on the error's `cause`,
+ * the Azure SDK's RestError on the error itself.
+ */
+export function networkErrorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const e = error as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof e.cause?.code === "string") return e.cause.code;
+  return typeof e.code === "string" ? e.code : undefined;
+}
+
+export interface NetworkFailure {
+  /** The socket / undici / SDK code, when the error carried one. */
+  code?: string;
+  /** The request's time limit ran out (a TimeoutError, or an AbortError from our own timeout signal). */
+  timedOut: boolean;
+  /**
+   * What happened in words when the code is a known network failure ("the connection was reset
+   * (ECONNRESET)", "the transfer was aborted", "the connection was closed mid-transfer (socket hang up)");
+   * undefined for anything else.
+   */
+  words?: string;
+  /**
+   * The short form for a parenthesis after "is unreachable": "timed out", else the code, else the
+   * error's own message.
+   */
+  brief: string;
+}
+
+/**
+ * A request that failed without an HTTP answer, described for a person (callers check for a status
+ * first). `host` names the other end in the words ("the storage host").
+ */
+export function describeNetworkFailure(error: unknown, host = "the server"): NetworkFailure {
+  const e = (typeof error === "object" && error !== null ? error : {}) as {
+    name?: string;
+    message?: string;
+    cause?: { message?: string };
+  };
+  const code = networkErrorCode(error);
+  const message = typeof e.message === "string" ? e.message : "";
+  const timedOut = e.name === "TimeoutError";
+  const aborted = e.name === "AbortError" || /\baborted\b/i.test(message);
+  let words: string | undefined;
+  if (timedOut) words = "the request timed out";
+  else if (aborted) words = "the transfer was aborted";
+  else if (/socket hang up/i.test(message)) words = "the connection was closed mid-transfer (socket hang up)";
+  else if (code && NETWORK_FAILURE_WORDS[code]) words = `${NETWORK_FAILURE_WORDS[code]!.replace("{host}", host)} (${code})`;
+  const brief = timedOut || e.name === "AbortError" ? "timed out" : (code ?? e.cause?.message ?? (message || String(error)));
+  return { code, timedOut, words, brief };
+}
 
 export type HeaderLookup = (name: string) => string | undefined;
 

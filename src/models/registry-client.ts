@@ -8,6 +8,8 @@
  * Azure ML MLflow endpoint.
  */
 
+import { describeNetworkFailure } from "../azure/retry";
+
 export interface MlflowTag {
   key: string;
   value: string;
@@ -191,12 +193,6 @@ function authHeader(auth: MlflowAuth): Record<string, string> {
   }
 }
 
-function describeNetworkError(error: unknown): string {
-  const e = error as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-  if (e?.name === "TimeoutError" || e?.name === "AbortError") return "timed out";
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
-}
-
 type Query = Record<string, string | number | undefined>;
 
 export class MlflowRegistryClient {
@@ -241,7 +237,7 @@ export class MlflowRegistryClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new MlflowUnreachableError(this.baseUrl, describeNetworkError(error));
+      throw new MlflowUnreachableError(this.baseUrl, describeNetworkFailure(error).brief);
     }
     const text = await response.text();
     if (!response.ok) throw this.errorFrom(response.status, text, apiPath);
@@ -386,7 +382,7 @@ export class MlflowRegistryClient {
     try {
       response = await this.fetchImpl(url, { headers, signal: AbortSignal.timeout(this.timeoutMs * 10) });
     } catch (error) {
-      throw new MlflowUnreachableError(new URL(url).origin, describeNetworkError(error));
+      throw new MlflowUnreachableError(new URL(url).origin, describeNetworkFailure(error).brief);
     }
     if (!response.ok) {
       const text = await response.text();

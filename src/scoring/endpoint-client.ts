@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { parseRetryAfterMs } from "../azure/retry";
+import { describeNetworkFailure, networkErrorCode, parseRetryAfterMs } from "../azure/retry";
 import type { EndpointKind } from "./payload";
 import { parsePredictions, ScoringResponseError, type Predictions } from "./response";
 
@@ -114,8 +114,7 @@ export async function sendScoringRequest(target: ScoringTarget, payload: unknown
     response = sent.answer;
     text = sent.answerText;
   } catch (error) {
-    const e = error as { name?: string; cause?: { code?: string } };
-    const reason = e.name === "TimeoutError" ? "timed out" : (e.cause?.code ?? (error as Error).message);
+    const reason = describeNetworkFailure(error).brief;
     throw new EndpointError(`${new URL(target.url).origin} is unreachable (${originsOnly(scrub(reason, target.key))})`);
   }
   const latencyMs = performance.now() - started;
@@ -134,7 +133,7 @@ export async function sendScoringRequest(target: ScoringTarget, payload: unknown
 }
 
 function closedBeforeAnswer(error: unknown): boolean {
-  const code = (error as { cause?: { code?: string } }).cause?.code;
+  const code = networkErrorCode(error);
   return code === "UND_ERR_SOCKET" || code === "ECONNRESET";
 }
 

@@ -1,6 +1,7 @@
 import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import type { TokenCredential } from "@azure/core-auth";
 import { ArmError, type ArmClient } from "../../azure";
+import { describeNetworkFailure } from "../../azure/retry";
 import { OperationFailedError, UserInputError } from "../../cli/errors";
 import { AZURE_ML_MODEL_NAME } from "../../config/model-ref";
 import { azureMlFlavors } from "../mlmodel";
@@ -75,18 +76,6 @@ export function blobServiceUrl(ds: Datastore): string {
   return `${protocol}://${account}.blob.${endpoint}`;
 }
 
-const NETWORK_FAILURES: Record<string, string> = {
-  ECONNREFUSED: "the storage endpoint refused the connection",
-  ENOTFOUND: "the storage host name does not resolve",
-  EAI_AGAIN: "the storage host name could not be resolved just now",
-  ECONNRESET: "the connection was reset",
-  ETIMEDOUT: "the connection timed out",
-  EPIPE: "the connection was closed mid-transfer",
-  ENETUNREACH: "the network is unreachable",
-  EHOSTUNREACH: "the storage host is unreachable",
-  REQUEST_SEND_ERROR: "the request could not be sent",
-};
-
 /**
  * A blob transfer that failed for the network (no HTTP answer), in words; undefined for anything else.
  * The storage SDK reports these as a RestError whose code is the socket's (or REQUEST_SEND_ERROR), or as
@@ -94,13 +83,8 @@ const NETWORK_FAILURES: Record<string, string> = {
  */
 export function uploadNetworkFailure(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const e = error as { name?: string; code?: string; message?: string; statusCode?: number };
-  if (e.statusCode !== undefined) return undefined;
-  const message = e.message ?? "";
-  if (e.name === "AbortError" || /\baborted\b/i.test(message)) return "the transfer was aborted";
-  if (/socket hang up/i.test(message)) return "the connection was closed mid-transfer (socket hang up)";
-  if (e.code && NETWORK_FAILURES[e.code]) return `${NETWORK_FAILURES[e.code]} (${e.code})`;
-  return undefined;
+  if ((error as { statusCode?: number }).statusCode !== undefined) return undefined;
+  return describeNetworkFailure(error, "the storage host").words;
 }
 
 function folderName(displayName: string): string {
