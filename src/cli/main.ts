@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { exitCodeFor } from "./errors";
 import { failureMessage } from "./failure-message";
-import { setJsonOutput } from "./output-mode";
+import { maskSecretsIn, setJsonOutput } from "./output-mode";
 import { redactSecrets } from "./redact";
 import { registerCommands } from "./commands";
 
@@ -46,6 +46,8 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // Whatever a command or a lower layer writes to stderr is masked, not only the final error line.
+  const unmask = maskSecretsIn(process.stderr);
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
@@ -62,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodeFor(error);
   } finally {
     setJsonOutput(false);
+    unmask();
   }
 }
 

@@ -3,6 +3,11 @@
  * message (a URL with a SAS or a user:password, a bearer header, a connection string, the value of a
  * secret environment variable), the CLI prints it masked. Each module still keeps its own secrets out of
  * its messages; this catches what slips through (e.g. a runtime error that quotes the URL it was given).
+ *
+ * A secret that is not in the environment under a secret-looking name (an endpoint key read from the
+ * stack outputs, a --key-env variable called e.g. SCORE_WITH, a password inside a tracking URI, a
+ * datastore's account key or SAS) is registered with registerSecret() where the CLI obtains it, and every
+ * redactSecrets() call masks it from then on, for the rest of the process.
  */
 
 const MASK = "***";
@@ -26,6 +31,45 @@ const CONNECTION_PART = /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Pas
 const JWT = /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g;
 const DATABRICKS_PAT = /\bdapi[0-9a-f]{32}(-\d+)?\b/g;
 
+/** Secrets the CLI obtained at run time (see registerSecret). */
+const registered = new Set<string>();
+
+/**
+ * Masks `value` in everything redactSecrets() returns from now on. Call it where a secret enters the
+ * process from somewhere other than a secret-named environment variable. Values shorter than 8
+ * characters are ignored, as for the environment. A secret that may appear URL-encoded (a password
+ * taken from a URI) is registered in both forms.
+ */
+export function registerSecret(value: string | undefined): void {
+  if (!value || value.length < MIN_SECRET_LENGTH) return;
+  registered.add(value);
+  const encoded = encodeURIComponent(value);
+  if (encoded !== value) registered.add(encoded);
+}
+
+/** The user:password of a URI, when it has one (the password is registered; the user name is not a secret). */
+export function registerUriCredentials(uri: string | undefined): void {
+  if (!uri) return;
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return;
+  }
+  if (!url.password) return;
+  registerSecret(url.password);
+  try {
+    registerSecret(decodeURIComponent(url.password));
+  } catch {
+    // a malformed %-escape: the raw form is registered
+  }
+}
+
+/** For tests: forget what registerSecret() was given. */
+export function clearRegisteredSecrets(): void {
+  registered.clear();
+}
+
 export function secretValuesFromEnv(env: NodeJS.ProcessEnv): string[] {
   const values: string[] = [];
   for (const [name, value] of Object.entries(env)) {
@@ -38,7 +82,9 @@ export function secretValuesFromEnv(env: NodeJS.ProcessEnv): string[] {
 
 export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env, extraSecrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of [...extraSecrets.filter((s) => s.length >= MIN_SECRET_LENGTH), ...secretValuesFromEnv(env)]) {
+  const secrets = [...extraSecrets.filter((s) => s.length >= MIN_SECRET_LENGTH), ...registered, ...secretValuesFromEnv(env)];
+  // Longest first, so a secret that contains another is masked whole.
+  for (const secret of secrets.sort((a, b) => b.length - a.length)) {
     out = out.split(secret).join(MASK);
   }
   return out

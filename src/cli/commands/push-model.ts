@@ -4,6 +4,7 @@ import Table from "cli-table3";
 import { createArmClient, createCredential } from "../../azure";
 import { UserInputError } from "../errors";
 import { showProgressBar } from "../output-mode";
+import { registerUriCredentials } from "../redact";
 import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-assets";
 import { pushModel, type PushResult } from "../../models/push/push-model";
 import { configSetCommand, setEndpointModel, StackConfigError } from "../../models/push/stack-config";
@@ -83,6 +84,9 @@ function deploy(result: PushResult, options: PushOptions): { message: string; fi
 }
 
 export async function runPushModel(source: string, options: PushOptions): Promise<void> {
+  const trackingUri = options.trackingUri ?? process.env.MLFLOW_TRACKING_URI;
+  // The URI's password becomes basic auth in the registry client; masked by value in anything printed too.
+  registerUriCredentials(trackingUri);
   const workspace = await resolveWorkspace(options);
   const arm = createArmClient();
   // For a person at a terminal only; scripts (--json, CI logs) get the result and nothing else.
@@ -98,7 +102,7 @@ export async function runPushModel(source: string, options: PushOptions): Promis
     arm,
     credential: createCredential(),
     // A user:password@ in the URI becomes basic auth inside the registry client (never part of a message).
-    resolve: { trackingUri: options.trackingUri ?? process.env.MLFLOW_TRACKING_URI, runId: options.runId, artifactPath: options.artifactPath },
+    resolve: { trackingUri, runId: options.runId, artifactPath: options.artifactPath },
     onProgress: (p) => {
       if (!bar || p.total === 0) return;
       const toMb = (n: number) => Math.round(n / 1e5) / 10;

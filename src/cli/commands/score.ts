@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import Table from "cli-table3";
 import { OperationFailedError, UserInputError } from "../errors";
+import { registerSecret } from "../redact";
 import { readModelDir } from "../../models/model-dir";
 import { MlmodelError, parseMlmodel } from "../../models/mlmodel";
 import type { ModelSignature } from "../../models/signature";
@@ -69,6 +70,8 @@ async function target(endpoint: string | undefined, options: ScoreOptions): Prom
     key = process.env[options.keyEnv];
     if (!key) throw new UserInputError(`--key-env ${options.keyEnv}: that environment variable is empty or not set`);
     keySource = `--key-env ${options.keyEnv}`;
+    // The variable's name need not look secret (SCORE_WITH): mask its value in everything printed.
+    registerSecret(key);
   }
   if (options.url) {
     const kind = options.kind ?? "mlflow";
@@ -86,12 +89,15 @@ async function target(endpoint: string | undefined, options: ScoreOptions): Prom
     if (!key && kind === "databricks" && process.env.DATABRICKS_TOKEN) {
       key = process.env.DATABRICKS_TOKEN;
       keySource = "DATABRICKS_TOKEN";
+      registerSecret(key);
     }
     return { name: endpoint ?? new URL(url).host, url, kind, key, keySource, deployment: options.deployment };
   }
   if (!endpoint) throw new UserInputError("score needs an endpoint name (from the stack) or --url <scoring url>");
   try {
     const found = endpointFromOutputs(await stackOutputs(options)(), endpoint);
+    // A key from the stack output endpointKeys is in no environment variable: mask it by value.
+    registerSecret(found.key);
     return {
       name: found.name,
       url: found.url,

@@ -3,6 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { ArmError, type ArmClient } from "../../azure";
 import { describeNetworkFailure } from "../../azure/retry";
 import { OperationFailedError, UserInputError } from "../../cli/errors";
+import { registerSecret } from "../../cli/redact";
 import { AZURE_ML_MODEL_NAME } from "../../config/model-ref";
 import { azureMlFlavors } from "../mlmodel";
 import { readModelDir, type LocalModel } from "../model-dir";
@@ -186,6 +187,12 @@ export async function pushModel(request: PushRequest): Promise<PushResult> {
 
     request.onStage?.("upload", `${datastore.name}/${path}`);
     const secrets = await armStep(ws, `reading the secrets of datastore ${datastore.name}`, () => assets.datastoreSecrets(datastore.name));
+    // An SDK or runtime error may quote the key or the SAS (a request URL, a header): masked by value in all output.
+    const secretValues = secrets as { key?: string; sasToken?: string };
+    registerSecret(secretValues.key);
+    const sas = secretValues.sasToken?.replace(/^\?/, "");
+    registerSecret(sas);
+    registerSecret(sas ? (new URLSearchParams(sas).get("sig") ?? undefined) : undefined);
     const container = containerFor(datastore, secrets as { secretsType: string; key?: string; sasToken?: string }, request.credential);
     let upload;
     try {

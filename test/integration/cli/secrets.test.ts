@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { captureCliOutput } from "../../support/cli-output";
 import { main } from "../../../src/cli/main";
+import { clearRegisteredSecrets, redactSecrets } from "../../../src/cli/redact";
 import { startArmTestServer, type ArmTestServer } from "../../support/arm-test-server";
 import { trustTestCa } from "../../support/tls";
 import { makeModelDir } from "../push/workspace-fixture";
@@ -237,5 +238,67 @@ describe("score", () => {
     expect(code).toBe(2);
     expect(stdio.err).toMatch(/^error: --url http\/\/scorer\.example\.com\/score is not a URL/);
     expectNoSecret(SAS_SIGNATURE);
+  });
+});
+
+describe("score with a key whose variable name does not look secret (--key-env SCORE_WITH)", () => {
+  // No TOKEN/KEY/SECRET in the name: the environment scan alone would not mask it; the CLI registers the value.
+  const WITH = { SCORE_WITH: KEY };
+  let endpoint: Recorder;
+  let reply: (req: { authorization?: string }) => { status: number; body: string };
+  const data = () => {
+    const file = path.join(dir, "rows.csv");
+    fs.writeFileSync(file, "x,y\n1,2\n");
+    return file;
+  };
+
+  beforeAll(async () => {
+    endpoint = await serve((req, res) => {
+      const { status, body } = reply({ authorization: req.headers.authorization });
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(body);
+    });
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+  });
+  beforeEach(() => clearRegisteredSecrets());
+  afterEach(() => clearRegisteredSecrets());
+
+  it("an error body that echoes the bare key (not as a Bearer header) never shows it; the key is registered for masking", async () => {
+    reply = (req) => ({ status: 400, body: JSON.stringify({ message: `bad input for caller ${req.authorization?.replace(/^Bearer /, "")}` }) });
+    const code = await cli(["score", "--url", endpoint.url, "--data", data(), "--key-env", "SCORE_WITH"], { MLFLOW_LAB_DEBUG: "1", ...WITH });
+    expect(code).toBe(1);
+    expect(stdio.err).toMatch(/^error: http:\/\/127\.0\.0\.1:\d+\/invocations rejected the request with HTTP 400: bad input for caller \*\*\*/);
+    expect(endpoint.requests.at(-1)!.authorization).toBe(`Bearer ${KEY}`);
+    expectNoSecret(KEY);
+    expect(redactSecrets(`echo ${KEY}`, {})).toBe("echo ***");
+  });
+
+  it("a reply that is not JSON and quotes the key: exit 1, masked", async () => {
+    reply = () => ({ status: 200, body: `<pre>key=${KEY.slice(0, 4)}${KEY.slice(4)} ok</pre>` });
+    const code = await cli(["score", "--url", endpoint.url, "--data", data(), "--key-env", "SCORE_WITH"], WITH);
+    expect(code).toBe(1);
+    expect(stdio.err).toMatch(/^error: the endpoint answered with something that is not JSON/);
+    expectNoSecret(KEY);
+  });
+
+  it("an error the CLI raises that mentions the key (a key fetch refuses as a header value) is masked, debug stack included", async () => {
+    const badKey = `${KEY}\u0001`;
+    const code = await cli(["score", "--url", endpoint.url, "--data", data(), "--key-env", "SCORE_WITH"], { MLFLOW_LAB_DEBUG: "1", SCORE_WITH: badKey });
+    expect(code).toBe(1);
+    expect(stdio.err).toMatch(/^error: http:\/\/127\.0\.0\.1:\d+ is unreachable \(/);
+    expectNoSecret(KEY);
+  });
+
+  it("a key read from the stack output endpointKeys is masked too", async () => {
+    reply = (req) => ({ status: 503, body: JSON.stringify({ message: `overloaded (${req.authorization?.replace(/^Bearer /, "")})` }) });
+    const outputs = path.join(dir, "outputs.json");
+    fs.writeFileSync(outputs, JSON.stringify({ endpoints: { web: { kind: "managed", scoringUri: `${endpoint.url}/score` } }, endpointKeys: { web: KEY } }));
+    const code = await cli(["score", "web", "--outputs", outputs, "--data", data()]);
+    expect(code).toBe(1);
+    expect(stdio.err).toMatch(/failed with HTTP 503: overloaded \(\*\*\*\)/);
+    expectNoSecret(KEY);
+    expect(redactSecrets(KEY, {})).toBe("***");
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { failureMessage } from "../../../src/cli/failure-message";
-import { redactSecrets } from "../../../src/cli/redact";
+import { afterEach } from "vitest";
+import { maskSecretsIn } from "../../../src/cli/output-mode";
+import { clearRegisteredSecrets, redactSecrets, registerSecret, registerUriCredentials } from "../../../src/cli/redact";
 
 /**
  * The CLI's last guard: whatever text an error carries, what reaches the terminal has no secret in it,
@@ -76,5 +78,36 @@ describe("failureMessage", () => {
     const line = failureMessage(error, NO_ENV);
     expect(line).toMatch(/^the Pulumi CLI is not installed or not on PATH: install it .*--outputs <file>/);
     expect(line).not.toContain("ENOENT");
+  });
+});
+
+describe("registerSecret", () => {
+  afterEach(() => clearRegisteredSecrets());
+
+  it("masks a registered value in every later redactSecrets call, with no environment and no extraSecrets", () => {
+    expect(redactSecrets("key is plain-looking-value-42", NO_ENV)).toBe("key is plain-looking-value-42");
+    registerSecret("plain-looking-value-42");
+    expect(redactSecrets("key is plain-looking-value-42", NO_ENV)).toBe("key is ***");
+    expect(failureMessage(new Error("refused plain-looking-value-42"), NO_ENV)).toBe("refused ***");
+  });
+
+  it("ignores empty and short values, and masks a URI password in its decoded and encoded forms", () => {
+    registerSecret(undefined);
+    registerSecret("short");
+    expect(redactSecrets("a short text", NO_ENV)).toBe("a short text");
+    registerUriCredentials("http://alice:p%40ss-w0rd!x@mlflow.example");
+    expect(redactSecrets("basic alice p@ss-w0rd!x and p%40ss-w0rd!x", NO_ENV)).toBe("basic alice *** and ***");
+    registerUriCredentials("not a uri");
+  });
+
+  it("maskSecretsIn masks what is written to a stream until undone", () => {
+    registerSecret("stream-secret-value");
+    const written: string[] = [];
+    const stream = { write: (chunk: unknown) => (written.push(String(chunk)), true) } as unknown as NodeJS.WritableStream;
+    const undo = maskSecretsIn(stream);
+    stream.write("step: using stream-secret-value\n");
+    undo();
+    stream.write("after stream-secret-value\n");
+    expect(written).toEqual(["step: using ***\n", "after stream-secret-value\n"]);
   });
 });
