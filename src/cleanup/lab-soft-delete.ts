@@ -10,7 +10,8 @@ import type { WaitOptions } from "./group-deletion";
 import type { PurgePolicySettings } from "./purge-policy";
 import type { ItemResult } from "./results";
 import { deleteWorkspaceEndpoints } from "./serving-endpoints";
-import { labIdOf, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
+import { listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
+import { labIdOf } from "./tag-checks";
 import { RESOURCES_API_VERSION } from "./sources/arm-groups";
 import type { LabResource } from "./sources/resource-graph";
 

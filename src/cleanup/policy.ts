@@ -10,12 +10,12 @@
  * The rules are a list so tests can remove any one of them and prove that a targeted case then goes
  * wrong (a documented safety rule that no test would miss is no rule at all).
  */
-import { DO_NOT_DELETE_TAGS, LabTag, MANAGED_BY } from "../config/lab-tags";
+import { LabTag, MANAGED_BY } from "../config/lab-tags";
 import type { ResourceGroupRecord } from "./records";
-import { lookupTag, presentTags, type TagLookup } from "./tags";
+import { lookupTag } from "./tags";
 import { formatSpan } from "../config/duration";
-import { parseUtcTimestamp } from "./timestamps";
 import { matchingPattern } from "./name-patterns";
+import { checkExpiry, doNotDeleteTagged, hasLabMarker, labIdOf, notThisLab, readExpiry, subscriptionNotAllowed, tagProblem } from "./tag-checks";
 
 export interface CleanupPolicySettings {
   /** Subscription ids cleanup may act in. Empty means nothing is ever deleted. */
@@ -78,39 +78,13 @@ export interface Rule {
 
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-function tagProblem(lookup: TagLookup, tagName: string): string | undefined {
-  switch (lookup.kind) {
-    case "absent":
-      return `no ${tagName} tag`;
-    case "conflict":
-      return `tag ${tagName} is written twice with different values (${lookup.writtenNames.join(", ")})`;
-    case "not-text":
-      return `tag ${tagName} is not text`;
-    default:
-      return undefined;
-  }
-}
-
-type ExpiryReading =
-  | { kind: "problem"; reason: string }
-  | { kind: "date"; expiresAt: Date; text: string };
-
-export function readExpiry(tags: ResourceGroupRecord["tags"]): ExpiryReading {
-  const lookup = lookupTag(tags, LabTag.expiresAt);
-  const problem = tagProblem(lookup, LabTag.expiresAt);
-  if (problem || lookup.kind !== "value") return { kind: "problem", reason: problem ?? `no ${LabTag.expiresAt} tag` };
-  const expiresAt = parseUtcTimestamp(lookup.value);
-  if (!expiresAt) return { kind: "problem", reason: `expires-at '${lookup.value}' is not a date` };
-  return { kind: "date", expiresAt, text: lookup.value };
-}
-
 export const RULES: readonly Rule[] = [
   {
     id: "subscription-allowed",
-    check: ({ group, settings }) =>
-      settings.allowedSubscriptions.some((allowed) => sameId(allowed, group.subscriptionId))
-        ? undefined
-        : { rule: "subscription-allowed", reason: `subscription ${group.subscriptionId} is not on the allowlist` },
+    check: ({ group, settings }) => {
+      const reason = subscriptionNotAllowed(settings.allowedSubscriptions, group.subscriptionId);
+      return reason ? { rule: "subscription-allowed", reason } : undefined;
+    },
   },
   {
     id: "id-consistent",
@@ -131,10 +105,10 @@ export const RULES: readonly Rule[] = [
   {
     id: "managed-by-tag",
     check: ({ group }) => {
+      if (hasLabMarker(group.tags)) return undefined;
       const lookup = lookupTag(group.tags, LabTag.managedBy);
       const problem = tagProblem(lookup, LabTag.managedBy);
       if (problem) return { rule: "managed-by-tag", reason: `not a lab: ${problem}` };
-      if (lookup.kind === "value" && lookup.value === MANAGED_BY) return undefined;
       const value = lookup.kind === "value" ? lookup.value : "";
       return { rule: "managed-by-tag", reason: `not a lab: managed-by is '${value}', not '${MANAGED_BY}'` };
     },
@@ -142,25 +116,25 @@ export const RULES: readonly Rule[] = [
   {
     id: "lab-id-tag",
     check: ({ group }) => {
-      const lookup = lookupTag(group.tags, LabTag.id);
-      const problem = tagProblem(lookup, LabTag.id);
-      if (problem) return { rule: "lab-id-tag", reason: problem };
-      if (lookup.kind === "value" && lookup.value.trim() !== "") return undefined;
-      return { rule: "lab-id-tag", reason: `tag ${LabTag.id} is empty` };
+      if (labIdOf(group.tags) !== undefined) return undefined;
+      const problem = tagProblem(lookupTag(group.tags, LabTag.id), LabTag.id);
+      return { rule: "lab-id-tag", reason: problem ?? `tag ${LabTag.id} is empty` };
     },
   },
   {
     id: "expired",
     check: ({ group, settings }) => {
-      const expiry = readExpiry(group.tags);
-      if (expiry.kind === "problem") return { rule: "expired", reason: expiry.reason };
-      const pastExpiry = settings.now.getTime() - expiry.expiresAt.getTime();
-      if (pastExpiry > settings.graceMs) return undefined;
-      if (pastExpiry <= 0) return { rule: "expired", reason: `expires in ${formatSpan(-pastExpiry)}` };
-      return {
-        rule: "expired",
-        reason: `expired ${formatSpan(pastExpiry)} ago, within the ${formatSpan(settings.graceMs)} grace`,
-      };
+      const expiry = checkExpiry(group.tags, settings.now, settings.graceMs);
+      switch (expiry.kind) {
+        case "expired":
+          return undefined;
+        case "problem":
+          return { rule: "expired", reason: expiry.reason };
+        case "not-yet":
+          return { rule: "expired", reason: `expires in ${formatSpan(expiry.inMs)}` };
+        case "within-grace":
+          return { rule: "expired", reason: `expired ${formatSpan(expiry.pastMs)} ago, within the ${formatSpan(settings.graceMs)} grace` };
+      }
     },
   },
   {
@@ -186,8 +160,8 @@ export const RULES: readonly Rule[] = [
   {
     id: "no-do-not-delete-tag",
     check: ({ group }) => {
-      const found = presentTags(group.tags, DO_NOT_DELETE_TAGS);
-      return found.length === 0 ? undefined : { rule: "no-do-not-delete-tag", reason: `tagged '${found[0]}'` };
+      const reason = doNotDeleteTagged(group.tags);
+      return reason ? { rule: "no-do-not-delete-tag", reason } : undefined;
     },
   },
   {
@@ -240,10 +214,10 @@ const TEARDOWN_RULE_IDS: ReadonlySet<RuleId> = new Set<RuleId>(["id-consistent",
 export function decideTeardownGroup(group: ResourceGroupRecord, labId: string): GroupDecision {
   const thisLab: Rule = {
     id: "lab-id-tag",
+    // The same check as the purge rules' "this-lab" (tag-checks.ts).
     check: ({ group: g }) => {
-      const lookup = lookupTag(g.tags, LabTag.id);
-      if (lookup.kind === "value" && lookup.value === labId) return undefined;
-      return { rule: "lab-id-tag", reason: `belongs to another lab (lab-id ${lookup.kind === "value" ? `'${lookup.value}'` : "missing"}, not '${labId}')` };
+      const reason = notThisLab(g.tags, labId);
+      return reason ? { rule: "lab-id-tag", reason } : undefined;
     },
   };
   const rules = [...RULES.filter((r) => TEARDOWN_RULE_IDS.has(r.id) && r.id !== "lab-id-tag"), thisLab];

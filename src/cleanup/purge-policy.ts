@@ -11,10 +11,10 @@
  *   cleanup (all expired labs): the preserved `lab-expires-at` has passed plus grace, so a lab that is
  *   still running keeps the chance to recover an item deleted by mistake.
  */
-import { DO_NOT_DELETE_TAGS, LabTag, MANAGED_BY } from "../config/lab-tags";
+import { LabTag, MANAGED_BY } from "../config/lab-tags";
 import type { SoftDeletedRecord } from "./records";
-import { readExpiry } from "./policy";
-import { lookupTag, presentTags } from "./tags";
+import { checkExpiry, doNotDeleteTagged, hasLabMarker, labIdOf, notThisLab, subscriptionNotAllowed } from "./tag-checks";
+import { lookupTag } from "./tags";
 import { formatSpan } from "../config/duration";
 
 export type PurgeScope =
@@ -55,32 +55,27 @@ export interface PurgeRule {
 export const PURGE_RULES: readonly PurgeRule[] = [
   {
     id: "subscription-allowed",
-    check: (item, settings) =>
-      settings.allowedSubscriptions.some((s) => s.toLowerCase() === item.subscriptionId.toLowerCase())
-        ? undefined
-        : { rule: "subscription-allowed", reason: `subscription ${item.subscriptionId} is not on the allowlist` },
+    check: (item, settings) => {
+      const reason = subscriptionNotAllowed(settings.allowedSubscriptions, item.subscriptionId);
+      return reason ? { rule: "subscription-allowed", reason } : undefined;
+    },
   },
   {
     id: "managed-by-tag",
     check: (item) => {
-      const lookup = lookupTag(item.tags, LabTag.managedBy);
-      if (lookup.kind === "value" && lookup.value === MANAGED_BY) return undefined;
+      if (hasLabMarker(item.tags)) return undefined;
       return { rule: "managed-by-tag", reason: `not a lab item: its preserved tags lack ${LabTag.managedBy}=${MANAGED_BY}` };
     },
   },
   {
     id: "lab-id-tag",
-    check: (item) => {
-      const lookup = lookupTag(item.tags, LabTag.id);
-      if (lookup.kind === "value" && lookup.value.trim() !== "") return undefined;
-      return { rule: "lab-id-tag", reason: `its preserved tags have no usable ${LabTag.id}` };
-    },
+    check: (item) => (labIdOf(item.tags) !== undefined ? undefined : { rule: "lab-id-tag", reason: `its preserved tags have no usable ${LabTag.id}` }),
   },
   {
     id: "no-do-not-delete-tag",
     check: (item) => {
-      const found = presentTags(item.tags, DO_NOT_DELETE_TAGS);
-      return found.length === 0 ? undefined : { rule: "no-do-not-delete-tag", reason: `tagged '${found[0]}'` };
+      const reason = doNotDeleteTagged(item.tags);
+      return reason ? { rule: "no-do-not-delete-tag", reason } : undefined;
     },
   },
   {
@@ -95,26 +90,28 @@ export const PURGE_RULES: readonly PurgeRule[] = [
   },
   {
     id: "this-lab",
+    // The same check as teardown's own-lab rule for the group (policy.ts, decideTeardownGroup).
     check: (item, settings) => {
       if (settings.scope.mode !== "teardown") return undefined;
-      const lookup = lookupTag(item.tags, LabTag.id);
-      if (lookup.kind === "value" && lookup.value === settings.scope.labId) return undefined;
-      const found = lookup.kind === "value" ? `'${lookup.value}'` : "missing";
-      return { rule: "this-lab", reason: `belongs to another lab (lab-id ${found}, not '${settings.scope.labId}')` };
+      const reason = notThisLab(item.tags, settings.scope.labId);
+      return reason ? { rule: "this-lab", reason } : undefined;
     },
   },
   {
     id: "expired",
     check: (item, settings) => {
       if (settings.scope.mode !== "cleanup") return undefined;
-      const expiry = readExpiry(item.tags);
-      if (expiry.kind === "problem") return { rule: "expired", reason: expiry.reason };
-      const past = settings.scope.now.getTime() - expiry.expiresAt.getTime();
-      if (past > settings.scope.graceMs) return undefined;
-      return {
-        rule: "expired",
-        reason: past <= 0 ? `its lab expires in ${formatSpan(-past)}` : `its lab expired ${formatSpan(past)} ago, within the grace`,
-      };
+      const expiry = checkExpiry(item.tags, settings.scope.now, settings.scope.graceMs);
+      switch (expiry.kind) {
+        case "expired":
+          return undefined;
+        case "problem":
+          return { rule: "expired", reason: expiry.reason };
+        case "not-yet":
+          return { rule: "expired", reason: `its lab expires in ${formatSpan(expiry.inMs)}` };
+        case "within-grace":
+          return { rule: "expired", reason: `its lab expired ${formatSpan(expiry.pastMs)} ago, within the grace` };
+      }
     },
   },
 ];

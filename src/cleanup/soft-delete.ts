@@ -8,7 +8,6 @@
  * - afterwards, soft-deleted records whose preserved tags mark them as lab items are purged.
  * Every purge goes through the purge policy (purge-policy.ts) first.
  */
-import { LabTag } from "../config/lab-tags";
 import type { ArmRequest } from "../azure/arm-client";
 import { ReadPriority, type ArmBudget } from "./arm-budget";
 import { DEFAULT_WAIT, isProtectionRefusal, waitForOperation, type WaitOptions } from "./group-deletion";
@@ -17,7 +16,6 @@ import { decidePurge, isNotOurs, type PurgePolicySettings } from "./purge-policy
 import { SOFT_DELETED_LABELS, type SoftDeletedKind, type SoftDeletedRecord } from "./records";
 import type { ItemOutcome, ItemResult } from "./results";
 import type { LabResource } from "./sources/resource-graph";
-import { lookupTag } from "./tags";
 
 export const KEY_VAULT_API_VERSION = "2024-11-01";
 export const ML_API_VERSION = "2024-10-01";
@@ -191,10 +189,4 @@ export async function preDeleteResource(
   return runToCompletion(budget, resource.subscriptionId, request, wait, (c) =>
     itemResult(label, c.kind === "ok" ? "deleted" : c.kind, c.kind === "ok" ? verb : c.reason, c.code),
   );
-}
-
-/** The lab id a resource's tags name, if any. */
-export function labIdOf(tags: Readonly<Record<string, unknown>> | null | undefined): string | undefined {
-  const lookup = lookupTag(tags, LabTag.id);
-  return lookup.kind === "value" && lookup.value.trim() !== "" ? lookup.value : undefined;
 }
