@@ -1,3 +1,4 @@
+import type { SingleBar } from "cli-progress";
 import { redactSecrets } from "./redact";
 
 /**
@@ -16,6 +17,54 @@ export function setJsonOutput(on: boolean): void {
 /** A progress bar only for a person at a terminal, and never with --json. */
 export function showProgressBar(stream: { isTTY?: boolean } = process.stderr): boolean {
   return !jsonOutput && stream.isTTY === true;
+}
+
+/** A progress bar that draws from its first event on; see progressBar(). */
+export interface ProgressBar {
+  /** Starts the bar at `value` of `total` when it is not running (first event, or after stop()); else moves it. */
+  update(value: number, total: number, payload?: Record<string, unknown>): void;
+  /** Stops (and clears) the bar if it is running. */
+  stop(): void;
+}
+
+export interface ProgressBarOptions {
+  /** cli-progress format, e.g. "uploading [{bar}] {percentage}% {value}/{total} MB". */
+  format: string;
+  /** cli-progress's shades_classic look (else its default). */
+  shades?: boolean;
+  hideCursor?: boolean;
+}
+
+/**
+ * A progress bar on stderr for a person at a terminal (showProgressBar()); undefined otherwise, so callers
+ * skip the work. cli-progress is loaded and the bar started only on the first event: a command that ends
+ * before any progress (an error, nothing to do) draws nothing and never loads it.
+ */
+export function progressBar(options: ProgressBarOptions): ProgressBar | undefined {
+  if (!showProgressBar()) return undefined;
+  let bar: SingleBar | undefined;
+  let running = false;
+  return {
+    update(value, total, payload) {
+      if (running) {
+        bar!.update(value, payload);
+        return;
+      }
+      if (!bar) {
+        // require, not import(): the CLI runs as CommonJS through tsx, which compiles on require.
+        const progress = require("cli-progress") as typeof import("cli-progress");
+        const settings = { format: options.format, clearOnComplete: true, stream: process.stderr, ...(options.hideCursor ? { hideCursor: true } : {}) };
+        bar = options.shades ? new progress.SingleBar(settings, progress.Presets.shades_classic) : new progress.SingleBar(settings);
+      }
+      bar.start(total, value, payload);
+      running = true;
+    },
+    stop() {
+      if (!running) return;
+      bar!.stop();
+      running = false;
+    },
+  };
 }
 
 /**

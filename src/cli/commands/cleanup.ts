@@ -6,6 +6,7 @@ import { resolveRunMode } from "../../cleanup/run-guards";
 import { resolveCleanupSettings } from "../../cleanup/settings";
 import { formatSpan } from "../../config/duration";
 import { OperationFailedError } from "../errors";
+import { progressBar } from "../output-mode";
 
 /** `mlflow-lab cleanup`: what runs once the command is chosen (options: ./register/cleanup.ts). */
 export interface CleanupCommandOptions {
@@ -18,21 +19,24 @@ export interface CleanupCommandOptions {
   config?: string;
 }
 
-function progressBar(): ((event: CleanupProgress) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  // Loaded only for people at a terminal; scripts and CI get plain output.
-  const { SingleBar, Presets } = require("cli-progress") as typeof import("cli-progress");
-  const bar = new SingleBar({ format: "{phase} {bar} {value}/{total}", clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
+/** One bar per phase (scan, delete, purge), for people at a terminal; scripts and CI get plain output. */
+function phaseProgress(): ((event: CleanupProgress) => void) | undefined {
+  const bar = progressBar({ format: "{phase} {bar} {value}/{total}", shades: true });
+  if (!bar) return undefined;
   let phase = "";
+  let purged = false;
   return (event) => {
     if (event.phase !== phase) {
-      if (phase) bar.stop();
+      bar.stop();
       phase = event.phase;
-      bar.start(Math.max(event.total, 1), event.done, { phase: event.phase.padEnd(8) });
-    } else {
-      bar.update(event.done);
+    } else if (purged) {
+      return;
     }
-    if (event.phase === "purge" && event.done >= event.total) bar.stop();
+    bar.update(event.done, Math.max(event.total, 1), { phase: event.phase.padEnd(8) });
+    if (event.phase === "purge" && event.done >= event.total) {
+      bar.stop();
+      purged = true;
+    }
   };
 }
 
@@ -59,7 +63,7 @@ export async function runCleanupCommand(options: CleanupCommandOptions): Promise
       graceMs: settings.graceMs,
       max: settings.max,
       protectedNamePatterns: settings.protectedNamePatterns,
-      onProgress: options.json ? undefined : progressBar(),
+      onProgress: options.json ? undefined : phaseProgress(),
     },
   );
   if (options.json) {

@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
-import { SingleBar } from "cli-progress";
 import Table from "cli-table3";
 import { createArmClient, createCredential } from "../../azure";
 import { UserInputError } from "../errors";
-import { showProgressBar } from "../output-mode";
+import { progressBar } from "../output-mode";
 import { registerUriCredentials } from "../redact";
 import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-assets";
 import { pushModel, type PushResult } from "../../models/push/push-model";
@@ -90,10 +89,7 @@ export async function runPushModel(source: string, options: PushOptions): Promis
   const workspace = await resolveWorkspace(options);
   const arm = createArmClient();
   // For a person at a terminal only; scripts (--json, CI logs) get the result and nothing else.
-  const bar = showProgressBar()
-    ? new SingleBar({ stream: process.stderr, format: "uploading [{bar}] {percentage}% {value}/{total} MB", hideCursor: true, clearOnComplete: true })
-    : undefined;
-  let barStarted = false;
+  const bar = progressBar({ format: "uploading [{bar}] {percentage}% {value}/{total} MB", hideCursor: true });
   const result = await pushModel({
     source,
     name: options.name,
@@ -106,13 +102,9 @@ export async function runPushModel(source: string, options: PushOptions): Promis
     onProgress: (p) => {
       if (!bar || p.total === 0) return;
       const toMb = (n: number) => Math.round(n / 1e5) / 10;
-      if (!barStarted) {
-        bar.start(toMb(p.total), 0);
-        barStarted = true;
-      }
-      bar.update(toMb(p.sent));
+      bar.update(toMb(p.sent), toMb(p.total));
     },
-  }).finally(() => barStarted && bar?.stop());
+  }).finally(() => bar?.stop());
 
   const deployed = options.deploy ? deploy(result, options) : undefined;
   if (options.json) {

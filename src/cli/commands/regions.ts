@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomInt } from "node:crypto";
 import { OperationFailedError, UserInputError } from "../errors";
-import { showProgressBar } from "../output-mode";
+import { progressBar } from "../output-mode";
 import { BlocklistStore, defaultBlocklistFile } from "../../regions/blocklist-store";
 import { NoEligibleRegionError } from "../../regions/evaluate";
 import { noEligibleReport, selectionJson, selectionReport } from "../../regions/render";
@@ -37,23 +37,11 @@ export function parseSeed(text: string | undefined): string {
 export const readLive: LiveSignals = async (request) => {
   // require, not import(): the CLI runs as CommonJS through tsx, which compiles .ts modules on require.
   const { readLiveSignals } = require("../../regions/sources/live") as typeof import("../../regions/sources/live");
-  const progress = require("cli-progress") as typeof import("cli-progress");
-  const bar = showProgressBar()
-    ? new progress.SingleBar({ format: "reading regions {bar} {value}/{total}", clearOnComplete: true, stream: process.stderr }, progress.Presets.shades_classic)
-    : undefined;
-  let started = false;
+  const bar = progressBar({ format: "reading regions {bar} {value}/{total}", shades: true });
   try {
-    return await readLiveSignals({
-      ...request,
-      onProgress: (done, total) => {
-        if (!bar) return;
-        if (!started) bar.start(total, 0);
-        started = true;
-        bar.update(done);
-      },
-    });
+    return await readLiveSignals({ ...request, onProgress: (done, total) => bar?.update(done, total) });
   } finally {
-    if (started) bar?.stop();
+    bar?.stop();
   }
 };
 
