@@ -1,28 +1,35 @@
-import { spawnSync, spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { PYTHON_ENVS, type PythonEnvName, type PythonEnvSpec } from "./python-envs";
 
 /**
- * The Python environment the integration tests use for real MLflow. It is created by the tests
- * themselves (CI starts from a clean clone), pinned by test/support/requirements-mlflow.txt, and reused
- * while a stamp of that file's hash (plus the base interpreter's version) matches, because a fresh
- * install of MLflow takes minutes.
+ * The Python environments the tests run real code in (MLflow servers, the lab notebook on local Spark,
+ * the ACI scorer recipe). Each one is described by a single constraints file (every package pinned,
+ * compiled from its requirements.in by `npm run lock:python`), and built once per content of that file
+ * and base interpreter version: the venv lives in a cache directory named after that hash, so a clean
+ * clone on the same machine (CI) reuses it, and a changed file builds a new one next to it.
  */
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const VENV_DIR = path.join(REPO_ROOT, ".venv-test");
-export const REQUIREMENTS_FILE = path.join(__dirname, "requirements-mlflow.txt");
-const STAMP_FILE = path.join(VENV_DIR, ".requirements-stamp");
 const MIN_PYTHON: [number, number] = [3, 10];
 
 export interface PythonEnv {
   /** Absolute path of the venv's python. */
   python: string;
+  /** The venv's directory. */
+  dir: string;
   /** Absolute path of a console script installed in the venv (e.g. `mlflow`). */
   bin(name: string): string;
   /** Environment for child processes: venv first on PATH, quiet Python. */
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+}
+
+/** Where venvs are kept: MLFLOW_LAB_VENV_ROOT, else ~/.cache/azure-mlflow-lab/venvs. */
+export function venvRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MLFLOW_LAB_VENV_ROOT ?? path.join(os.homedir(), ".cache", "azure-mlflow-lab", "venvs");
 }
 
 function venvBinDir(venv: string): string {
@@ -42,7 +49,7 @@ function atLeastMin(v: [number, number, number]): boolean {
   return v[0] > MIN_PYTHON[0] || (v[0] === MIN_PYTHON[0] && v[1] >= MIN_PYTHON[1]);
 }
 
-/** The interpreter that builds the venv: MLFLOW_LAB_PYTHON, else the first python3.x ≥ 3.10 on PATH. */
+/** The interpreter that builds the venvs: MLFLOW_LAB_PYTHON, else the first python3.x ≥ 3.10 on PATH. */
 export function findBasePython(env: NodeJS.ProcessEnv = process.env): { executable: string; version: string } {
   const candidates = env.MLFLOW_LAB_PYTHON
     ? [env.MLFLOW_LAB_PYTHON]
@@ -52,14 +59,22 @@ export function findBasePython(env: NodeJS.ProcessEnv = process.env): { executab
     if (version && atLeastMin(version)) return { executable: candidate, version: version.join(".") };
   }
   throw new Error(
-    `the integration tests need Python >= ${MIN_PYTHON.join(".")} to install MLflow; tried ${candidates.join(", ")} ` +
+    `the tests need Python >= ${MIN_PYTHON.join(".")} to build their venvs; tried ${candidates.join(", ")} ` +
       "(set MLFLOW_LAB_PYTHON to an interpreter path)",
   );
 }
 
-function stampFor(baseVersion: string): string {
-  const requirements = fs.readFileSync(REQUIREMENTS_FILE);
-  return createHash("sha256").update(requirements).update(`\npython ${baseVersion}\n`).digest("hex");
+let basePython: { executable: string; version: string } | undefined;
+function base(): { executable: string; version: string } {
+  basePython ??= findBasePython();
+  return basePython;
+}
+
+/** The venv directory for a spec: its name plus a hash of its constraints file and the base Python version. */
+export function venvDirFor(spec: PythonEnvSpec, baseVersion = base().version): string {
+  const content = fs.readFileSync(spec.constraintsFile);
+  const hash = createHash("sha256").update(content).update(`\npython ${baseVersion}\n`).digest("hex").slice(0, 16);
+  return path.join(venvRoot(), `${spec.name}-${hash}`);
 }
 
 function run(command: string, args: string[], logFile: string): Promise<void> {
@@ -81,6 +96,7 @@ function run(command: string, args: string[], logFile: string): Promise<void> {
 function wrap(venv: string): PythonEnv {
   const binDir = venvBinDir(venv);
   return {
+    dir: venv,
     python: path.join(binDir, process.platform === "win32" ? "python.exe" : "python"),
     bin: (name) => path.join(binDir, name),
     env: (extra = {}) => ({
@@ -98,43 +114,58 @@ function wrap(venv: string): PythonEnv {
   };
 }
 
+const READY_MARKER = ".ready";
+
 /**
- * Creates (or reuses) .venv-test/. Returns how long the install took (0 when reused) so the setup can
- * print it: the figure matters to whoever runs the suite for the first time.
+ * Creates (or reuses) the venv of `spec`. It is built in a temporary directory and renamed into place
+ * when complete, so an interrupted install never leaves a venv that looks ready. Returns how long the
+ * install took (0 when reused): the figure matters to whoever runs the suite for the first time.
  */
 export async function ensurePythonEnv(
+  spec: PythonEnvSpec,
   log: (line: string) => void = () => undefined,
 ): Promise<{ env: PythonEnv; installSeconds: number; reused: boolean }> {
-  const base = findBasePython();
-  const stamp = stampFor(base.version);
-  const env = wrap(VENV_DIR);
-  if (fs.existsSync(STAMP_FILE) && fs.readFileSync(STAMP_FILE, "utf8").trim() === stamp && fs.existsSync(env.python)) {
-    return { env, installSeconds: 0, reused: true };
-  }
+  const { executable, version } = base();
+  const dir = venvDirFor(spec, version);
+  if (fs.existsSync(path.join(dir, READY_MARKER))) return { env: wrap(dir), installSeconds: 0, reused: true };
+
   const started = Date.now();
-  log(`creating ${path.relative(REPO_ROOT, VENV_DIR)}/ with Python ${base.version} (MLflow install takes a few minutes)`);
-  fs.rmSync(VENV_DIR, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(VENV_DIR), { recursive: true });
-  const logFile = path.join(REPO_ROOT, ".venv-test.install.log");
-  fs.writeFileSync(logFile, "");
-  await run(base.executable, ["-m", "venv", VENV_DIR], logFile);
-  await run(env.python, ["-m", "pip", "install", "--disable-pip-version-check", "--upgrade", "pip"], logFile);
-  await run(
-    env.python,
-    ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-r", REQUIREMENTS_FILE],
-    logFile,
-  );
-  fs.writeFileSync(STAMP_FILE, `${stamp}\n`);
+  log(`building the ${spec.name} venv with Python ${version} from ${path.relative(REPO_ROOT, spec.constraintsFile)}`);
+  fs.mkdirSync(venvRoot(), { recursive: true });
+  // venvs hard-code their own path in their scripts, so the build happens at the final path under a lock
+  // directory; a leftover half-built directory (no ready marker) is removed first.
+  const lock = `${dir}.lock`;
+  fs.mkdirSync(lock, { recursive: false });
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const logFile = `${dir}.install.log`;
+    fs.writeFileSync(logFile, "");
+    await run(executable, ["-m", "venv", dir], logFile);
+    const python = wrap(dir).python;
+    await run(python, ["-m", "pip", "install", "--disable-pip-version-check", "--upgrade", "pip"], logFile);
+    await run(
+      python,
+      ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-r", spec.constraintsFile],
+      logFile,
+    );
+    // The file pins every package; `pip check` proves the set is consistent on this interpreter.
+    await run(python, ["-m", "pip", "check"], logFile);
+    fs.writeFileSync(path.join(dir, READY_MARKER), `${new Date().toISOString()}\n`);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
   const installSeconds = (Date.now() - started) / 1000;
-  log(`.venv-test/ ready in ${installSeconds.toFixed(0)} s`);
-  return { env, installSeconds, reused: false };
+  log(`${spec.name} venv ready in ${installSeconds.toFixed(0)} s`);
+  return { env: wrap(dir), installSeconds, reused: false };
 }
 
-/** The venv as it is now, for helpers used inside test files (global setup already made it). */
-export function pythonEnv(): PythonEnv {
-  const env = wrap(VENV_DIR);
-  if (!fs.existsSync(env.python)) {
-    throw new Error(".venv-test/ is missing: run the tests through vitest's integration project (its global setup builds it)");
+/** A venv as it is now, for helpers used inside test files (the integration project's global setup built it). */
+export function pythonEnv(name: PythonEnvName = "mlflow"): PythonEnv {
+  const dir = venvDirFor(PYTHON_ENVS[name]);
+  if (!fs.existsSync(path.join(dir, READY_MARKER))) {
+    throw new Error(
+      `the ${name} venv is missing (${dir}): run the tests through vitest's integration project, whose global setup builds it`,
+    );
   }
-  return env;
+  return wrap(dir);
 }

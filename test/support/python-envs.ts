@@ -1,0 +1,26 @@
+import * as path from "node:path";
+
+/**
+ * Every Python environment the tests build, by name. Each has one constraints file that pins every
+ * package (compiled from the requirements.in next to it by `npm run lock:python`, for every Python the
+ * project supports), so a new upstream release cannot change what runs. The integration project's
+ * global setup builds them all; test files get one with `pythonEnv(name)`.
+ */
+export interface PythonEnvSpec {
+  name: string;
+  constraintsFile: string;
+  /** What the venv is for, printed while it is built. */
+  purpose: string;
+}
+
+const here = (...parts: string[]) => path.join(__dirname, ...parts);
+
+export const PYTHON_ENVS = {
+  mlflow: {
+    name: "mlflow",
+    constraintsFile: here("python", "mlflow", "constraints.txt"),
+    purpose: "real MLflow 3 (tracking server, registry, scoring server, training script)",
+  },
+} satisfies Record<string, PythonEnvSpec>;
+
+export type PythonEnvName = keyof typeof PYTHON_ENVS;
