@@ -115,6 +115,27 @@ function wrap(venv: string): PythonEnv {
 }
 
 const READY_MARKER = ".ready";
+/** A lock older than this belongs to a build that died (a venv install takes minutes, not an hour). */
+const STALE_LOCK_MS = 60 * 60_000;
+
+/**
+ * Takes the build lock (a directory: mkdir is atomic). Another process building the same venv (a second
+ * checkout's test run) is waited for; returns false when that build finished, so there is nothing to do.
+ */
+async function acquireLock(lock: string, done: () => boolean): Promise<boolean> {
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    if (done()) return false;
+    const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > STALE_LOCK_MS) fs.rmSync(lock, { recursive: true, force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
 
 /**
  * Creates (or reuses) the venv of `spec`. It is built in a temporary directory and renamed into place
@@ -135,7 +156,9 @@ export async function ensurePythonEnv(
   // venvs hard-code their own path in their scripts, so the build happens at the final path under a lock
   // directory; a leftover half-built directory (no ready marker) is removed first.
   const lock = `${dir}.lock`;
-  fs.mkdirSync(lock, { recursive: false });
+  if (!(await acquireLock(lock, () => fs.existsSync(path.join(dir, READY_MARKER))))) {
+    return { env: wrap(dir), installSeconds: 0, reused: true };
+  }
   try {
     fs.rmSync(dir, { recursive: true, force: true });
     const logFile = `${dir}.install.log`;
