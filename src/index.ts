@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_NAME, parseLabConfig } from "./config/lab-config";
 import { buildLab, fetchVerifiedDataset } from "./lab";
-import { JANITOR_NAMESPACE, buildJanitor, readJanitorConfig } from "./lab/janitor";
+import { buildJanitor, isJanitorConfig, readJanitorConfig } from "./lab/janitor";
 
 /**
  * Pulumi entry point (Pulumi.yaml `main`). A stack is either a lab (keys `azure-mlflow-lab:*`) or the
@@ -13,7 +13,7 @@ import { JANITOR_NAMESPACE, buildJanitor, readJanitorConfig } from "./lab/janito
  */
 export = async () => {
   const config = pulumi.runtime.allConfig();
-  if (Object.keys(config).some((key) => key.startsWith(`${JANITOR_NAMESPACE}:`))) {
+  if (isJanitorConfig(Object.keys(config))) {
     return buildJanitor(readJanitorConfig());
   }
   const prefix = `${PROJECT_NAME}:`;

@@ -82,7 +82,8 @@ export function resolveStackFile(stackOrPath: string): string {
   return file;
 }
 
-export function readStackSettings(stackOrPath: string): StackSettings {
+/** The settings of `--stack`: the keys of one config namespace (this project's unless another is named). */
+export function readStackSettings(stackOrPath: string, namespace: string = PROJECT_NAME): StackSettings {
   const file = resolveStackFile(stackOrPath);
   const base = path.basename(file);
   const stack = /^Pulumi\.(.+)\.ya?ml$/i.exec(base)?.[1] ?? base.replace(/\.ya?ml$/i, "");
@@ -93,10 +94,10 @@ export function readStackSettings(stackOrPath: string): StackSettings {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new UserInputError(`stack file ${file} is not valid YAML: ${reason}`);
   }
-  return { stack, file, config: projectConfigOf(document, file) };
+  return { stack, file, config: projectConfigOf(document, file, namespace) };
 }
 
-function projectConfigOf(document: unknown, file: string): Record<string, unknown> {
+function projectConfigOf(document: unknown, file: string, namespace: string): Record<string, unknown> {
   if (document === null || document === undefined) return {};
   if (typeof document !== "object" || Array.isArray(document)) {
     throw new UserInputError(`stack file ${file} must be a mapping with a 'config:' section`);
@@ -105,13 +106,13 @@ function projectConfigOf(document: unknown, file: string): Record<string, unknow
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new UserInputError(`stack file ${file}: 'config' must be a mapping of '${PROJECT_NAME}:<key>' to values`);
   }
-  const prefix = `${PROJECT_NAME}:`;
+  const prefix = `${namespace}:`;
   const result: Record<string, unknown> = {};
   for (const [fullKey, value] of Object.entries(config as Record<string, unknown>)) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-      throw new UserInputError(`config ${fullKey} in ${file} is encrypted; the lab's keys are not secrets, store it in plain text`);
+      throw new UserInputError(`config ${fullKey} in ${file} is encrypted; these keys are not secrets, store it in plain text`);
     }
     result[key] = value;
   }

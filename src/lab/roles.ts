@@ -2,6 +2,8 @@
 export const BuiltInRole = {
   azureMlDataScientist: "f6c7c914-8db3-469d-8ca1-694a8f32e121",
   storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+  // learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers#acrpull
+  acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
 } as const;
 
 export function roleDefinitionId(subscriptionId: string, roleGuid: string): string {

@@ -60,10 +60,33 @@ export interface RunOptions {
 // The Pulumi runtime is process-global: one program run at a time.
 let queue: Promise<unknown> = Promise.resolve();
 
-export function runLabProgram(config: LabConfig, options: RunOptions): Promise<ProgramRun> {
-  const run = queue.then(() => runExclusive(config, options));
+function exclusively<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work);
   queue = run.catch(() => undefined);
   return run;
+}
+
+export function runLabProgram(config: LabConfig, options: RunOptions): Promise<ProgramRun> {
+  return exclusively(async () => {
+    const recorded = await recordProgram(options.stack, () => buildLab(config, { fetchDataset: options.fetchDataset ?? planDatasetFetcher }));
+    return {
+      stack: options.stack,
+      suffix: config.suffix ?? deriveSuffix(PROJECT_NAME, options.stack, DEPLOY_TIME),
+      suffixDerived: config.suffix === undefined,
+      ...recorded,
+    };
+  });
+}
+
+/** What any program registers and exports (the janitor's, a lab's) under the mock runtime. */
+export interface RecordedProgram {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+}
+
+/** Runs another program of this project (e.g. the janitor) the way runLabProgram runs the lab. */
+export function runProgram(stack: string, program: () => unknown): Promise<RecordedProgram> {
+  return exclusively(() => recordProgram(stack, program));
 }
 
 interface Registration {
@@ -73,7 +96,7 @@ interface Registration {
   inputs: Record<string, unknown>;
 }
 
-async function runExclusive(config: LabConfig, options: RunOptions): Promise<ProgramRun> {
+async function recordProgram(stack: string, program: () => unknown): Promise<RecordedProgram> {
   const registrations: Registration[] = [];
   const mocks = new PlanMocks();
   const recording: pulumi.runtime.Mocks = {
@@ -88,11 +111,11 @@ async function runExclusive(config: LabConfig, options: RunOptions): Promise<Pro
     },
     call: (args) => mocks.call(args),
   };
-  // Config keys would have to use this project name; the program takes a parsed LabConfig instead.
-  await pulumi.runtime.setMocks(recording, PROJECT_NAME, options.stack, false);
+  // Config keys would have to use this project name; the programs take parsed configs instead.
+  await pulumi.runtime.setMocks(recording, PROJECT_NAME, stack, false);
   const requests = captureRequests();
 
-  const outputs = await buildLab(config, { fetchDataset: options.fetchDataset ?? planDatasetFetcher });
+  const outputs = await program();
   const resolvedOutputs = (await resolve(outputs)) as Record<string, unknown>;
   await waitForRegistrations();
 
@@ -107,13 +130,7 @@ async function runExclusive(config: LabConfig, options: RunOptions): Promise<Pro
       options: request?.options ?? emptyOptions(),
     };
   });
-  return {
-    stack: options.stack,
-    suffix: config.suffix ?? deriveSuffix(PROJECT_NAME, options.stack, DEPLOY_TIME),
-    suffixDerived: config.suffix === undefined,
-    resources: treeOrder(recorded),
-    outputs: resolvedOutputs,
-  };
+  return { resources: treeOrder(recorded), outputs: resolvedOutputs };
 }
 
 /**

@@ -114,6 +114,24 @@ const AZURE: Record<string, Synthesis> = {
     // The provider generates the assignment's GUID name at deploy time.
     id: (i) => `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${DEPLOY_TIME}`,
   },
+  // The janitor program's resources (mlflow-lab plan --stack janitor).
+  "azure-native:authorization:RoleDefinition": {
+    nameInput: "roleName",
+    id: (i) => `${i.scope}/providers/Microsoft.Authorization/roleDefinitions/${i.roleDefinitionId}`,
+  },
+  "azure-native:managedidentity:UserAssignedIdentity": {
+    nameInput: "resourceName",
+    id: (i) => `${group(i)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${i.resourceName}`,
+    extra: () => ({ principalId: DEPLOY_TIME, clientId: DEPLOY_TIME, tenantId: DEPLOY_TIME }),
+  },
+  "azure-native:app:ManagedEnvironment": {
+    nameInput: "environmentName",
+    id: (i) => `${group(i)}/providers/Microsoft.App/managedEnvironments/${i.environmentName}`,
+  },
+  "azure-native:app:Job": {
+    nameInput: "jobName",
+    id: (i) => `${group(i)}/providers/Microsoft.App/jobs/${i.jobName}`,
+  },
 };
 
 /** Outputs of the non-Azure resources the lab uses (Databricks, random, the lab's dynamic resources). */

@@ -39,7 +39,7 @@ function isComponent(resource: PlanResource): boolean {
   return resource.type.startsWith("azure-mlflow-lab:");
 }
 
-function renderTree(resources: PlanResource[]): string[] {
+export function renderTree(resources: PlanResource[]): string[] {
   const children = new Map<string | null, PlanResource[]>();
   for (const resource of resources) {
     const list = children.get(resource.parent) ?? [];
@@ -77,6 +77,7 @@ const join = (...parts: Array<string | false | undefined>) => parts.filter(Boole
 const ROLE_NAMES: Record<string, string> = {
   [BuiltInRole.azureMlDataScientist]: "AzureML Data Scientist",
   [BuiltInRole.storageBlobDataReader]: "Storage Blob Data Reader",
+  [BuiltInRole.acrPull]: "AcrPull",
 };
 
 /** The settings a reviewer checks for each resource type. */
@@ -163,12 +164,25 @@ function summarize(resource: PlanResource): string {
       return `${i.length} characters, secret`;
     case "azure-native:authorization:RoleAssignment":
       return join(ROLE_NAMES[last(i.roleDefinitionId) ?? ""] ?? last(i.roleDefinitionId), `on ${last(i.scope)}`);
+    case "azure-native:authorization:RoleDefinition":
+      return join(`custom role '${i.roleName}'`, `${(i.permissions ?? []).flatMap((p: Json) => p.actions ?? []).length} actions`);
+    case "azure-native:managedidentity:UserAssignedIdentity":
+      return join(i.resourceName, "user-assigned identity");
+    case "azure-native:app:ManagedEnvironment":
+      return join(i.environmentName, i.location);
+    case "azure-native:app:Job":
+      return join(
+        i.jobName,
+        `schedule ${i.configuration?.scheduleTriggerConfig?.cronExpression} (UTC)`,
+        i.template?.containers?.[0]?.image,
+        `timeout ${i.configuration?.replicaTimeout} s`,
+      );
     default:
       return "";
   }
 }
 
-function renderOutputs(outputs: Record<string, unknown>): string {
+export function renderOutputs(outputs: Record<string, unknown>): string {
   const table = new Table({ head: ["output", "value"], style: { head: [], border: [] }, wordWrap: true, wrapOnWordBoundary: false, colWidths: [20, 90] });
   for (const [key, value] of Object.entries(outputs)) {
     if (key === "endpoints" && value && typeof value === "object") {

@@ -10,7 +10,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as resources from "@pulumi/azure-native/resources";
 import { DO_NOT_DELETE_TAGS } from "../../config/lab-tags";
-import { JANITOR_NAMESPACE, parseJanitorConfig, type JanitorConfig } from "./config";
+import { BuiltInRole, roleDefinitionId } from "../roles";
+import { JANITOR_NAMESPACE, parseJanitorConfig, parseRegistryId, type JanitorConfig } from "./config";
 import { JANITOR_ROLE_ACTIONS, roleDefinitionGuid } from "./role";
 
 export { JANITOR_ROLE_ACTIONS } from "./role";
@@ -26,7 +27,7 @@ export interface JanitorOutputs {
 
 /** The cleanup command line the job runs (`mlflow-lab` is the image's entry point). */
 export function janitorArgs(config: JanitorConfig): string[] {
-  return ["cleanup", config.dryRun ? "--dry-run" : "--yes", "--grace", config.grace, "--max", String(config.max), "--json"];
+  return ["cleanup", config.dryRun ? "--dry-run" : "--yes", "--grace", config.grace, "--group-wait", config.groupWait, "--max", String(config.max), "--json"];
 }
 
 /** Reads and validates the janitor stack's config (namespace `mlflow-lab-janitor:`). */
@@ -45,6 +46,11 @@ export function readJanitorConfig(): JanitorConfig {
     raw[key.slice(prefix.length)] = parsed;
   }
   return parseJanitorConfig(raw);
+}
+
+/** Whether a stack's config keys (with their namespaces) make it the janitor rather than a lab. */
+export function isJanitorConfig(keys: Iterable<string>): boolean {
+  return [...keys].some((key) => key.startsWith(`${JANITOR_NAMESPACE}:`));
 }
 
 export function buildJanitor(config: JanitorConfig): JanitorOutputs {
@@ -80,6 +86,17 @@ export function buildJanitor(config: JanitorConfig): JanitorOutputs {
       scope: `/subscriptions/${subscriptionId}`,
     });
   });
+
+  // The job pulls its image with its own identity: AcrPull on that registry only (the registry may be in
+  // another group or subscription, hence its full id in the config).
+  const acrPull = config.registryId
+    ? new authorization.RoleAssignment("janitor-acr-pull", {
+        principalId: identity.principalId,
+        principalType: "ServicePrincipal",
+        roleDefinitionId: roleDefinitionId(parseRegistryId(config.registryId).subscriptionId, BuiltInRole.acrPull),
+        scope: config.registryId,
+      })
+    : undefined;
 
   const environment = new app.ManagedEnvironment("janitor", {
     resourceGroupName: group.name,
@@ -119,7 +136,7 @@ export function buildJanitor(config: JanitorConfig): JanitorOutputs {
       ],
     },
     tags,
-  });
+  }, { dependsOn: acrPull ? [acrPull] : [] });
 
   return {
     resourceGroupName: group.name,

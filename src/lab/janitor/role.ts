@@ -5,14 +5,17 @@
  * read the status of the operations it started. No `*` actions except status reads under a provider's
  * `locations/` (operation-status endpoints differ between providers and API versions).
  *
- * ARM deletes a group by sending a DELETE for each resource in it as the caller, so the role also needs
- * the delete action of every resource type a lab contains (the list below follows src/lab); a type the
- * list misses makes the group delete fail with AuthorizationFailed naming the action, which cleanup
- * reports as a failed group.
+ * ARM deletes a group by sending a DELETE for each resource in it as the caller, so the role needs the
+ * delete action of every type a lab group can hold. Those are derived from the lab program's resource
+ * types (../arm-types.ts: every type any preset registers, what Azure adds because of them, and what
+ * learners make by hand there); a type the list missed would make the group delete fail with
+ * AuthorizationFailed naming the action, which cleanup reports as a failed group.
  */
 import { createHash } from "node:crypto";
+import { labGroupArmTypes } from "../arm-types";
 
-export const JANITOR_ROLE_ACTIONS: readonly string[] = [
+/** What cleanup itself calls, besides deleting what a lab group holds. */
+const CLEANUP_ACTIONS: readonly string[] = [
   // Discovery and the re-read before every delete.
   "Microsoft.Resources/subscriptions/read",
   "Microsoft.Resources/subscriptions/resourceGroups/read",
@@ -20,32 +23,16 @@ export const JANITOR_ROLE_ACTIONS: readonly string[] = [
   "Microsoft.Resources/tags/read",
   "Microsoft.ResourceGraph/resources/read",
   "Microsoft.Authorization/locks/read",
-  // Deleting lab groups and following the operation.
-  "Microsoft.Resources/subscriptions/resourceGroups/delete",
+  // Following the operations it started.
   "Microsoft.Resources/subscriptions/operationresults/read",
-  // Resources a lab group contains (ARM deletes each as the caller).
-  "Microsoft.Databricks/workspaces/read",
-  "Microsoft.Databricks/workspaces/delete",
-  "Microsoft.Databricks/accessConnectors/delete",
   "Microsoft.Databricks/locations/*/read",
-  "Microsoft.MachineLearningServices/workspaces/read",
-  "Microsoft.MachineLearningServices/workspaces/delete",
-  "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/read",
-  "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/delete",
-  "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/delete",
-  "Microsoft.MachineLearningServices/workspaces/computes/delete",
   "Microsoft.MachineLearningServices/locations/*/read",
-  "Microsoft.OperationalInsights/workspaces/read",
-  "Microsoft.OperationalInsights/workspaces/delete",
   "Microsoft.OperationalInsights/locations/*/read",
-  "Microsoft.Insights/components/delete",
-  "Microsoft.Storage/storageAccounts/delete",
-  "Microsoft.KeyVault/vaults/delete",
-  "Microsoft.ContainerRegistry/registries/delete",
-  "Microsoft.ContainerInstance/containerGroups/delete",
-  "Microsoft.ContainerService/managedClusters/delete",
-  "Microsoft.KubernetesConfiguration/extensions/delete",
-  "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
+  // Reads before the permanent deletes (workspace URL, endpoints of an Azure ML workspace).
+  "Microsoft.Databricks/workspaces/read",
+  "Microsoft.MachineLearningServices/workspaces/read",
+  "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/read",
+  "Microsoft.OperationalInsights/workspaces/read",
   // Soft-deleted Key Vaults: list and purge (only lab-tagged ones, decided in code).
   "Microsoft.KeyVault/deletedVaults/read",
   "Microsoft.KeyVault/locations/deletedVaults/read",
@@ -55,6 +42,13 @@ export const JANITOR_ROLE_ACTIONS: readonly string[] = [
   // lab's name is still taken.
   "Microsoft.OperationalInsights/deletedWorkspaces/read",
 ];
+
+/** The delete actions a lab group's contents need, derived from the lab program (sorted, no repeats). */
+export function labDeleteActions(): string[] {
+  return [...new Set(labGroupArmTypes().map((type) => `${type}/delete`))].sort((a, b) => a.localeCompare(b));
+}
+
+export const JANITOR_ROLE_ACTIONS: readonly string[] = [...CLEANUP_ACTIONS, ...labDeleteActions()];
 
 /** A stable GUID for the role definition, so `pulumi up` updates the same role instead of adding one. */
 export function roleDefinitionGuid(seed: string): string {

@@ -106,4 +106,37 @@ describe("mlflow-lab plan", { timeout: 60_000 }, () => {
       "error: guardrails failed: databricks-cluster (databricks:index/cluster:Cluster) breaks autotermination: autoterminationMinutes is 120, at most 60\n",
     );
   });
+
+  it("--stack janitor plans the janitor program: its job, schedule, derived role and AcrPull, and no lab", async () => {
+    const [json, text] = await Promise.all([mlflowLab("plan", "--stack", "janitor", "--json"), mlflowLab("plan", "--stack", "janitor")]);
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout);
+    expect(plan.program).toBe("janitor");
+    expect(plan.schedule).toEqual({ cron: "17 * * * *", timeZone: "UTC", command: ["mlflow-lab", "cleanup", "--yes", "--grace", "1h", "--group-wait", "20m", "--max", "100", "--json"] });
+    const types = plan.resources.map((r: { type: string }) => r.type);
+    expect(types).toEqual(expect.arrayContaining(["azure-native:app:Job", "azure-native:authorization:RoleDefinition", "azure-native:managedidentity:UserAssignedIdentity"]));
+    expect(types).not.toContain("azure-native:databricks:Workspace");
+    expect(plan.role.actions).toEqual(expect.arrayContaining(["Microsoft.AlertsManagement/smartDetectorAlertRules/delete", "Microsoft.Insights/actionGroups/delete", "Microsoft.Resources/subscriptions/resourceGroups/delete"]));
+    expect(plan.assignments).toContainEqual({
+      role: "AcrPull",
+      scope: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mlflow-lab-janitor/providers/Microsoft.ContainerRegistry/registries/myregistry",
+    });
+    expect(plan.assignments).toContainEqual({ role: "mlflow-lab janitor (janitor)", scope: "/subscriptions/00000000-0000-0000-0000-000000000000" });
+
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Plan for stack 'janitor': the scheduled cleanup job/);
+    expect(text.stdout).toContain("Schedule:  17 * * * * (UTC)");
+    expect(text.stdout).toContain("  Microsoft.AlertsManagement/smartDetectorAlertRules/delete\n");
+    expect(text.stdout).toMatch(/ {2}AcrPull on \/subscriptions\/.*\/registries\/myregistry\n/);
+    expect(text.stdout).not.toContain("Estimated cost per hour");
+  });
+
+  it("a janitor stack with a bad key exits 2 naming the file and the key", async () => {
+    const file = stackFile("janitor-bad", "config:\n  mlflow-lab-janitor:allowedSubscriptions: [0b1f6471-1bf0-4dda-aec3-111122223333]\n  mlflow-lab-janitor:image: x\n  mlflow-lab-janitor:registryServer: myregistry.azurecr.io\n");
+    const result = await mlflowLab("plan", "--stack", file);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: mlflow-lab-janitor:registryId: required with registryServer`));
+  });
 });
