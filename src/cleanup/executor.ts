@@ -12,8 +12,9 @@ import type { ArmClient } from "../azure/arm-client";
 import { LabTag } from "../config/lab-tags";
 import { presentTags } from "./tags";
 import type { Clock } from "../azure/clock";
+import { formatSpan } from "../config/duration";
 import { ArmBudget, type ArmBudgetOptions } from "./arm-budget";
-import { awaitExistingDeletion, DEFAULT_WAIT, deleteGroup, type WaitOptions } from "./group-deletion";
+import { awaitExistingDeletion, DEFAULT_GROUP_WAIT_MS, DEFAULT_WAIT, deleteGroup, type WaitOptions } from "./group-deletion";
 import { decideGroup, type CleanupPolicySettings, type GroupDecision } from "./policy";
 import { SOFT_DELETED_LABELS, type LockRecord, type ResourceGroupRecord, type SoftDeletedRecord } from "./records";
 import { countOutcomes, type CleanupReport, type GroupResult, type ItemResult } from "./results";
@@ -31,6 +32,12 @@ export interface CleanupOptions {
   /** Abort before any delete when more groups than this would be deleted. */
   max: number;
   protectedNamePatterns: readonly string[];
+  /**
+   * How long one group may take, from when cleanup starts on it to verified gone (default 20 minutes).
+   * A group still deleting then is reported as "still-deleting" (a failure for the exit code) while the
+   * other groups, the purges and the report go ahead; ARM keeps deleting and the next run waits again.
+   */
+  groupWaitMs?: number;
   wait?: Partial<WaitOptions>;
   buckets?: ArmBudgetOptions;
   /** The time decisions are made at (default: the clock's); tests fix it. */
@@ -43,6 +50,8 @@ export interface CleanupProgress {
   phase: "discover" | "groups" | "purge";
   done: number;
   total: number;
+  /** Groups whose delete is still running, longest first, with how long each may still take. */
+  waiting?: Array<{ name: string; waitedMs: number; limitMs: number }>;
 }
 
 export interface CleanupDeps {
@@ -55,6 +64,7 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
   const clock = deps.clock;
   const startedAt = new Date(clock.now()).toISOString();
   const wait = { ...DEFAULT_WAIT, ...options.wait };
+  const groupWaitMs = options.groupWaitMs ?? DEFAULT_GROUP_WAIT_MS;
   const budget = new ArmBudget(deps.client, clock, options.buckets);
   const execute = options.mode === "execute";
   const decisionTime = () => options.now?.() ?? new Date(clock.now());
@@ -115,16 +125,32 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
   const items: ItemResult[] = [];
   let done = 0;
   const total = candidates.length;
-  options.onProgress?.({ phase: "groups", done, total });
+  // Groups in progress and when cleanup started on each: what a person waits for.
+  const inProgress = new Map<string, { name: string; since: number }>();
+  const groupProgress = () => {
+    const now = clock.now();
+    const waiting = [...inProgress.values()]
+      .map(({ name, since }) => ({ name, waitedMs: now - since, limitMs: groupWaitMs }))
+      .sort((a, b) => b.waitedMs - a.waitedMs || a.name.localeCompare(b.name));
+    options.onProgress?.({ phase: "groups", done, total, ...(waiting.length > 0 ? { waiting } : {}) });
+  };
+  groupProgress();
   await Promise.all(
     candidates.map(async ({ group }) => {
-      const result = await processGroup(group);
+      const key = groupKey(group.subscriptionId, group.name);
+      inProgress.set(key, { name: group.name, since: clock.now() });
+      const deadline = clock.now() + groupWaitMs;
+      // Every wait for this group ends at its deadline, however many steps it takes.
+      const groupWait = (): WaitOptions => ({ ...wait, timeoutMs: Math.max(0, deadline - clock.now()), onStillRunning: groupProgress });
+      const result = await processGroup(group, groupWait);
+      inProgress.delete(key);
       groups.push(result);
-      options.onProgress?.({ phase: "groups", done: ++done, total });
+      done++;
+      groupProgress();
     }),
   );
 
-  async function processGroup(seen: ResourceGroupRecord): Promise<GroupResult> {
+  async function processGroup(seen: ResourceGroupRecord, groupWait: () => WaitOptions): Promise<GroupResult> {
     let read;
     try {
       read = await readGroup(budget, seen.subscriptionId, seen.name, await lockSourceFor(seen));
@@ -140,32 +166,37 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
         : result(decision, "deleting", "an earlier delete is still running; --yes waits for it");
     }
     if (decision.verdict === "await-deletion") {
-      const outcome = await awaitExistingDeletion(budget, seen.subscriptionId, seen.name, wait);
-      if (outcome === "gone") return result(decision, "deleted", "an earlier run's delete finished; verified gone (404)");
-      if (outcome === "timeout") return result(decision, "failed", "still being deleted when the wait ended; the next run checks again", "Timeout");
+      const outcome = await awaitExistingDeletion(budget, seen.subscriptionId, seen.name, groupWait());
+      // Deleted by that earlier run, not by this one: counted as gone.
+      if (outcome === "gone") return result(decision, "gone", "an earlier run's delete finished while this run waited; verified gone (404)");
+      if (outcome === "timeout") return stillDeleting(decision, "an earlier run's delete is still running");
       // That earlier delete stopped without removing the group: decide again on a fresh read.
       const again = await readGroup(budget, seen.subscriptionId, seen.name, await lockSourceFor(seen));
-      if (again.kind === "gone") return result(decision, "deleted", "verified gone (404)");
+      if (again.kind === "gone") return result(decision, "gone", "an earlier run's delete finished; verified gone (404)");
       decision = decideGroup(again.record, settingsAt());
-      if (decision.verdict !== "delete") return decision.verdict === "keep" ? kept(decision) : result(decision, "failed", "still being deleted", "Timeout");
+      if (decision.verdict !== "delete") return decision.verdict === "keep" ? kept(decision) : stillDeleting(decision, "an earlier run's delete is still running");
     }
-    return deleteEligible(decision);
+    return deleteEligible(decision, groupWait);
   }
 
-  async function deleteEligible(decision: GroupDecision): Promise<GroupResult> {
+  function stillDeleting(decision: GroupDecision, what: string): GroupResult {
+    return result(decision, "still-deleting", `${what} after the ${formatSpan(groupWaitMs)} wait; ARM goes on deleting and the next run checks again`, "Timeout");
+  }
+
+  async function deleteEligible(decision: GroupDecision, groupWait: () => WaitOptions): Promise<GroupResult> {
     const inside = resourcesByGroup.get(groupKey(decision.subscriptionId, decision.name)) ?? [];
     const labId = decision.labId ?? "";
     const purgeSettings = { allowedSubscriptions: options.subscriptions, scope: { mode: "teardown" as const, labId } };
     const workspaces = softDeletableWorkspaces(inside);
     // This lab's Azure ML endpoints, then its Azure ML and Log Analytics workspaces deleted permanently.
-    const freed = await freeLabSoftDeletables(budget, workspaces, { subscriptionId: decision.subscriptionId, resourceGroup: decision.name, labId }, execute, wait);
+    const freed = await freeLabSoftDeletables(budget, workspaces, { subscriptionId: decision.subscriptionId, resourceGroup: decision.name, labId }, execute, groupWait());
     items.push(...freed.endpoints);
     const others = inside.filter((r) => !workspaces.mlWorkspaces.includes(r) && !workspaces.logAnalytics.includes(r));
     const rows = [...freed.workspaces];
-    for (const resource of others) rows.push(await preDeleteResource(budget, resource, purgeSettings, execute, wait));
+    for (const resource of others) rows.push(await preDeleteResource(budget, resource, purgeSettings, execute, groupWait()));
     // A resource without this lab's tags is simply left to the group delete: not worth a row.
     items.push(...rows.filter((row) => row.outcome !== "kept"));
-    const outcome = await deleteGroup(budget, decision.subscriptionId, decision.name, wait);
+    const outcome = await deleteGroup(budget, decision.subscriptionId, decision.name, groupWait());
     switch (outcome.kind) {
       case "deleted":
         return result(decision, "deleted", `${decision.reason}; verified gone (404)`);
@@ -176,7 +207,7 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
       case "failed":
         return result(decision, "failed", outcome.error.message, outcome.error.code);
       case "timeout":
-        return result(decision, "failed", "still being deleted when the wait ended; the next run checks again", "Timeout");
+        return stillDeleting(decision, "still being deleted");
     }
   }
 
@@ -227,7 +258,7 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
     items,
     counts,
     throttled: budget.throttledCounts(),
-    failed: counts.failed > 0 || items.some((i) => i.outcome === "failed") || capError !== undefined,
+    failed: counts.failed > 0 || counts["still-deleting"] > 0 || items.some((i) => i.outcome === "failed") || capError !== undefined,
   };
   if (capError) report.capExceeded = capError.message;
   return report;

@@ -23,9 +23,20 @@ export interface WaitOptions {
    * this window is still honoured: ARM refuses the DELETE with ScopeLocked and the group is kept.
    */
   lockSnapshotMaxAgeMs: number;
+  /** Called after each poll that found the operation (or the group) still running: progress for people. */
+  onStillRunning?: () => void;
 }
 
 export const DEFAULT_WAIT: WaitOptions = { defaultPollMs: 5_000, timeoutMs: 60 * 60_000, verifyAttempts: 5, lockSnapshotMaxAgeMs: 10_000 };
+
+/**
+ * How long cleanup waits for one group's delete before reporting it as still deleting. ARM keeps
+ * deleting; the next run finds the group Deleting and waits again. A lab group (Databricks workspace,
+ * Azure ML, AKS) normally goes in 5-15 minutes; Azure's own test cleanup gives each group delete 900 s
+ * (Azure/azure-sdk-tools eng/scripts/live-test-resource-cleanup.ps1). 20 minutes leaves room for a slow
+ * one and still ends a scheduled run well inside its hour.
+ */
+export const DEFAULT_GROUP_WAIT_MS = 20 * 60_000;
 
 export type DeletionOutcome =
   | { kind: "deleted" }
@@ -55,6 +66,7 @@ export async function waitForOperation(
     await budget.clock.sleep(delay);
     const result = await pollOnce(budget, operation);
     if (result.kind !== "running") return result;
+    wait.onStillRunning?.();
     delay = result.retryAfterMs ?? wait.defaultPollMs;
   }
 }
@@ -85,6 +97,7 @@ export async function pollUntilGone(
     const response = await getGroup(budget, subscriptionId, name, options.priority);
     if (response.status === 404) return "gone";
     if (options.stopUnlessDeleting && (response.body?.properties?.provisioningState ?? "").toLowerCase() !== "deleting") return "stopped";
+    wait.onStillRunning?.();
     if (budget.clock.now() + wait.defaultPollMs > deadline) return "timeout";
     await budget.clock.sleep(wait.defaultPollMs);
   }

@@ -11,8 +11,10 @@ export type GroupOutcome =
   | "would-delete"
   /** Dry run: an earlier run's delete is still running; `--yes` would wait for it. */
   | "deleting"
-  /** Gone before this run touched it (deleted by an earlier run or someone else). */
+  /** Gone before this run touched it, or an earlier run's delete finished it (not deleted by this run). */
   | "gone"
+  /** The delete is still running when the group's wait ended (--group-wait); the next run checks again. */
+  | "still-deleting"
   /** A rule said no (or ARM refused because of a lock); never an error. */
   | "kept"
   /** The delete was tried and did not succeed. */
@@ -66,7 +68,7 @@ export interface CleanupReport {
   capExceeded?: string;
 }
 
-const OUTCOME_ORDER: GroupOutcome[] = ["failed", "deleted", "would-delete", "deleting", "gone", "kept"];
+const OUTCOME_ORDER: GroupOutcome[] = ["failed", "still-deleting", "deleted", "would-delete", "deleting", "gone", "kept"];
 
 export function countOutcomes(groups: readonly GroupResult[]): Record<GroupOutcome, number> {
   const counts = Object.fromEntries(OUTCOME_ORDER.map((o) => [o, 0])) as Record<GroupOutcome, number>;
@@ -81,24 +83,65 @@ export function sortGroups(groups: readonly GroupResult[]): GroupResult[] {
   );
 }
 
-const shortSub = (id: string) => id.slice(0, 8);
-
-/** Plain borders and headings when the output is not a terminal (files, pipes, CI logs). */
-export function tableStyle() {
-  return process.stdout.isTTY ? {} : { style: { head: [], border: [] } };
+/** Colours (cli-table3's red headings, grey borders) when the caller says so, else plain lines. */
+export function tableStyle(color: boolean) {
+  return color ? {} : { style: { head: [], border: [] } };
 }
 
-export function renderGroupTable(groups: readonly GroupResult[]): string {
-  const table = new Table({ head: ["resource group", "subscription", "outcome", "reason"], wordWrap: true, colWidths: [null, null, null, 70], ...tableStyle() });
+export interface RenderOptions {
+  /** Only for a person at a terminal, never with NO_COLOR (the CLI decides: output-mode.ts useColor). */
+  color: boolean;
+}
+
+const REASON_WIDTH = 70;
+
+/**
+ * A cell's text as lines of at most `width` characters, nothing cut: words wrap at spaces, and a word
+ * longer than a line (an ARM id in a managed-by reason) breaks after one of its `/`, or mid-word only
+ * when a single segment is too long.
+ */
+export function wrapText(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    const push = () => {
+      lines.push(line);
+      line = "";
+    };
+    for (const word of paragraph.split(" ")) {
+      if (line && line.length + 1 + word.length <= width) {
+        line += ` ${word}`;
+        continue;
+      }
+      if (line) push();
+      let rest = word;
+      while (rest.length > width) {
+        const cut = rest.lastIndexOf("/", width - 1);
+        const at = cut > 0 ? cut + 1 : width;
+        lines.push(rest.slice(0, at));
+        rest = rest.slice(at);
+      }
+      line = rest;
+    }
+    push();
+  }
+  return lines.join("\n");
+}
+
+const reasonCell = (reason: string, code?: string) => wrapText(code ? `${reason} [${code}]` : reason, REASON_WIDTH - 2);
+
+/** Subscriptions in full: two subscriptions can share their first characters. */
+export function renderGroupTable(groups: readonly GroupResult[], options: RenderOptions): string {
+  const table = new Table({ head: ["resource group", "subscription", "outcome", "reason"], colWidths: [null, null, null, REASON_WIDTH], ...tableStyle(options.color) });
   for (const g of sortGroups(groups)) {
-    table.push([g.name, shortSub(g.subscriptionId), g.outcome, g.code ? `${g.reason} [${g.code}]` : g.reason]);
+    table.push([g.name, g.subscriptionId, g.outcome, reasonCell(g.reason, g.code)]);
   }
   return table.toString();
 }
 
-export function renderItemTable(items: readonly ItemResult[]): string {
-  const table = new Table({ head: ["item", "kind", "subscription", "outcome", "reason"], wordWrap: true, colWidths: [null, null, null, null, 60], ...tableStyle() });
-  for (const i of items) table.push([i.name, i.kind, shortSub(i.subscriptionId), i.outcome, i.code ? `${i.reason} [${i.code}]` : i.reason]);
+export function renderItemTable(items: readonly ItemResult[], options: RenderOptions): string {
+  const table = new Table({ head: ["item", "kind", "subscription", "outcome", "reason"], colWidths: [null, null, null, null, REASON_WIDTH], ...tableStyle(options.color) });
+  for (const i of items) table.push([i.name, i.kind, i.subscriptionId, i.outcome, reasonCell(i.reason, i.code)]);
   return table.toString();
 }
 
@@ -107,7 +150,7 @@ export function summaryLine(report: CleanupReport): string {
   const parts =
     report.mode === "dry-run"
       ? [`${c["would-delete"]} would be deleted`, `${c.deleting} already deleting`, `${c.kept} kept`]
-      : [`${c.deleted} deleted`, `${c.failed} failed`, `${c.kept} kept`, `${c.gone} already gone`];
+      : [`${c.deleted} deleted`, ...(c["still-deleting"] > 0 ? [`${c["still-deleting"]} still deleting`] : []), `${c.failed} failed`, `${c.kept} kept`, `${c.gone} already gone`];
   const purged = report.items.filter((i) => i.outcome === "purged" || i.outcome === "would-purge").length;
   const itemFailures = report.items.filter((i) => i.outcome === "failed").length;
   const tail = report.mode === "dry-run" ? "dry run: nothing was changed; pass --yes to delete" : `${purged} soft-deleted item(s) purged${itemFailures ? `, ${itemFailures} item failure(s)` : ""}`;

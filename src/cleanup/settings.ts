@@ -5,6 +5,7 @@
  *      allowedSubscriptions: [<subscription id>, ...]
  *      protectedNamePatterns: ["keep-*"]   # added to the built-in list
  *      grace: 1h
+ *      groupWait: 20m    # how long to wait for each group's delete (then: "still deleting", exit 1)
  *      max: 100
  * 2. the environment — MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS (ids separated by commas or spaces), which
  *    replaces the file's list (how the scheduled jobs are configured);
@@ -23,17 +24,21 @@ import { GUID_PATTERN } from "../config/guid";
 import { stateDir } from "../config/state-dir";
 import { DEFAULT_PROTECTED_NAME_PATTERNS } from "./name-patterns";
 import { DEFAULT_MAX_DELETES, parseMax } from "./run-guards";
-import { parseSpan } from "../config/duration";
+import { formatSpan, parseSpan } from "../config/duration";
+import { DEFAULT_GROUP_WAIT_MS } from "./group-deletion";
 
 export const SUBSCRIPTIONS_ENV = "MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS";
 export const CONFIG_FILE_NAME = "cleanup.yaml";
 export const DEFAULT_GRACE = "1h";
+export const DEFAULT_GROUP_WAIT = formatSpan(DEFAULT_GROUP_WAIT_MS);
+const FILE_KEYS = "allowedSubscriptions, protectedNamePatterns, grace, groupWait, max";
 
 const FileSchema = z
   .object({
     allowedSubscriptions: z.array(z.string()).optional(),
     protectedNamePatterns: z.array(z.string()).optional(),
     grace: z.string().optional(),
+    groupWait: z.string().optional(),
     max: z.number().int().nonnegative().optional(),
   })
   .strict();
@@ -41,6 +46,7 @@ const FileSchema = z
 export interface CleanupFlags {
   subscription?: string[];
   grace?: string;
+  groupWait?: string;
   max?: string;
   config?: string;
 }
@@ -51,6 +57,8 @@ export interface CleanupSettings {
   allowlistSource: string;
   graceMs: number;
   grace: string;
+  /** How long to wait for one group's delete before reporting it as still deleting. */
+  groupWaitMs: number;
   max: number;
   protectedNamePatterns: string[];
 }
@@ -81,7 +89,7 @@ function readConfigFile(file: string, explicit: boolean): z.infer<typeof FileSch
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UserInputError(
-      `${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message} (accepted keys: allowedSubscriptions, protectedNamePatterns, grace, max)`,
+      `${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message} (accepted keys: ${FILE_KEYS})`,
     );
   }
   return parsed.data;
@@ -119,16 +127,24 @@ export function resolveCleanupSettings(flags: CleanupFlags, env: NodeJS.ProcessE
     );
   }
 
-  const grace = flags.grace ?? file?.grace ?? DEFAULT_GRACE;
-  const graceMs = parseSpan(grace);
-  if (graceMs === undefined) throw new UserInputError(`--grace '${grace}' is not a duration; use e.g. 1h, 30m, 2d, 1h30m or 0`);
+  const grace = spanSetting("--grace", flags.grace, `${configPath}: grace`, file?.grace, DEFAULT_GRACE, "1h, 30m, 2d, 1h30m or 0");
+  const groupWait = spanSetting("--group-wait", flags.groupWait, `${configPath}: groupWait`, file?.groupWait, DEFAULT_GROUP_WAIT, "20m, 45m or 1h");
   const max = flags.max !== undefined ? parseMax(flags.max) : (file?.max ?? DEFAULT_MAX_DELETES);
   return {
     subscriptions,
     allowlistSource,
-    graceMs,
-    grace,
+    graceMs: grace.ms,
+    grace: grace.text,
+    groupWaitMs: groupWait.ms,
     max,
     protectedNamePatterns: [...DEFAULT_PROTECTED_NAME_PATTERNS, ...(file?.protectedNamePatterns ?? [])],
   };
+}
+
+/** A span from its flag, else the config file, else the default; a bad value is named where it was written. */
+function spanSetting(flag: string, flagValue: string | undefined, fileKey: string, fileValue: string | undefined, fallback: string, examples: string): { text: string; ms: number } {
+  const [where, text] = flagValue !== undefined ? [flag, flagValue] : fileValue !== undefined ? [fileKey, fileValue] : [flag, fallback];
+  const ms = parseSpan(text);
+  if (ms === undefined) throw new UserInputError(`${where} '${text}' is not a duration; use e.g. ${examples}`);
+  return { text, ms };
 }

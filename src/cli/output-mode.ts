@@ -19,6 +19,14 @@ export function showProgressBar(stream: { isTTY?: boolean } = process.stderr): b
   return !jsonOutput && stream.isTTY === true;
 }
 
+/**
+ * Colours only for a person at a terminal, and never when NO_COLOR is set to anything but "" (https://no-color.org:
+ * "when present and not an empty string (regardless of its value), prevents the addition of ANSI color").
+ */
+export function useColor(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && !env.NO_COLOR;
+}
+
 /** A progress bar that draws from its first event on; see progressBar(). */
 export interface ProgressBar {
   /** Starts the bar at `value` of `total` when it is not running (first event, or after stop()); else moves it. */

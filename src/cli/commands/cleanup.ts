@@ -6,7 +6,7 @@ import { resolveRunMode } from "../../cleanup/run-guards";
 import { resolveCleanupSettings } from "../../cleanup/settings";
 import { formatSpan } from "../../config/duration";
 import { OperationFailedError } from "../errors";
-import { progressBar } from "../output-mode";
+import { progressBar, useColor } from "../output-mode";
 
 /** `mlflow-lab cleanup`: what runs once the command is chosen (options: ./register/cleanup.ts). */
 export interface CleanupCommandOptions {
@@ -14,14 +14,26 @@ export interface CleanupCommandOptions {
   dryRun?: boolean;
   yes?: boolean;
   grace?: string;
+  groupWait?: string;
   max?: string;
   json?: boolean;
   config?: string;
 }
 
-/** One bar per phase (scan, delete, purge), for people at a terminal; scripts and CI get plain output. */
+/** "waiting on msl-abc 12m of 20m, msl-def 3m" for the groups whose delete is still running. */
+export function waitingText(waiting: CleanupProgress["waiting"]): string {
+  if (!waiting || waiting.length === 0) return "";
+  const shown = waiting.slice(0, 2).map((w, i) => `${w.name} ${formatSpan(w.waitedMs)}${i === 0 ? ` of ${formatSpan(w.limitMs)}` : ""}`);
+  const more = waiting.length > shown.length ? ` and ${waiting.length - shown.length} more` : "";
+  return ` · waiting on ${shown.join(", ")}${more}`;
+}
+
+/**
+ * One bar per phase (scan, delete, purge), for people at a terminal; scripts and CI get plain output.
+ * While groups are being deleted it names the ones still running and how long each has waited.
+ */
 function phaseProgress(): ((event: CleanupProgress) => void) | undefined {
-  const bar = progressBar({ format: "{phase} {bar} {value}/{total}", shades: true });
+  const bar = progressBar({ format: "{phase} {bar} {value}/{total}{waiting}", shades: true });
   if (!bar) return undefined;
   let phase = "";
   let purged = false;
@@ -32,7 +44,7 @@ function phaseProgress(): ((event: CleanupProgress) => void) | undefined {
     } else if (purged) {
       return;
     }
-    bar.update(event.done, Math.max(event.total, 1), { phase: event.phase.padEnd(8) });
+    bar.update(event.done, Math.max(event.total, 1), { phase: event.phase.padEnd(8), waiting: waitingText(event.waiting) });
     if (event.phase === "purge" && event.done >= event.total) {
       bar.stop();
       purged = true;
@@ -41,10 +53,11 @@ function phaseProgress(): ((event: CleanupProgress) => void) | undefined {
 }
 
 export function printReport(report: CleanupReport, header: string): void {
+  const color = useColor();
   process.stdout.write(`${header}\n`);
-  if (report.groups.length > 0) process.stdout.write(`${renderGroupTable(report.groups)}\n`);
+  if (report.groups.length > 0) process.stdout.write(`${renderGroupTable(report.groups, { color })}\n`);
   else process.stdout.write("no lab resource groups found\n");
-  if (report.items.length > 0) process.stdout.write(`${renderItemTable(report.items)}\n`);
+  if (report.items.length > 0) process.stdout.write(`${renderItemTable(report.items, { color })}\n`);
   process.stdout.write(`${summaryLine(report)}\n`);
   if (report.throttled.reads + report.throttled.deletes > 0) {
     process.stdout.write(`ARM throttled ${report.throttled.reads + report.throttled.deletes} request(s); each was sent again after its Retry-After\n`);
@@ -61,6 +74,7 @@ export async function runCleanupCommand(options: CleanupCommandOptions): Promise
       subscriptions: settings.subscriptions,
       mode,
       graceMs: settings.graceMs,
+      groupWaitMs: settings.groupWaitMs,
       max: settings.max,
       protectedNamePatterns: settings.protectedNamePatterns,
       onProgress: options.json ? undefined : phaseProgress(),
@@ -71,9 +85,13 @@ export async function runCleanupCommand(options: CleanupCommandOptions): Promise
   } else {
     const header =
       `cleanup (${mode === "dry-run" ? "dry run" : "deleting"}) in ${settings.subscriptions.length} subscription(s) from ${settings.allowlistSource}; ` +
-      `grace ${formatSpan(settings.graceMs)}, at most ${settings.max} deletes`;
+      `grace ${formatSpan(settings.graceMs)}, at most ${settings.max} deletes, waiting at most ${formatSpan(settings.groupWaitMs)} for each group`;
     printReport(report, header);
   }
   if (report.capExceeded) throw new OperationFailedError(`a real run would stop here: ${report.capExceeded}`);
-  if (report.failed) throw new OperationFailedError(`cleanup finished with failures (${report.counts.failed} group(s)); see the table`);
+  if (report.failed) {
+    const stuck = report.counts["still-deleting"];
+    const parts = [`${report.counts.failed} group(s) failed`, ...(stuck > 0 ? [`${stuck} still deleting after the ${formatSpan(settings.groupWaitMs)} wait`] : [])];
+    throw new OperationFailedError(`cleanup finished with failures (${parts.join(", ")}); see the table`);
+  }
 }

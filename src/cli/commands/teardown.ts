@@ -14,6 +14,7 @@ import { resolveRunMode } from "../../cleanup/run-guards";
 import { DatabricksServingClient } from "../../cleanup/serving-endpoints";
 import { fileJournalStore, runTeardown, TeardownRefusedError, type JournalStore, type TeardownTarget } from "../../cleanup/teardown";
 import { OperationFailedError, UserInputError } from "../errors";
+import { useColor } from "../output-mode";
 
 /** `mlflow-lab teardown`: what runs once the command is chosen (options: ./register/teardown.ts). */
 export interface TeardownCommandOptions {
@@ -115,11 +116,12 @@ export async function runTeardownCommand(options: TeardownCommandOptions, deploy
   if (options.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const steps = new Table({ head: ["step"], ...tableStyle() });
+    const color = useColor();
+    const steps = new Table({ head: ["step"], ...tableStyle(color) });
     for (const s of report.steps) steps.push([s]);
     process.stdout.write(`${steps.toString()}\n`);
-    if (report.items.length > 0) process.stdout.write(`${renderItemTable(report.items)}\n`);
-    if (report.groups.length > 0) process.stdout.write(`${renderGroupTable(report.groups)}\n`);
+    if (report.items.length > 0) process.stdout.write(`${renderItemTable(report.items, { color })}\n`);
+    if (report.groups.length > 0) process.stdout.write(`${renderGroupTable(report.groups, { color })}\n`);
     if (mode === "dry-run") process.stdout.write("dry run: nothing was changed; pass --yes to tear the lab down\n");
   }
   if (report.failed) throw new OperationFailedError(`teardown of ${target.labId} did not finish cleanly; run it again (it picks up where it stopped)`);

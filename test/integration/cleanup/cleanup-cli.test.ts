@@ -112,4 +112,20 @@ describe("mlflow-lab cleanup against the expired-labs inventory", () => {
     expect(result.stderr).toMatch(/cleanup would delete 2 resource groups, more than --max 1; nothing was deleted/);
     expect(server.requests().filter((r) => r.method === "DELETE" || r.method === "POST" && r.path.endsWith("/purge"))).toEqual([]);
   });
+
+  it("returns within --group-wait when one group's delete never ends: exit 1, that group still deleting, the other deleted and its vault purged", async () => {
+    // The server runs 1,000 times faster than real time: everything the other lab needs (its workspaces'
+    // deletes, the group's, the purge) takes well under 0.5 s, a tenth of the 5 s the CLI waits per group.
+    server = await startServer({ seed: EXPIRED_LABS, timeScale: 0.001 });
+    server.injectFault({ kind: "lro-stuck", match: { method: "DELETE", path: "/resourcegroups/msl-d4e5f6$" } });
+    const result = await cli(server, ["--subscription", COURSE_SUB, "--yes", "--group-wait", "5s"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("error: cleanup finished with failures (0 group(s) failed, 1 still deleting after the 5s wait); see the table\n");
+    const row = (name: string) => result.stdout.split("\n").find((line) => line.includes(` ${name} `)) ?? "";
+    expect(row("msl-d4e5f6")).toMatch(/still-deleting .*still being deleted after the 5s wait/);
+    expect(row("msl-a1b2c3")).toMatch(/ deleted /);
+    expect(row("kv-msl-a1b2c3")).toMatch(/purged/);
+    expect(result.stdout).toMatch(/1 deleted, 1 still deleting, 0 failed, \d+ kept/);
+    expect(remainingGroups(server, COURSE_SUB)).toContain("msl-d4e5f6");
+  });
 });

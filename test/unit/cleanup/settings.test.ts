@@ -46,5 +46,22 @@ describe("cleanup allowlist and defaults", () => {
     expect(() => resolveCleanupSettings({ subscription: [A], max: "lots" }, stateWith())).toThrow(/--max 'lots' is not a whole number/);
     expect(() => resolveCleanupSettings({}, stateWith("allowedSubscription: []\n"))).toThrow(/cleanup\.yaml: .*accepted keys: allowedSubscriptions/);
     expect(() => resolveCleanupSettings({ config: "/nope/cleanup.yaml" }, stateWith())).toThrow(/--config \/nope\/cleanup\.yaml: no such file/);
+    expect(() => resolveCleanupSettings({ subscription: [A], groupWait: "forever" }, stateWith())).toThrow(/^--group-wait 'forever' is not a duration; use e\.g\. 20m/);
+  });
+
+  it("names the cleanup.yaml key, not a flag, when the file's value is bad", () => {
+    const env = stateWith(`allowedSubscriptions: [${A}]\ngrace: banana\n`);
+    const file = join(env.MLFLOW_LAB_STATE_DIR!, "cleanup.yaml");
+    expect(() => resolveCleanupSettings({}, env)).toThrow(`${file}: grace 'banana' is not a duration; use e.g. 1h, 30m, 2d, 1h30m or 0`);
+    // A flag given on the command line wins over the file, so the file's bad value is never used.
+    expect(resolveCleanupSettings({ grace: "2h" }, env).graceMs).toBe(7_200_000);
+    expect(() => resolveCleanupSettings({}, stateWith(`allowedSubscriptions: [${A}]\ngroupWait: ages\n`))).toThrow(/cleanup\.yaml: groupWait 'ages' is not a duration/);
+  });
+
+  it("waits 20 minutes per group unless cleanup.yaml or --group-wait says otherwise", () => {
+    expect(resolveCleanupSettings({ subscription: [A] }, stateWith()).groupWaitMs).toBe(20 * 60_000);
+    const env = stateWith(`allowedSubscriptions: [${A}]\ngroupWait: 45m\n`);
+    expect(resolveCleanupSettings({}, env).groupWaitMs).toBe(45 * 60_000);
+    expect(resolveCleanupSettings({ groupWait: "1h" }, env).groupWaitMs).toBe(60 * 60_000);
   });
 });

@@ -17,6 +17,7 @@ export function register(program: Command): void {
     .option("--dry-run", "show what would be deleted and why (the default without --yes)")
     .option("--yes", "delete for real")
     .option("--grace <duration>", "leave groups alone this long after lab-expires-at (e.g. 1h, 30m, 2d)")
+    .option("--group-wait <duration>", "wait at most this long for each group's delete, then report it as still deleting (default 20m)")
     .option("--max <n>", "abort before deleting anything when more groups than this would be deleted (default 100)")
     .option("--config <file>", "cleanup config file (default: cleanup.yaml in the state directory)")
     .option("--json", "print the report as JSON on stdout (no table, no progress)")

@@ -1,14 +1,14 @@
 /**
  * Fault injection by route pattern: error statuses (with a count and/or a probability), dropped
- * connections, added latency, and LRO failures (the next operation a matching request starts ends
- * Failed with the given error).
+ * connections, added latency, LRO failures (the next operation a matching request starts ends Failed
+ * with the given error) and stuck LROs (it never ends: a delete Azure never finishes).
  */
 import type { ArmErrorBody } from "./errors";
 
 export interface FaultSpec {
   /** Which requests: method(s) and a path regex (string sources are case-insensitive). Default all. */
   match?: { method?: string | string[]; path?: string | RegExp };
-  kind: "status" | "drop" | "latency" | "lro-failure";
+  kind: "status" | "drop" | "latency" | "lro-failure" | "lro-stuck";
   /** kind "status": HTTP status (default 503) and optional ARM code/message/Retry-After seconds. */
   status?: number;
   code?: string;
@@ -92,7 +92,7 @@ export class FaultInjector {
     let latencyMs = 0;
     let action: FaultDecision["action"];
     for (const f of this.faults) {
-      if (f.spec.kind === "lro-failure") continue;
+      if (f.spec.kind === "lro-failure" || f.spec.kind === "lro-stuck") continue;
       if (f.spec.kind !== "latency" && action) continue;
       if (!this.fires(f, method, path)) continue;
       f.fired++;
@@ -112,5 +112,16 @@ export class FaultInjector {
       return f.spec.error ?? { code: "InternalServerError", message: "Injected operation failure." };
     }
     return undefined;
+  }
+
+  /** Whether a newly started operation must never finish (an lro-stuck fault matches). */
+  lroStuck(method: string, path: string): boolean {
+    for (const f of this.faults) {
+      if (f.spec.kind !== "lro-stuck") continue;
+      if (!this.fires(f, method, path)) continue;
+      f.fired++;
+      return true;
+    }
+    return false;
   }
 }

@@ -63,12 +63,14 @@ export function startResourceGroupDelete(core: ServerCore, rg: ResourceGroupStat
     if (existing && existing.status === "InProgress") return existing;
   }
   const failWith = route ? core.faults.lroFailure(route.req.method, route.req.path) : undefined;
+  const stuck = route ? core.faults.lroStuck(route.req.method, route.req.path) : false;
   const op = core.lro.start({
     subscriptionId: rg.subscriptionId,
     namespace: "Microsoft.Resources",
     location: rg.location,
     apiVersion,
-    durationMs: core.duration("resourceGroupDelete"),
+    // A stuck delete stays InProgress (and the group Deleting) for good.
+    durationMs: stuck ? Number.POSITIVE_INFINITY : core.duration("resourceGroupDelete"),
     kind: "resourceGroupDelete",
     resourceId: rg.id,
     asyncOperationHeader: false,

@@ -199,6 +199,7 @@ function del(ctx: RouteContext) {
     return { status: 200 };
   }
   const failWith = core.faults.lroFailure("DELETE", ctx.req.path);
+  const stuck = core.faults.lroStuck("DELETE", ctx.req.path);
   res.provisioningState = "Deleting";
   core.state.touchResource(res);
   const op = core.lro.start({
@@ -206,7 +207,7 @@ function del(ctx: RouteContext) {
     namespace: p.namespace,
     location: res.location ?? rg.location,
     apiVersion: ctx.apiVersion,
-    durationMs: duration,
+    durationMs: stuck ? Number.POSITIVE_INFINITY : duration,
     kind: `delete:${p.type}`,
     resourceId: res.id,
     failWith,
