@@ -14,6 +14,7 @@ import { presentTags } from "./tags";
 import type { Clock } from "../azure/clock";
 import { formatSpan } from "../config/duration";
 import { ArmBudget, type ArmBudgetOptions } from "./arm-budget";
+import { describeScopeLocked } from "./lock-scope";
 import { awaitExistingDeletion, DEFAULT_GROUP_WAIT_MS, DEFAULT_WAIT, deleteGroup, type WaitOptions } from "./group-deletion";
 import { decideGroup, type CleanupPolicySettings, type GroupDecision } from "./policy";
 import { SOFT_DELETED_LABELS, type LockRecord, type ResourceGroupRecord, type SoftDeletedRecord } from "./records";
@@ -202,8 +203,10 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
         return result(decision, "deleted", `${decision.reason}; verified gone (404)`);
       case "gone":
         return result(decision, "gone", "already gone (404) when the delete was sent");
-      case "refused":
-        return result(decision, "kept", `ARM refused: ${outcome.error.message}`, outcome.error.code);
+      case "refused": {
+        const locked = outcome.error.code === "ScopeLocked" ? describeScopeLocked(outcome.error.message, decision.name) : undefined;
+        return result(decision, "kept", locked ?? `ARM refused: ${outcome.error.message}`, outcome.error.code);
+      }
       case "failed":
         return result(decision, "failed", outcome.error.message, outcome.error.code);
       case "timeout":

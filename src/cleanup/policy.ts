@@ -15,6 +15,7 @@ import type { ResourceGroupRecord } from "./records";
 import { lookupTag } from "./tags";
 import { formatSpan } from "../config/duration";
 import { matchingPattern } from "./name-patterns";
+import { describeLock } from "./lock-scope";
 import { checkExpiry, doNotDeleteTagged, hasLabMarker, labIdOf, notThisLab, readExpiry, subscriptionNotAllowed, tagProblem } from "./tag-checks";
 
 export interface CleanupPolicySettings {
@@ -145,7 +146,7 @@ export const RULES: readonly Rule[] = [
         ? undefined
         : {
             rule: "no-locks",
-            reason: `locked (${group.locks.map((lock) => `${lock.level} '${lock.name}'`).join(", ")})`,
+            reason: `locked (${group.locks.map((lock) => describeLock(lock, group.name)).join(", ")})`,
           },
   },
   {

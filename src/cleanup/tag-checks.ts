@@ -7,7 +7,7 @@
  */
 import { DO_NOT_DELETE_TAGS, LabTag, MANAGED_BY } from "../config/lab-tags";
 import { lookupTag, presentTags, type TagLookup } from "./tags";
-import { parseUtcTimestamp } from "./timestamps";
+import { explainRejectedTimestamp, parseUtcTimestamp } from "./timestamps";
 
 type Tags = Readonly<Record<string, unknown>> | null | undefined;
 
@@ -67,7 +67,7 @@ export function readExpiry(tags: Tags): ExpiryReading {
   const problem = tagProblem(lookup, LabTag.expiresAt);
   if (problem || lookup.kind !== "value") return { kind: "problem", reason: problem ?? `no ${LabTag.expiresAt} tag` };
   const expiresAt = parseUtcTimestamp(lookup.value);
-  if (!expiresAt) return { kind: "problem", reason: `expires-at '${lookup.value}' is not a date` };
+  if (!expiresAt) return { kind: "problem", reason: `expires-at '${lookup.value}' ${explainRejectedTimestamp(lookup.value)}` };
   return { kind: "date", expiresAt, text: lookup.value };
 }
 

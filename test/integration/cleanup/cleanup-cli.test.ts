@@ -47,12 +47,23 @@ describe("mlflow-lab cleanup against the expired-labs inventory", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const row = (name: string) => result.stdout.split("\n").find((line) => line.includes(` ${name} `)) ?? "";
+    // A row with its wrapped continuation lines, borders and spaces taken out.
+    const squeezed = (name: string) => {
+      const lines = result.stdout.split("\n");
+      const start = lines.findIndex((line) => line.includes(` ${name} `));
+      const end = lines.findIndex((line, i) => i > start && /^[├└]/.test(line));
+      return lines.slice(start, end).join("").replace(/[│\s]/g, "");
+    };
     // The inventory's dates are fixed, so the age grows with the calendar; its wording is unit-tested.
     expect(row("msl-a1b2c3")).toMatch(/would-delete .*expired \d+d/);
     expect(row("msl-d4e5f6")).toMatch(/would-delete/);
-    expect(row("msl-locked1")).toMatch(/kept .*locked \(CanNotDelete 'keep-for-grading'\)/);
-    expect(row("msl-reslock")).toMatch(/kept .*locked \(CanNotDelete 'nodelete'\)/);
-    expect(row("msl-baddate")).toMatch(/expires-at 'next tuesday' is not a date/);
+    // Where each lock is: on the group itself, or on one resource in it.
+    expect(row("msl-locked1")).toMatch(/kept .*locked \(CanNotDelete 'keep-for-grading' on the group\)/);
+    expect(squeezed("msl-reslock")).toContain("kept" + "locked(CanNotDelete'nodelete'onMicrosoft.Storage/storageAccounts/stmslreslock)");
+    expect(squeezed("msl-baddate")).toContain("expires-at'nexttuesday'isnotadate;writeaUTCdate-time");
+    // Subscriptions in full, and no colour codes for a pipe.
+    expect(row("msl-locked1")).toContain(COURSE_SUB);
+    expect(result.stdout).not.toContain("\u001b[");
     expect(row("msl-dnd001")).toMatch(/tagged 'do-not-delete'/);
     expect(row("kv-msl-old001")).toMatch(/would-purge/);
     expect(row("kv-msl-protect")).toMatch(/kept .*purge protection is on/);

@@ -117,6 +117,24 @@ describe("cleanup under faults", () => {
     expect(remainingGroups(server, SUB)).toEqual(["msl-0003"]);
   });
 
+  it("describes a lock placed during the run in words instead of ARM's ScopeLocked text, keeps that group and deletes the others", async () => {
+    server = await startServer({ seed: labs(3) });
+    const group = `/subscriptions/${SUB}/resourceGroups/msl-0001`;
+    // ARM's answer when a lock appeared after cleanup's last look at the group's locks.
+    server.injectFault({
+      kind: "status",
+      status: 409,
+      match: { method: "DELETE", path: "/resourcegroups/msl-0001$" },
+      code: "ScopeLocked",
+      message: `The scope '${group}' cannot perform delete operation because following scope(s) are locked: '${group}/providers/Microsoft.Authorization/locks/grading'. Please remove the lock and try again.`,
+    });
+    const report = await runAgainst(server, cleanupOptions({ subscriptions: [SUB] }));
+    const row = report.groups.find((g) => g.name === "msl-0001")!;
+    expect(row).toMatchObject({ outcome: "kept", code: "ScopeLocked" });
+    expect(row.reason).toBe("a lock was placed during this run on the group ('grading'); cleanup never removes locks, so the group stays until the lock is removed");
+    expect(report.counts.deleted).toBe(2);
+  });
+
   it("converges after being killed mid-run: the re-run waits for started deletes and never sends a second one", async () => {
     const timeScale = 0.05;
     server = await startServer({

@@ -112,4 +112,19 @@ describe("cleanup with a group whose delete never ends", () => {
     expect(second.groups).toEqual([expect.objectContaining({ name: "msl-0009", outcome: "still-deleting", reason: expect.stringMatching(/^an earlier run's delete is still running after the 5m wait/) })]);
     expect(server.requests().filter((r) => r.method === "DELETE").length).toBe(deletesBefore);
   });
+
+  it("a slow delete left by the run before, finished while this run waits, counts as gone, not as deleted by this run", async () => {
+    server = await startServer({ seed: labsWithVaults(["msl-0042"]), manualClock: true, timeScale: 1, throttle: false, durations: { resourceGroupDelete: 30 * 60_000 } });
+    const clock = virtualClock(server);
+    const options = { ...cleanupOptions({ subscriptions: [SUB] }), buckets: undefined, wait: { defaultPollMs: 10_000 }, groupWaitMs: 20 * 60_000 };
+    const first = await runCleanup({ client: clientFor(server), clock }, options);
+    expect(first.groups.map((g) => g.outcome)).toEqual(["still-deleting"]);
+
+    const second = await runCleanup({ client: clientFor(server), clock }, options);
+    expect(second.groups).toEqual([expect.objectContaining({ name: "msl-0042", outcome: "gone", reason: "an earlier run's delete finished while this run waited; verified gone (404)" })]);
+    expect(second.counts).toMatchObject({ deleted: 0, gone: 1, "still-deleting": 0 });
+    expect(second.failed).toBe(false);
+    // Its vault became soft-deleted when the group went, and this run purged it.
+    expect(second.items).toEqual([expect.objectContaining({ name: "kv-msl-0042", outcome: "purged" })]);
+  });
 });

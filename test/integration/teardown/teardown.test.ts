@@ -232,7 +232,7 @@ describe("teardown of one lab", () => {
   });
 
   it.each([
-    ["a lock", inventory(labTags(), [{ name: "exam", level: "CanNotDelete" }]), /locked \(CanNotDelete 'exam'\)/],
+    ["a lock", inventory(labTags(), [{ name: "exam", level: "CanNotDelete" }]), /locked \(CanNotDelete 'exam' on the group\)/],
     ["another lab's id", inventory(labTags("msl-someone")), /belongs to another lab/],
     ["a group that is not a lab", inventory({ env: "prod" }), /not a lab: no managed-by tag/],
   ])("refuses a group with %s before touching anything", async (_label, inv, reason) => {

@@ -67,7 +67,7 @@ const targeted: Record<RuleId, { group: ResourceGroupRecord; reason: string | Re
     reason: "not a lab: managed-by is 'Azure-MLflow-Lab', not 'azure-mlflow-lab'",
   },
   "lab-id-tag": { group: without("lab-id"), reason: "no lab-id tag" },
-  expired: { group: eligibleGroup({}, { "lab-expires-at": "2026-13-01" }), reason: "expires-at '2026-13-01' is not a date" },
+  expired: { group: eligibleGroup({}, { "lab-expires-at": "2026-13-01" }), reason: /^expires-at '2026-13-01' is not a real day; write a UTC date-time such as/ },
   "no-locks": {
     group: eligibleGroup({ locks: [{ name: "hold", level: "CanNotDelete" }] }),
     reason: "locked (CanNotDelete 'hold')",
@@ -132,7 +132,7 @@ describe("cleanup decisions in words", () => {
 
   it("reports every failing rule, not just the first", () => {
     const decision = decide(eligibleGroup({ locks: [{ name: "hold", level: "CanNotDelete" }] }, { "lab-expires-at": "soon", DoNotDelete: "" }));
-    expect(decision.reason).toBe("expires-at 'soon' is not a date; locked (CanNotDelete 'hold'); tagged 'DoNotDelete'");
+    expect(decision.reason).toBe("expires-at 'soon' is not a date; write a UTC date-time such as 2026-11-23T18:00:00Z; locked (CanNotDelete 'hold'); tagged 'DoNotDelete'");
   });
 
   it("treats tag names without regard to case, as ARM does", () => {
@@ -161,10 +161,36 @@ describe("cleanup decisions in words", () => {
     expect(decide(eligibleGroup({}, { "lab-expires-at": "2026-11-23T10:59:59Z" })).verdict).toBe("delete");
   });
 
-  it("keeps groups without the expiry tag and with dates in other zones", () => {
+  it("keeps groups without the expiry tag, and calls dates in the wrong form dates, saying which form is accepted", () => {
     expect(decide(without("lab-expires-at")).reason).toBe("no lab-expires-at tag");
     expect(decide(eligibleGroup({}, { "lab-expires-at": "2026-11-23T08:00:00+02:00" })).reason).toBe(
-      "expires-at '2026-11-23T08:00:00+02:00' is not a date",
+      "expires-at '2026-11-23T08:00:00+02:00' is a date-time with a +02:00 offset; only UTC is accepted: write 2026-11-23T06:00:00Z",
+    );
+    expect(decide(eligibleGroup({}, { "lab-expires-at": "2026-11-23" })).reason).toBe(
+      "expires-at '2026-11-23' is a date without a time; write a UTC date-time such as 2026-11-23T00:00:00Z",
+    );
+    expect(decide(eligibleGroup({}, { "lab-expires-at": "2026-11-23T08:00:00" })).reason).toBe(
+      "expires-at '2026-11-23T08:00:00' is a date-time without a time zone; write it in UTC with Z, e.g. 2026-11-23T08:00:00Z if that time is UTC",
+    );
+    expect(decide(eligibleGroup({}, { "lab-expires-at": "next tuesday" })).reason).toBe(
+      "expires-at 'next tuesday' is not a date; write a UTC date-time such as 2026-11-23T18:00:00Z",
+    );
+  });
+
+  it("says where each lock is: on the subscription, on the group, or on a resource in it", () => {
+    const lockId = (scope: string, name: string) => `${scope}/providers/Microsoft.Authorization/locks/${name}`;
+    const group = `/subscriptions/${SUB}/resourceGroups/msl-abc1234`;
+    const decision = decide(
+      eligibleGroup({
+        locks: [
+          { name: "freeze", level: "ReadOnly", id: lockId(`/subscriptions/${SUB}`, "freeze") },
+          { name: "hold", level: "CanNotDelete", id: lockId(group, "hold") },
+          { name: "keep-kv", level: "CanNotDelete", id: lockId(`${group}/providers/Microsoft.KeyVault/vaults/kv-msl-abc1234`, "keep-kv") },
+        ],
+      }),
+    );
+    expect(decision.reason).toBe(
+      "locked (ReadOnly 'freeze' on the subscription, CanNotDelete 'hold' on the group, CanNotDelete 'keep-kv' on Microsoft.KeyVault/vaults/kv-msl-abc1234)",
     );
   });
 

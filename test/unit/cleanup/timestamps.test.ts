@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatSpan, parseSpan } from "../../../src/config/duration";
-import { parseUtcTimestamp } from "../../../src/cleanup/timestamps";
+import { explainRejectedTimestamp, parseUtcTimestamp } from "../../../src/cleanup/timestamps";
 
 describe("lab-expires-at parsing", () => {
   it.each([
@@ -59,5 +59,21 @@ describe("spans", () => {
 
   it.each(["", "1", "-1h", "1x", "h", "1h 30m", "soon"])("refuses %j", (text) => {
     expect(parseSpan(text)).toBeUndefined();
+  });
+});
+
+describe("what a refused expiry is, and what to write instead", () => {
+  it.each([
+    ["2026-11-23T08:00:00+02:00", "is a date-time with a +02:00 offset; only UTC is accepted: write 2026-11-23T06:00:00Z"],
+    ["2026-11-23T08:00-0500", "is a date-time with a -0500 offset; only UTC is accepted: write 2026-11-23T13:00:00Z"],
+    ["2026-11-23", "is a date without a time; write a UTC date-time such as 2026-11-23T00:00:00Z"],
+    ["2026-11-23T18:00:00", "is a date-time without a time zone; write it in UTC with Z, e.g. 2026-11-23T18:00:00Z if that time is UTC"],
+    ["2026-11-23 18:00Z", "is a UTC date-time in another layout; write a UTC date-time such as 2026-11-23T18:00:00Z (T between date and time, Z at the end)"],
+    ["2026-02-30T10:00:00Z", "is not a real date and time; write a UTC date-time such as 2026-11-23T18:00:00Z"],
+    ["2026-13-01", "is not a real day; write a UTC date-time such as 2026-11-23T18:00:00Z"],
+    ["next tuesday", "is not a date; write a UTC date-time such as 2026-11-23T18:00:00Z"],
+  ])("%s %s", (text, explanation) => {
+    expect(parseUtcTimestamp(text)).toBeUndefined();
+    expect(explainRejectedTimestamp(text)).toBe(explanation);
   });
 });
