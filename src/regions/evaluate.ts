@@ -12,7 +12,7 @@ import { normalizeSnapshot, type ModelServingSignals, type RegionSignals, type R
  * clock (the caller passes `now`), no ambient randomness (the caller passes a seed).
  */
 
-export type Constraint = "subscription" | "blocked" | "policy" | "offering" | "provider" | "serving" | "size" | "quota";
+export type Constraint = "blocked" | "policy" | "offering" | "provider" | "serving" | "size" | "quota";
 
 export interface Reason {
   constraint: Constraint;
@@ -61,6 +61,8 @@ export interface SelectionResult {
   verdicts: RegionVerdict[];
   nodeTypesTried: NodeTypeAttempt[];
   seed: string;
+  /** Caveats that hold for the whole subscription (unknown policy, providers to register): said once. */
+  notes: string[];
 }
 
 export interface EvaluateOptions {
@@ -79,9 +81,19 @@ export class NoEligibleRegionError extends OperationFailedError {
     message: string,
     readonly verdictsByNodeType: Record<string, RegionVerdict[]>,
     readonly nodeTypesTried: NodeTypeAttempt[],
+    readonly notes: string[] = [],
   ) {
     super(message);
     this.name = "NoEligibleRegionError";
+  }
+}
+
+/** The subscription itself cannot host a lab (Disabled, PastDue, Deleted): said once, no region is evaluated. */
+export class SubscriptionNotUsableError extends NoEligibleRegionError {
+  constructor(subscription: { id: string; displayName?: string; state: string }) {
+    const name = subscription.displayName ? `${subscription.displayName} (${subscription.id})` : subscription.id;
+    super(`subscription ${name} is ${subscription.state}: nothing can be deployed in it; use another subscription (az account list; --subscription ID)`, {}, []);
+    this.name = "SubscriptionNotUsableError";
   }
 }
 
@@ -161,38 +173,21 @@ export function evaluateRegion(
   const name = normalizeLocation(region.name);
   const serving = options.modelServing ?? snapshot.modelServing;
 
-  const subscriptionState = snapshot.subscription.state;
-  if (!isUsableSubscriptionState(subscriptionState)) {
-    reasons.push({ constraint: "subscription", text: `subscription ${snapshot.subscription.id} is ${subscriptionState}` });
-  }
-
   const allowed = snapshot.policy.allowedLocations;
   if (allowed !== null && !allowed.includes(name)) {
     const by = snapshot.policy.assignments?.length ? ` (${snapshot.policy.assignments.join(", ")})` : "";
     reasons.push({ constraint: "policy", text: `not allowed by policy${by}` });
-  } else if (allowed === null && snapshot.policy.error) {
-    notes.push(`policy unknown (${snapshot.policy.error})`);
   }
 
   for (const type of demand.resourceTypes) {
     const locations = snapshot.resourceTypes[normalizeResourceType(type)];
-    if (locations === undefined || locations === null) notes.push(`${type} offering unknown${snapshot.resourceTypesError ? ` (${snapshot.resourceTypesError})` : ""}`);
-    else if (!locations.includes(name)) reasons.push({ constraint: "offering", text: `${type} not offered` });
+    if (locations !== undefined && locations !== null && !locations.includes(name)) reasons.push({ constraint: "offering", text: `${type} not offered` });
   }
 
   for (const namespace of demand.providers) {
     const state = providerState(snapshot, namespace);
-    if (state === undefined) {
-      if (snapshot.providersError) notes.push(`provider ${namespace} state unknown (${snapshot.providersError})`);
-      else notes.push(`provider ${namespace} state unknown`);
-    } else if (state.toLowerCase() === "registered") {
-      continue;
-    } else if (options.canRegisterProviders === false) {
+    if (state !== undefined && state.toLowerCase() !== "registered" && options.canRegisterProviders === false) {
       reasons.push({ constraint: "provider", text: `provider ${namespace} ${state} (ask an admin to register it)` });
-    } else if (state.toLowerCase() === "registering") {
-      notes.push(`provider ${namespace} registering (will wait)`);
-    } else {
-      notes.push(`provider ${namespace} not registered (will register)`);
     }
   }
 
@@ -261,6 +256,27 @@ export function evaluateRegion(
   };
 }
 
+/**
+ * Caveats that are the same for every region, so they are said once for the selection instead of on
+ * every row: an unknown policy, unknown offerings or provider states, providers the deploy registers.
+ */
+export function subscriptionNotes(snapshot: RegionSignalsSnapshot, demand: Demand, options: Pick<EvaluateOptions, "canRegisterProviders">): string[] {
+  const notes: string[] = [];
+  if (snapshot.policy.allowedLocations === null && snapshot.policy.error) notes.push(`policy unknown (${snapshot.policy.error})`);
+  for (const type of demand.resourceTypes) {
+    const locations = snapshot.resourceTypes[normalizeResourceType(type)];
+    if (locations === undefined || locations === null) notes.push(`${type} offering unknown${snapshot.resourceTypesError ? ` (${snapshot.resourceTypesError})` : ""}`);
+  }
+  for (const namespace of demand.providers) {
+    const state = providerState(snapshot, namespace);
+    if (state === undefined) notes.push(`provider ${namespace} state unknown${snapshot.providersError ? ` (${snapshot.providersError})` : ""}`);
+    else if (state.toLowerCase() === "registered" || options.canRegisterProviders === false) continue;
+    else if (state.toLowerCase() === "registering") notes.push(`provider ${namespace} registering (will wait)`);
+    else notes.push(`provider ${namespace} not registered (will register)`);
+  }
+  return notes;
+}
+
 /** Eligible verdicts best first; near-equal leaders shuffled by the seed so a classroom spreads. */
 function rankEligible(eligible: RegionVerdict[], demand: Demand, seed: string | number, nodeType: string): { ranked: RegionVerdict[]; why: string } {
   const byName = (a: RegionVerdict, b: RegionVerdict) => a.region.localeCompare(b.region);
@@ -323,7 +339,6 @@ const CONSTRAINT_ADVICE: Record<Constraint, (ctx: AdviceContext) => string> = {
   policy: (ctx) => `your subscription's policy allows only ${ctx.allowed}: ask its admin, or use another subscription`,
   offering: () => `use another subscription (the resource types are not offered in its regions)`,
   provider: () => `ask a subscription admin to register the providers, or use another subscription`,
-  subscription: () => `use another subscription (az account list; --subscription ID)`,
   blocked: () => `wait for the earlier failures' blocks to expire (shown per region), or delete region-blocklist.json in the state directory`,
 };
 
@@ -336,16 +351,30 @@ interface AdviceContext {
   otherTypes: string;
 }
 
-function noEligibleMessage(snapshot: RegionSignalsSnapshot, demand: Demand, byType: Record<string, RegionVerdict[]>): string {
-  const primary = byType[demand.nodeTypes[0]!] ?? [];
+/** The constraints that excluded regions, most frequent first; each region counted once, under its first reason. */
+function exclusionCounts(verdicts: readonly RegionVerdict[]): Array<[Constraint, number]> {
   const counts = new Map<Constraint, number>();
-  for (const verdict of primary) {
-    // Count each region once, under its first (most fundamental) reason.
+  for (const verdict of verdicts) {
     const first = verdict.reasons[0];
     if (first) counts.set(first.constraint, (counts.get(first.constraint) ?? 0) + 1);
   }
-  const ordered = [...counts.entries()].sort((a, b) => b[1] - a[1]);
-  const summary = ordered.map(([constraint, n]) => `${constraint} ${n}`).join(", ");
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+const countsText = (ordered: Array<[Constraint, number]>) => ordered.map(([constraint, n]) => `${constraint} ${n}`).join(", ");
+
+/** Why a node type fit no region: "excluded by quota 12, size 3; e.g. eastus: standardDSv2Family: 2 of 10 free, need 4". */
+function whyNowhere(verdicts: readonly RegionVerdict[]): string {
+  const ordered = exclusionCounts(verdicts);
+  const top = ordered[0]?.[0];
+  const example = verdicts.find((v) => v.reasons[0]?.constraint === top);
+  return `excluded by ${countsText(ordered)}${example ? `; e.g. ${example.region}: ${example.reasons[0]!.text}` : ""}`;
+}
+
+function noEligibleMessage(snapshot: RegionSignalsSnapshot, demand: Demand, byType: Record<string, RegionVerdict[]>): string {
+  const primary = byType[demand.nodeTypes[0]!] ?? [];
+  const ordered = exclusionCounts(primary);
+  const summary = countsText(ordered);
   const top = ordered[0]?.[0] ?? "size";
   const quotaId = snapshot.subscription.quotaId ?? "";
   const family = primary.find((v) => v.headroom?.family)?.headroom?.family?.name;
@@ -369,8 +398,10 @@ function noEligibleMessage(snapshot: RegionSignalsSnapshot, demand: Demand, byTy
  */
 export function selectRegion(input: RegionSignalsSnapshot, demand: Demand, options: EvaluateOptions): SelectionResult {
   const snapshot = normalizeSnapshot(input);
+  if (!isUsableSubscriptionState(snapshot.subscription.state)) throw new SubscriptionNotUsableError(snapshot.subscription);
   const catalog = sizeCatalog(snapshot.regions);
   validateInputs(snapshot, demand, catalog);
+  const notes = subscriptionNotes(snapshot, demand, options);
   const nodeTypesTried: NodeTypeAttempt[] = [];
   const byType: Record<string, RegionVerdict[]> = {};
   const regions = [...snapshot.regions].sort((a, b) => normalizeLocation(a.name).localeCompare(normalizeLocation(b.name)));
@@ -392,7 +423,7 @@ export function selectRegion(input: RegionSignalsSnapshot, demand: Demand, optio
       reason = `${demand.preferredRegion} was asked for but is excluded (${passed?.reasons.map((r) => r.text).join("; ") ?? "not eligible"}); ${why}`;
     }
     const fallbackNote = nodeTypesTried.length > 1
-      ? `; ${nodeTypesTried.slice(0, -1).map((t) => t.nodeType).join(", ")} fit no region, so the fallback ${chosen.nodeType} is used`
+      ? `; ${demand.nodeTypes.slice(0, nodeTypesTried.length - 1).map((t) => `${byType[t]![0]?.nodeType ?? t} fits no region (${whyNowhere(byType[t]!)})`).join("; ")}, so the fallback ${chosen.nodeType} is used`
       : "";
     return {
       choice: {
@@ -404,9 +435,10 @@ export function selectRegion(input: RegionSignalsSnapshot, demand: Demand, optio
       verdicts: [...ranked, ...excluded],
       nodeTypesTried,
       seed: String(options.seed),
+      notes,
     };
   }
-  throw new NoEligibleRegionError(noEligibleMessage(snapshot, demand, byType), byType, nodeTypesTried);
+  throw new NoEligibleRegionError(noEligibleMessage(snapshot, demand, byType), byType, nodeTypesTried, notes);
 }
 
 /** Provider namespaces the deploy must register before creating anything (for the deploy flow). */

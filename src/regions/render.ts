@@ -26,9 +26,16 @@ export function headroomText(headroom: Headroom | null): string {
   return `${family}, ${cores} free`;
 }
 
+/** Eligible by every signal read, but its quota (or size) could not be read: not a plain "eligible". */
+export function isUnverified(verdict: RegionVerdict): boolean {
+  const h = verdict.headroom;
+  return verdict.eligible && (h === null || h.family === null || h.cores === null);
+}
+
 function verdictWord(verdict: RegionVerdict): string {
-  if (verdict.rank === 1) return "CHOSEN";
-  return verdict.eligible ? "eligible" : "excluded";
+  if (verdict.rank === 1) return isUnverified(verdict) ? "CHOSEN?" : "CHOSEN";
+  if (!verdict.eligible) return "excluded";
+  return isUnverified(verdict) ? "unverified" : "eligible";
 }
 
 const COMPACT_BORDERS = {
@@ -49,7 +56,7 @@ export function verdictTable(verdicts: readonly RegionVerdict[]): string {
     chars: COMPACT_BORDERS,
     style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
     wordWrap: true,
-    colWidths: [3, 19, 9, 12, 11, 6, 72],
+    colWidths: [3, 19, 10, 12, 11, 6, 72],
   });
   for (const verdict of verdicts) {
     const why = verdict.eligible ? verdict.notes.join("; ") : verdict.reasons.map((r) => r.text).join("; ");
@@ -77,27 +84,38 @@ export function demandText(demand: Demand, nodeTypesTried?: readonly NodeTypeAtt
   ].filter(Boolean).join("; ");
 }
 
-export function selectionReport(result: SelectionResult, snapshot: RegionSignalsSnapshot, source: SignalsSource, demand: Demand): string {
+/** The lines above the table: where the signals came from, the subscription, the serving list, the demand, the choice, the seed. */
+function headerLines(snapshot: RegionSignalsSnapshot, source: SignalsSource, demand: Demand, seed: string, choice: string, notes: readonly string[], nodeTypesTried?: readonly NodeTypeAttempt[]): string[] {
   const sub = snapshot.subscription;
-  const lines = [
+  return [
     `Signals:      ${describeSource(source, snapshot)}`,
     `Subscription: ${sub.displayName ? `${sub.displayName} ` : ""}(${sub.id}) ${sub.state}${sub.quotaId ? `, ${sub.quotaId}` : ""}`,
     `Serving list: ${snapshot.modelServing.source}, ${snapshot.modelServing.retrievedAt}`,
-    `Demand:       ${demandText(demand, result.nodeTypesTried)}`,
-    `Choice:       ${result.choice.region} with ${result.choice.nodeType} (${headroomText(result.choice.headroom)}): ${result.choice.why}`,
-    `Seed:         ${result.seed} (pass --seed ${result.seed} to reproduce the tie-break)`,
-    verdictTable(result.verdicts),
+    `Demand:       ${demandText(demand, nodeTypesTried)}`,
+    ...(notes.length > 0 ? [`Notes:        ${notes.join("; ")} (every region)`] : []),
+    `Choice:       ${choice}`,
+    `Seed:         ${seed} (pass --seed ${seed} to reproduce the tie-break)`,
   ];
+}
+
+export function selectionReport(result: SelectionResult, snapshot: RegionSignalsSnapshot, source: SignalsSource, demand: Demand): string {
+  const choice = `${result.choice.region} with ${result.choice.nodeType} (${headroomText(result.choice.headroom)}): ${result.choice.why}`;
+  const lines = [...headerLines(snapshot, source, demand, result.seed, choice, result.notes, result.nodeTypesTried), verdictTable(result.verdicts)];
   return `${lines.join("\n")}\n`;
 }
 
-export function noEligibleReport(verdicts: readonly RegionVerdict[], snapshot: RegionSignalsSnapshot, source: SignalsSource, demand: Demand): string {
-  return [
-    `Signals:      ${describeSource(source, snapshot)}`,
-    `Demand:       ${demandText(demand)}`,
-    `Choice:       none (verdicts for ${demand.nodeTypes[0]} below)`,
-    verdictTable(verdicts),
-  ].join("\n") + "\n";
+/** No region chosen: the same header (the subscription and serving list matter most now), then the verdicts if any were made. */
+export function noEligibleReport(
+  verdicts: readonly RegionVerdict[],
+  snapshot: RegionSignalsSnapshot,
+  source: SignalsSource,
+  demand: Demand,
+  outcome: { seed: string; notes: readonly string[]; nodeTypesTried?: readonly NodeTypeAttempt[]; message: string },
+): string {
+  const choice = verdicts.length > 0 ? `none (verdicts for ${demand.nodeTypes[0]} below)` : `none: ${outcome.message}`;
+  const lines = headerLines(snapshot, source, demand, outcome.seed, choice, outcome.notes, outcome.nodeTypesTried);
+  if (verdicts.length > 0) lines.push(verdictTable(verdicts));
+  return `${lines.join("\n")}\n`;
 }
 
 export interface SelectionJson {
@@ -107,6 +125,8 @@ export interface SelectionJson {
   choice: SelectionResult["choice"] | null;
   error?: string;
   nodeTypesTried: NodeTypeAttempt[];
+  /** Caveats for the whole subscription, said once. */
+  notes: string[];
   verdicts: RegionVerdict[];
 }
 
@@ -115,7 +135,7 @@ export function selectionJson(
   source: SignalsSource,
   demand: Demand,
   seed: string,
-  outcome: { result: SelectionResult } | { error: string; nodeTypesTried: NodeTypeAttempt[]; verdicts: RegionVerdict[] },
+  outcome: { result: SelectionResult } | { error: string; nodeTypesTried: NodeTypeAttempt[]; notes: string[]; verdicts: RegionVerdict[] },
 ): SelectionJson {
   return {
     signals: {
@@ -129,7 +149,7 @@ export function selectionJson(
     demand,
     seed,
     ...("result" in outcome
-      ? { choice: outcome.result.choice, nodeTypesTried: outcome.result.nodeTypesTried, verdicts: outcome.result.verdicts }
-      : { choice: null, error: outcome.error, nodeTypesTried: outcome.nodeTypesTried, verdicts: outcome.verdicts }),
+      ? { choice: outcome.result.choice, nodeTypesTried: outcome.result.nodeTypesTried, notes: outcome.result.notes, verdicts: outcome.result.verdicts }
+      : { choice: null, error: outcome.error, nodeTypesTried: outcome.nodeTypesTried, notes: outcome.notes, verdicts: outcome.verdicts }),
   };
 }

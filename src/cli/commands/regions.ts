@@ -76,10 +76,10 @@ export async function runRegions(options: RegionsOptions, env: NodeJS.ProcessEnv
     if (!(error instanceof NoEligibleRegionError)) throw error;
     const verdicts = error.verdictsByNodeType[demand.nodeTypes[0]!] ?? [];
     if (options.json) {
-      const outcome = { error: error.message, nodeTypesTried: error.nodeTypesTried, verdicts };
+      const outcome = { error: error.message, nodeTypesTried: error.nodeTypesTried, notes: error.notes, verdicts };
       process.stdout.write(`${JSON.stringify(selectionJson(snapshot, source, demand, seed, outcome), null, 2)}\n`);
     } else {
-      process.stdout.write(noEligibleReport(verdicts, snapshot, source, demand));
+      process.stdout.write(noEligibleReport(verdicts, snapshot, source, demand, { seed, notes: error.notes, nodeTypesTried: error.nodeTypesTried, message: error.message }));
     }
     throw new OperationFailedError(error.message);
   }

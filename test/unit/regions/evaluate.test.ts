@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UserInputError } from "../../../src/cli/errors";
 import { demandFromConfig } from "../../../src/regions/demand";
-import { NoEligibleRegionError, selectRegion, type SelectionResult } from "../../../src/regions/evaluate";
+import { NoEligibleRegionError, selectRegion, SubscriptionNotUsableError, type SelectionResult } from "../../../src/regions/evaluate";
 import { D4DS, DS3, region, sku, snapshot } from "./snapshot-builder";
 
 const now = new Date("2026-11-23T12:00:00Z");
@@ -93,19 +93,28 @@ describe("region verdicts", () => {
     expect(result.choice.region).toBe("westus");
   });
 
-  it("an unregistered provider is a note (it will be registered), or an exclusion when registering is not allowed", () => {
-    const base = snapshot([region({ name: "eastus" })]);
+  it("an unregistered provider is a note for the whole subscription, said once (it will be registered), or an exclusion when registering is not allowed", () => {
+    const base = snapshot([region({ name: "eastus" }), region({ name: "westus" })]);
     const unregistered = { ...base, providers: { ...base.providers, "microsoft.databricks": "NotRegistered" } };
     const result = selectRegion(unregistered, lab, { seed: 1, now });
-    expect(result.verdicts[0]!.notes).toContain("provider Microsoft.Databricks not registered (will register)");
+    expect(result.notes).toEqual(["provider Microsoft.Databricks not registered (will register)"]);
+    for (const verdict of result.verdicts) expect(verdict.notes).toEqual([]);
     expect(() => selectRegion(unregistered, lab, { seed: 1, now, canRegisterProviders: false })).toThrow(NoEligibleRegionError);
   });
 
-  it("a disabled subscription excludes every region and the error says to use another subscription", () => {
-    const base = snapshot([region({ name: "eastus" })]);
-    expect(() => selectRegion({ ...base, subscription: { ...base.subscription, state: "Disabled" } }, lab, { seed: 1, now })).toThrow(
-      /use another subscription/,
-    );
+  it("a disabled subscription is one error that says Disabled, not a reason on every region", () => {
+    const base = snapshot([region({ name: "eastus" }), region({ name: "westus" })]);
+    const disabled = { ...base, subscription: { ...base.subscription, displayName: "Class 2026", state: "Disabled" } };
+    const error = (() => {
+      try {
+        selectRegion(disabled, lab, { seed: 1, now });
+      } catch (e) {
+        return e;
+      }
+    })() as NoEligibleRegionError;
+    expect(error).toBeInstanceOf(SubscriptionNotUsableError);
+    expect(error.message).toBe(`subscription Class 2026 (${base.subscription.id}) is Disabled: nothing can be deployed in it; use another subscription (az account list; --subscription ID)`);
+    expect(error.verdictsByNodeType).toEqual({});
   });
 
   it("matches usage rows by name.value with spaces and case ignored", () => {
@@ -119,6 +128,13 @@ describe("region verdicts", () => {
 });
 
 describe("unknown signals fail open and say so", () => {
+  it("a policy that could not be read is one note for the subscription, not one per region", () => {
+    const base = snapshot([region({ name: "eastus" }), region({ name: "westus" })]);
+    const result = selectRegion({ ...base, policy: { allowedLocations: null, error: "AuthorizationFailed" } }, lab, { seed: 1, now });
+    expect(result.notes).toEqual(["policy unknown (AuthorizationFailed)"]);
+    for (const verdict of result.verdicts) expect(verdict.notes).toEqual([]);
+  });
+
   it("a region whose usages could not be read stays eligible with 'quota unknown', ranked after known headroom", () => {
     const unknown = { ...region({ name: "eastus" }), usages: null, usagesError: "HTTP 503 after 4 attempts" };
     const result = selectRegion(snapshot([unknown, region({ name: "westus", cores: [14, 20] })]), lab, { seed: 1, now });
@@ -179,6 +195,8 @@ describe("node-type fallback", () => {
       { nodeType: "Standard_D4ds_v5", eligibleRegions: 1 },
     ]);
     expect(result.choice.why).toMatch(/fallback Standard_D4ds_v5/);
+    // Why the first size fit nowhere, with an example.
+    expect(result.choice.why).toMatch(/Standard_DS3_v2 fits no region \(excluded by quota \d+; e\.g\. \w+: standardDSv2Family: \d+ of \d+ free, need 4\), so the fallback Standard_D4ds_v5 is used/);
   });
 
   it("when nothing fits, the one-line error names the constraint and what to do", () => {

@@ -91,9 +91,36 @@ describe("mlflow-lab regions", () => {
     fs.writeFileSync(file, serializeSnapshot(snapshot([region({ name: "eastus", cores: [4, 4] }), region({ name: "westus", cores: [4, 4] })])));
     expect(await cli("--from-snapshot", file, "--seed", "1")).toBe(1);
     expect(stdio.out).toMatch(/Choice: +none/);
+    // The header lines that say which subscription and serving list this was, and the seed, are there.
+    expect(stdio.out).toMatch(/\nSubscription: .*\) Enabled/);
+    expect(stdio.out).toMatch(/\nServing list: /);
+    expect(stdio.out).toMatch(/\nSeed: +1 \(pass --seed 1/);
     expect(stdio.out).toMatch(/eastus +excluded .*cores: 0 of 4 free, need 4/);
     expect(stdio.err.trim().split("\n")).toHaveLength(1);
     expect(stdio.err).toMatch(/^error: no eligible region for Standard_DS3_v2, .* \(excluded by quota 2\); request a quota increase/);
+  });
+
+  it("a Disabled subscription is reported once, as the error, which says Disabled; no row repeats it", async () => {
+    const file = path.join(dir, "disabled.json");
+    const base = snapshot([region({ name: "eastus" }), region({ name: "westus" })]);
+    fs.writeFileSync(file, serializeSnapshot({ ...base, subscription: { ...base.subscription, state: "Disabled" } }));
+    expect(await cli("--from-snapshot", file, "--seed", "1")).toBe(1);
+    expect(stdio.err).toBe(`error: subscription ${base.subscription.id} is Disabled: nothing can be deployed in it; use another subscription (az account list; --subscription ID)\n`);
+    expect(stdio.out).toMatch(/\nSubscription: .*\) Disabled/);
+    expect(stdio.out).toMatch(/\nChoice: +none: subscription .* is Disabled/);
+    expect(stdio.out).toMatch(/\nSeed: +1 /);
+    expect(stdio.out).not.toMatch(/eastus|westus/);
+  });
+
+  it("says a note that holds for every region once, and marks regions whose quota could not be read", async () => {
+    const file = path.join(dir, "unknowns.json");
+    const base = snapshot([region({ name: "eastus" }), { ...region({ name: "westus", cores: [20, 20] }), usages: null, usagesError: "HTTP 503 after 4 attempts" }]);
+    fs.writeFileSync(file, serializeSnapshot({ ...base, policy: { allowedLocations: null, error: "AuthorizationFailed" } }));
+    expect(await cli("--from-snapshot", file, "--seed", "1")).toBe(0);
+    expect(stdio.out.match(/policy unknown \(AuthorizationFailed\)/g)).toHaveLength(1);
+    expect(stdio.out).toMatch(/\nNotes: +policy unknown \(AuthorizationFailed\) \(every region\)/);
+    expect(stdio.out).toMatch(/westus +unverified .*quota unknown \(HTTP 503 after 4 attempts\)/);
+    expect(stdio.out).toMatch(/1 +eastus +CHOSEN /);
   });
 
   it.each([
