@@ -1,3 +1,4 @@
+import type { UserLocation } from "./geography";
 import { namespaceOf, normalizeLocation } from "./normalize";
 
 /**
@@ -28,6 +29,8 @@ export interface Demand {
   servingRequired: boolean;
   servingReason: string;
   preferredRegion?: string;
+  /** Where the user is (--geography, --near): regions of that geography rank first (geography.ts). */
+  location?: UserLocation;
 }
 
 export const RESOURCE_TYPES = {

@@ -4,6 +4,7 @@ import type { Demand } from "./demand";
 import { parseNodeType } from "../config/lab-config";
 import { KNOWN_SERVING_DISCREPANCIES } from "./model-serving-regions";
 import { normalizeFamily, normalizeLocation, normalizeResourceType } from "./normalize";
+import { rankNearUser, regionGeography, userGeography } from "./geography";
 import { pickIndex } from "./seeded-random";
 import { normalizeSnapshot, type ModelServingSignals, type RegionSignals, type RegionSignalsSnapshot, type SkuRow, type UsageRow } from "./signals";
 
@@ -32,6 +33,8 @@ export interface Headroom {
 export interface RegionVerdict {
   region: string;
   displayName?: string;
+  /** ARM's geography group ("Europe"), when known. */
+  geography?: string;
   nodeType: string;
   eligible: boolean;
   /** Why the region is excluded (empty when eligible). */
@@ -245,9 +248,11 @@ export function evaluateRegion(
     reasons.push({ constraint: "blocked", text: describeBlock(block) });
   }
 
+  const geography = regionGeography(region);
   return {
     region: name,
     displayName: region.displayName,
+    ...(geography ? { geography } : {}),
     nodeType: size?.name ?? nodeType,
     eligible: reasons.length === 0,
     reasons,
@@ -413,7 +418,8 @@ export function selectRegion(input: RegionSignalsSnapshot, demand: Demand, optio
     byType[nodeType] = verdicts;
     if (eligible.length === 0) continue;
 
-    const { ranked, why } = rankEligible(eligible, demand, options.seed, nodeType);
+    const near = userGeography(snapshot.regions, demand.preferredRegion, demand.location);
+    const { ranked, why } = rankNearUser(eligible, snapshot.regions, near, (pool) => rankEligible(pool, demand, options.seed, nodeType), demand.preferredRegion);
     ranked.forEach((verdict, index) => (verdict.rank = index + 1));
     const excluded = verdicts.filter((v) => !v.eligible);
     const chosen = ranked[0]!;

@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import type { Demand } from "./demand";
 import type { Headroom, NodeTypeAttempt, RegionVerdict, SelectionResult } from "./evaluate";
+import { userGeography } from "./geography";
 import type { RegionSignalsSnapshot } from "./signals";
 
 /**
@@ -52,11 +53,11 @@ function freeCell(part: { free: number; limit: number } | null | undefined, know
 
 export function verdictTable(verdicts: readonly RegionVerdict[]): string {
   const table = new Table({
-    head: ["#", "Region", "Verdict", "Family free", "Cores free", "Spare", "Reasons / notes"],
+    head: ["#", "Region", "Geography", "Verdict", "Family free", "Cores free", "Spare", "Reasons / notes"],
     chars: COMPACT_BORDERS,
     style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
     wordWrap: true,
-    colWidths: [3, 19, 10, 12, 11, 6, 72],
+    colWidths: [3, 19, 14, 10, 12, 11, 6, 66],
   });
   for (const verdict of verdicts) {
     const why = verdict.eligible ? verdict.notes.join("; ") : verdict.reasons.map((r) => r.text).join("; ");
@@ -64,6 +65,7 @@ export function verdictTable(verdicts: readonly RegionVerdict[]): string {
     table.push([
       verdict.rank ?? "",
       verdict.region,
+      verdict.geography ?? "?",
       verdictWord(verdict),
       freeCell(h?.family, h !== null),
       freeCell(h?.cores, h !== null),
@@ -84,6 +86,12 @@ export function demandText(demand: Demand, nodeTypesTried?: readonly NodeTypeAtt
   ].filter(Boolean).join("; ");
 }
 
+/** Where the user is, when something says so: its geography ranks first. */
+function nearLine(snapshot: RegionSignalsSnapshot, demand: Demand): string[] {
+  const user = userGeography(snapshot.regions, demand.preferredRegion, demand.location);
+  return user ? [`Near:         ${user.geography} (${user.because}): its regions rank first`] : [];
+}
+
 /** The lines above the table: where the signals came from, the subscription, the serving list, the demand, the choice, the seed. */
 function headerLines(snapshot: RegionSignalsSnapshot, source: SignalsSource, demand: Demand, seed: string, choice: string, notes: readonly string[], nodeTypesTried?: readonly NodeTypeAttempt[]): string[] {
   const sub = snapshot.subscription;
@@ -92,6 +100,7 @@ function headerLines(snapshot: RegionSignalsSnapshot, source: SignalsSource, dem
     `Subscription: ${sub.displayName ? `${sub.displayName} ` : ""}(${sub.id}) ${sub.state}${sub.quotaId ? `, ${sub.quotaId}` : ""}`,
     `Serving list: ${snapshot.modelServing.source}, ${snapshot.modelServing.retrievedAt}`,
     `Demand:       ${demandText(demand, nodeTypesTried)}`,
+    ...nearLine(snapshot, demand),
     ...(notes.length > 0 ? [`Notes:        ${notes.join("; ")} (every region)`] : []),
     `Choice:       ${choice}`,
     `Seed:         ${seed} (pass --seed ${seed} to reproduce the tie-break)`,

@@ -42,6 +42,8 @@ export interface RegionSignals {
   /** Programmatic name (`eastus2`). */
   name: string;
   displayName?: string;
+  /** ARM's `metadata.geographyGroup` ("Europe", "US"); absent: the dated table in geography.ts decides. */
+  geography?: string;
   /** null: could not be read (see usagesError). */
   usages: UsageRow[] | null;
   usagesError?: string;
@@ -125,6 +127,7 @@ const skuRowSchema = z.object({
 const regionSchema = z.object({
   name: z.string().min(1).transform(normalizeLocation),
   displayName: z.string().optional(),
+  geography: z.string().min(1).optional(),
   usages: z.array(usageRowSchema).nullable(),
   usagesError: z.string().optional(),
   skus: z.array(skuRowSchema).nullable(),

@@ -3,6 +3,7 @@ import { parseRegionName } from "../config/azure-regions";
 import { parseLabConfig, parseNodeType, type LabConfig } from "../config/lab-config";
 import { readStackSettings } from "../config/stack-settings";
 import { demandFromConfig, type Demand } from "./demand";
+import { KNOWN_GEOGRAPHIES, parseGeography, type UserLocation } from "./geography";
 
 /**
  * The demand of a stack settings file (stacks/Pulumi.<stack>.yaml), with the CLI's overrides. The
@@ -12,6 +13,10 @@ import { demandFromConfig, type Demand } from "./demand";
 export interface StackDemandOverrides {
   region?: string;
   nodeType?: string;
+  /** --geography: a geography (Europe, US, Asia Pacific, ...) or a region whose geography is meant. */
+  geography?: string;
+  /** --near: the region the user is in (the setup scripts pass Cloud Shell's ACC_LOCATION). */
+  near?: string;
 }
 
 export interface StackDemand {
@@ -45,5 +50,20 @@ export function demandWithOverrides(config: LabConfig, regionIsPreference: boole
     ...config,
     region: overrides.region ? validateRegionFlag(overrides.region) : regionIsPreference ? config.region : undefined,
   });
-  return nodeTypes ? { ...demand, nodeTypes } : demand;
+  const location = userLocation(overrides);
+  return { ...demand, ...(nodeTypes ? { nodeTypes } : {}), ...(location ? { location } : {}) };
+}
+
+function userLocation(overrides: StackDemandOverrides): UserLocation | undefined {
+  const location: UserLocation = {};
+  if (overrides.geography) {
+    if (!parseGeography(overrides.geography)) {
+      throw new UserInputError(`--geography '${overrides.geography}' is neither a geography nor a region; use one of ${KNOWN_GEOGRAPHIES.join(", ")} or a region name such as westeurope`);
+    }
+    location.geography = overrides.geography;
+  }
+  // An unknown --near (a Cloud Shell location this toolkit does not list) only means "no hint": the
+  // setup passes it along without checking, and a learner must not be stopped by it.
+  if (overrides.near?.trim()) location.near = overrides.near.trim();
+  return location.geography || location.near ? location : undefined;
 }

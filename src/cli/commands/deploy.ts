@@ -28,6 +28,8 @@ import { parseSeed } from "./regions";
 export interface DeployCommandOptions {
   stack: string;
   region?: string;
+  geography?: string;
+  near?: string;
   subscription?: string;
   owner?: string;
   yes?: boolean;
@@ -116,7 +118,7 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
     if (!options.json) io.output.write(`${line}\n`);
   };
   const seed = parseSeed(options.seed);
-  const { demand, stack } = demandForStack(options.stack, { region: options.region });
+  const { demand, stack } = demandForStack(options.stack, { region: options.region, geography: options.geography, near: options.near });
   // Asked now rather than after the live read and the stack set-up: without a terminal there is no one
   // to answer the confirmation, so fail before anything is read or written.
   if (!options.yes && !io.input.isTTY) throw new UserInputError("deploy needs a confirmation and there is no terminal to ask on; pass --yes");

@@ -19,6 +19,8 @@ import { planRegionDeciderFromSelection } from "../../regions/plan-decider";
 export interface RegionsOptions {
   stack: string;
   region?: string;
+  geography?: string;
+  near?: string;
   nodeType?: string;
   json?: boolean;
   saveSnapshot?: string;
@@ -53,7 +55,7 @@ function checkWritable(file: string): void {
 
 export async function runRegions(options: RegionsOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const seed = parseSeed(options.seed);
-  const { demand } = demandForStack(options.stack, { region: options.region, nodeType: options.nodeType });
+  const { demand } = demandForStack(options.stack, { region: options.region, nodeType: options.nodeType, geography: options.geography, near: options.near });
   // Checked before the live read, which takes a while: a typo in the path should not cost it.
   if (options.saveSnapshot) checkWritable(options.saveSnapshot);
   const { snapshot, source } = await resolveSignals({ fromSnapshot: options.fromSnapshot, subscription: options.subscription, env, live: readLive });

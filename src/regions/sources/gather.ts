@@ -129,7 +129,13 @@ async function gatherWith(
   const toName = locationNamer(displayNameMap(allRegions));
 
   const regions: RegionSignals[] = perRegion.map(({ region, usages, skus }) => {
-    const out: RegionSignals = { name: region.name, ...(region.displayName ? { displayName: region.displayName } : {}), usages: null, skus: null };
+    const out: RegionSignals = {
+      name: region.name,
+      ...(region.displayName ? { displayName: region.displayName } : {}),
+      ...(region.geography ? { geography: region.geography } : {}),
+      usages: null,
+      skus: null,
+    };
     if (usages.ok) out.usages = usages.value;
     else out.usagesError = describeSdkError(usages.error);
     if (skus) {

@@ -1,4 +1,5 @@
 import type { Subscription, SubscriptionClient } from "@azure/arm-resources-subscriptions";
+import { geographyFromRegionalDisplayName } from "../geography";
 import { normalizeLocation } from "../normalize";
 import type { SubscriptionSignals } from "../signals";
 
@@ -34,6 +35,8 @@ export async function listSubscriptions(client: SubscriptionClient): Promise<Sub
 export interface RegionName {
   name: string;
   displayName?: string;
+  /** ARM's metadata.geographyGroup, or the group in the regional display name ("(Europe) West Europe"). */
+  geography?: string;
 }
 
 /** Physical regions (logical ones like `global` or staging names cannot host resources). */
@@ -44,7 +47,8 @@ export async function listRegions(client: SubscriptionClient, subscriptionId: st
     if (location.type && location.type !== "Region") continue;
     const regionType = location.metadata?.regionType;
     if (regionType && regionType !== "Physical") continue;
-    regions.push({ name: normalizeLocation(location.name), displayName: location.displayName });
+    const geography = location.metadata?.geographyGroup ?? geographyFromRegionalDisplayName(location.regionalDisplayName);
+    regions.push({ name: normalizeLocation(location.name), displayName: location.displayName, ...(geography ? { geography } : {}) });
   }
   return regions.sort((a, b) => a.name.localeCompare(b.name));
 }

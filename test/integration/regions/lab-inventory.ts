@@ -19,6 +19,9 @@ export const REGIONS: Record<string, string> = {
   uksouth: "UK South",
 };
 
+/** ARM's metadata.geographyGroup; UK South as "UK", as some listings group it. */
+const GEOGRAPHY_GROUPS: Record<string, string> = { eastus: "US", eastus2: "US", westus2: "US", westeurope: "Europe", northeurope: "Europe", uksouth: "UK" };
+
 export const DS3 = { name: "Standard_DS3_v2", family: "standardDSv2Family", vCPUs: 4, memoryGB: 14, zones: ["1", "2", "3"] };
 export const D4DS = { name: "Standard_D4ds_v5", family: "standardDDSv5Family", vCPUs: 4, memoryGB: 16, zones: ["1", "2", "3"] };
 
@@ -47,7 +50,12 @@ export function labInventory(options: LabInventoryOptions = {}): InventoryInput 
   ];
   return {
     description: "region-selection test inventory",
-    locations: regions.map((name) => ({ name, displayName: REGIONS[name] ?? name, availabilityZones: ["1", "2", "3"] })),
+    locations: regions.map((name) => ({
+      name,
+      displayName: REGIONS[name] ?? name,
+      ...(GEOGRAPHY_GROUPS[name] ? { geographyGroup: GEOGRAPHY_GROUPS[name] } : {}),
+      availabilityZones: ["1", "2", "3"],
+    })),
     defaults: {
       usages: { "*": usages, ...(options.usagesByRegion ?? {}) },
       skus: { "*": [DS3, D4DS], ...((options.skusByRegion ?? {}) as Record<string, never>) },

@@ -51,11 +51,29 @@ describe("live signals through the SDK clients", () => {
     expect(snapshot.regions.map((r) => r.name)).toEqual(["eastus", "eastus2", "northeurope", "uksouth", "westeurope", "westus2"]);
     const eastus = snapshot.regions.find((r) => r.name === "eastus")!;
     expect(eastus.displayName).toBe("East US");
+    // Each region's geography as ARM's locations API reports it (metadata.geographyGroup).
+    expect(Object.fromEntries(snapshot.regions.map((r) => [r.name, r.geography]))).toEqual({
+      eastus: "US",
+      eastus2: "US",
+      northeurope: "Europe",
+      uksouth: "UK",
+      westeurope: "Europe",
+      westus2: "US",
+    });
     expect(eastus.usages).toContainEqual({ name: "cores", currentValue: 0, limit: 20 });
     expect(eastus.skus).toContainEqual({ name: "Standard_DS3_v2", family: "standardDSv2Family", vCPUs: 4, zones: ["1", "2", "3"], restrictions: [] });
     expect(snapshot.resourceTypes["Microsoft.Databricks/workspaces"]).toContain("eastus2");
     expect(snapshot.providers["Microsoft.Databricks"]).toBe("Registered");
     expect(snapshot.policy).toEqual({ allowedLocations: null });
+  });
+
+  it("a learner near westeurope is given a region in Europe (UK South counts as Europe)", async () => {
+    const snapshot = await gather({});
+    const picks = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) picks.add(selectRegion(snapshot, { ...labDemand, location: { near: "westeurope" } }, { seed, now }).choice.region);
+    expect([...picks].every((r) => ["westeurope", "northeurope", "uksouth"].includes(r))).toBe(true);
+    const verdict = selectRegion(snapshot, labDemand, { seed: 1, now }).verdicts.find((v) => v.region === "uksouth");
+    expect(verdict?.geography).toBe("Europe");
   });
 
   it("a trial subscription (4 vCPUs in total) fits one 4-vCPU node where nothing is in use, and says why elsewhere", async () => {

@@ -163,7 +163,8 @@ describe("ranking", () => {
     const demand = demandFromConfig({ nodeType: "Standard_DS3_v2", region: "eastus" });
     const result = selectRegion(snapshot([region({ name: "eastus", cores: [20, 20] }), region({ name: "westus" })]), demand, { seed: 1, now });
     expect(result.choice.region).toBe("westus");
-    expect(result.choice.why).toMatch(/^eastus was asked for but is excluded \(cores: 0 of 20 free, need 4\); most headroom/);
+    // The next best is looked for in the preferred region's geography first.
+    expect(result.choice.why).toMatch(/^eastus was asked for but is excluded \(cores: 0 of 20 free, need 4\); in US \(the preferred region eastus\): most headroom/);
   });
 
   it("prefers clearly more headroom and spreads near-equal regions by the seed", () => {

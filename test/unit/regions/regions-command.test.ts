@@ -52,9 +52,9 @@ describe("mlflow-lab regions", () => {
     expect(stdio.out).toMatch(/\nChoice: +\w+ with Standard_DS3_v2 /);
     const example = parseSnapshot(fs.readFileSync(EXAMPLE_SNAPSHOT_FILE, "utf8"), "example");
     for (const r of example.regions) expect(stdio.out).toContain(r.name);
-    expect(stdio.out).toMatch(/eastus +excluded .*standardDSv2Family: 2 of 10 free, need 4/);
-    expect(stdio.out).toMatch(/westeurope +excluded .*Standard_DS3_v2 NotAvailableForSubscription/);
-    expect(stdio.out).toMatch(/\n1 +\w+ +CHOSEN/);
+    expect(stdio.out).toMatch(/eastus +US +excluded .*standardDSv2Family: 2 of 10 free, need 4/);
+    expect(stdio.out).toMatch(/westeurope +Europe +excluded .*Standard_DS3_v2 NotAvailableForSubscription/);
+    expect(stdio.out).toMatch(/\n1 +\w+ +[\w ]+? +CHOSEN/);
   });
 
   it("--json prints the same data; the same seed gives the same choice", async () => {
@@ -76,6 +76,23 @@ describe("mlflow-lab regions", () => {
     expect(JSON.parse(stdio.out).choice.why).toMatch(/^eastus was asked for but is excluded \(standardDSv2Family: 2 of 10 free, need 4\)/);
   });
 
+  it("with a preference in Europe chooses in Europe when Europe has an eligible region, whatever the seed", async () => {
+    const europe = ["francecentral", "germanywestcentral", "italynorth", "northeurope", "swedencentral", "uksouth", "westeurope"];
+    for (const seed of ["1", "2", "3", "4", "5", "6"]) {
+      await cli("--json", "--region", "westeurope", "--seed", seed);
+      const json = JSON.parse(stdio.out);
+      expect(europe).toContain(json.choice.region);
+      expect(json.verdicts[0].geography).toBe("Europe");
+    }
+    expect(await cli("--region", "westeurope", "--seed", "1")).toBe(0);
+    expect(stdio.out).toMatch(/\nNear: +Europe \(the preferred region westeurope\): its regions rank first\n/);
+    // The same from where the user is, with no region asked for.
+    await cli("--json", "--near", "West Europe", "--seed", "9");
+    expect(europe).toContain(JSON.parse(stdio.out).choice.region);
+    await cli("--json", "--geography", "asia pacific", "--seed", "9");
+    expect(JSON.parse(stdio.out).verdicts[0].geography).toBe("Asia Pacific");
+  });
+
   it("--from-snapshot evaluates a saved file and --save-snapshot writes the raw signals", async () => {
     const file = path.join(dir, "snap.json");
     fs.writeFileSync(file, serializeSnapshot(snapshot([region({ name: "eastus" }), region({ name: "westus", cores: [20, 20] })])));
@@ -95,7 +112,7 @@ describe("mlflow-lab regions", () => {
     expect(stdio.out).toMatch(/\nSubscription: .*\) Enabled/);
     expect(stdio.out).toMatch(/\nServing list: /);
     expect(stdio.out).toMatch(/\nSeed: +1 \(pass --seed 1/);
-    expect(stdio.out).toMatch(/eastus +excluded .*cores: 0 of 4 free, need 4/);
+    expect(stdio.out).toMatch(/eastus +US +excluded .*cores: 0 of 4 free, need 4/);
     expect(stdio.err.trim().split("\n")).toHaveLength(1);
     expect(stdio.err).toMatch(/^error: no eligible region for Standard_DS3_v2, .* \(excluded by quota 2\); request a quota increase/);
   });
@@ -119,8 +136,8 @@ describe("mlflow-lab regions", () => {
     expect(await cli("--from-snapshot", file, "--seed", "1")).toBe(0);
     expect(stdio.out.match(/policy unknown \(AuthorizationFailed\)/g)).toHaveLength(1);
     expect(stdio.out).toMatch(/\nNotes: +policy unknown \(AuthorizationFailed\) \(every region\)/);
-    expect(stdio.out).toMatch(/westus +unverified .*quota unknown \(HTTP 503 after 4 attempts\)/);
-    expect(stdio.out).toMatch(/1 +eastus +CHOSEN /);
+    expect(stdio.out).toMatch(/westus +US +unverified .*quota unknown \(HTTP 503 after 4 attempts\)/);
+    expect(stdio.out).toMatch(/1 +eastus +US +CHOSEN /);
   });
 
   it.each([
@@ -129,6 +146,7 @@ describe("mlflow-lab regions", () => {
     [["--node-type", "Standard_Q9_v9"], /node type 'Standard_Q9_v9' is not listed in any region/],
     [["--node-type", "big"], /nodeType|not a VM size/],
     [["--seed", "abc"], /--seed 'abc' is not a whole number/],
+    [["--geography", "Atlantis"], /--geography 'Atlantis' is neither a geography nor a region; use one of /],
     [["--from-snapshot", "/nonexistent/snap.json"], /snapshot file \/nonexistent\/snap\.json does not exist/],
   ])("bad input %j exits 2 with one line", async (args, message) => {
     expect(await cli(...(args as string[]))).toBe(2);

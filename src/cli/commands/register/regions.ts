@@ -11,6 +11,8 @@ export function register(program: Command): void {
     .description("evaluate every Azure region for the stack: quota, VM size, model serving, policy, providers; the choice on top")
     .option("--stack <stack>", "preset stack (lab, course, full) or a path to a Pulumi.<stack>.yaml", "lab")
     .option("--region <region>", "preferred region: chosen when it is eligible")
+    .option("--geography <name>", "rank regions of this geography first (Europe, US, Asia Pacific, ... or a region whose geography is meant)")
+    .option("--near <region>", "the region you are in: its geography ranks first unless --region or --geography says otherwise (setup passes Cloud Shell's)")
     .option("--node-type <size>", "VM size to try first (the stack's fallbacks follow)")
     .option("--subscription <id>", "subscription to read live signals from (default: the current one)")
     .option("--from-snapshot <file>", "evaluate a snapshot written by --save-snapshot instead of reading Azure")
