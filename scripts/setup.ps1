@@ -14,10 +14,16 @@
   ./scripts/setup.ps1 eastus
 .EXAMPLE
   ./scripts/setup.ps1 -Subscription <id> -Region westeurope -Stack lab -Yes
+.EXAMPLE
+  ./scripts/setup.ps1 -Geography Europe
+.NOTES
+  In Cloud Shell the region it runs in ($env:ACC_LOCATION) is passed on as --near, so the lab is placed
+  in the learner's geography unless -Region or -Geography says otherwise.
 #>
 [CmdletBinding()]
 param(
   [Parameter(Position = 0)][string]$Region,
+  [string]$Geography,
   [string]$Subscription,
   [string]$Stack = "lab",
   [string]$Owner,
@@ -73,6 +79,10 @@ if ($env:MLFLOW_LAB_DEPLOYER_MODULE) {
 
 $arguments = @("deploy", "--stack", $Stack)
 if ($Region) { $arguments += @("--region", $Region) }
+if ($Geography) { $arguments += @("--geography", $Geography) }
+# Cloud Shell sets ACC_LOCATION to the region the shell runs in (MicrosoftDocs/azure-docs,
+# includes/cloud-shell-persisting-shell-storage-introblock.md): where the learner is.
+if ($env:ACC_LOCATION) { $arguments += @("--near", $env:ACC_LOCATION) }
 if ($Subscription) { $arguments += @("--subscription", $Subscription) }
 if ($Owner) { $arguments += @("--owner", $Owner) }
 if ($Yes) { $arguments += "--yes" }

@@ -7,12 +7,16 @@
 #   ./scripts/setup.sh                      # interactive: asks which subscription when there are several
 #   ./scripts/setup.sh eastus               # start in eastus when it is eligible (like setup.ps1 eastus)
 #   ./scripts/setup.sh --subscription ID --region westeurope --stack lab --yes   # hosted labs
+#   ./scripts/setup.sh --geography Europe   # choose among regions in Europe first
+# In Cloud Shell the region it runs in (ACC_LOCATION) is passed on as --near, so the lab is placed in
+# the learner's geography unless --region or --geography says otherwise.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: setup.sh [REGION] [--region REGION] [--subscription ID] [--stack STACK] [--owner UPN] [--yes]
+usage: setup.sh [REGION] [--region REGION] [--subscription ID] [--geography GEO] [--stack STACK] [--owner UPN] [--yes]
   REGION, --region    start in this region when it is eligible (otherwise the best one is chosen)
+  --geography GEO     prefer regions in this geography (Europe, US, Asia Pacific, ...; default: where you are)
   --subscription ID   subscription to deploy into (default: ask when several are usable)
   --stack STACK       preset stack: lab (default), course, full, or a Pulumi.<stack>.yaml path
   --owner UPN         lab owner when the stack has none (default: the signed-in user)
@@ -25,22 +29,22 @@ fail_usage() {
   exit 2
 }
 
-region="" subscription="" stack="lab" owner="" yes=""
+region="" geography="" subscription="" stack="lab" owner="" yes=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
     --yes | -y) yes=1; shift ;;
-    --region | --subscription | --stack | --owner)
+    --region | --geography | --subscription | --stack | --owner)
       [ $# -ge 2 ] && [ -n "$2" ] && [ "${2#--}" = "$2" ] || fail_usage "$1 needs a value"
       case "$1" in
-        --region) region="$2" ;; --subscription) subscription="$2" ;; --stack) stack="$2" ;; --owner) owner="$2" ;;
+        --region) region="$2" ;; --geography) geography="$2" ;; --subscription) subscription="$2" ;; --stack) stack="$2" ;; --owner) owner="$2" ;;
       esac
       shift 2 ;;
-    --region=* | --subscription=* | --stack=* | --owner=*)
+    --region=* | --geography=* | --subscription=* | --stack=* | --owner=*)
       value="${1#*=}"
       [ -n "$value" ] || fail_usage "${1%%=*} needs a value"
       case "$1" in
-        --region=*) region="$value" ;; --subscription=*) subscription="$value" ;; --stack=*) stack="$value" ;; --owner=*) owner="$value" ;;
+        --region=*) region="$value" ;; --geography=*) geography="$value" ;; --subscription=*) subscription="$value" ;; --stack=*) stack="$value" ;; --owner=*) owner="$value" ;;
       esac
       shift ;;
     -*) fail_usage "unknown option '$1'" ;;
@@ -84,6 +88,10 @@ fi
 
 args=(deploy --stack "$stack")
 [ -n "$region" ] && args+=(--region "$region")
+[ -n "$geography" ] && args+=(--geography "$geography")
+# Cloud Shell sets ACC_LOCATION to the region the shell runs in (MicrosoftDocs/azure-docs,
+# includes/cloud-shell-persisting-shell-storage-introblock.md): where the learner is.
+[ -n "${ACC_LOCATION:-}" ] && args+=(--near "$ACC_LOCATION")
 [ -n "$subscription" ] && args+=(--subscription "$subscription")
 [ -n "$owner" ] && args+=(--owner "$owner")
 [ -n "$yes" ] && args+=(--yes)

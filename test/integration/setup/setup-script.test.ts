@@ -117,6 +117,25 @@ describe("scripts/setup.sh", () => {
     expect(blocklist.entries).toEqual([expect.objectContaining({ region: "eastus", family: "standardDSv2Family", code: "QuotaExceeded" })]);
   });
 
+  it("in Cloud Shell, passes the shell's location (ACC_LOCATION) on, so the lab lands in the learner's geography", async () => {
+    await serve();
+    const result = await run(["--subscription", SUB, "--stack", stackFile, "--yes"], { ACC_LOCATION: "West Europe" });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/in Europe \(near westeurope, where the setup runs\)/);
+    expect(["westeurope", "northeurope"]).toContain(labGroups()[0]!.location);
+  });
+
+  it("--geography is passed on, and a bad one is refused with one line before anything is created", async () => {
+    await serve();
+    const bad = await run(["--subscription", SUB, "--stack", stackFile, "--yes", "--geography", "Atlantis"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/error: --geography 'Atlantis' is neither a geography nor a region; use one of /);
+    expect(labGroups()).toEqual([]);
+    const us = await run(["--subscription", SUB, "--stack", stackFile, "--yes", "--geography", "US"], { ACC_LOCATION: "westeurope" });
+    expect(us.code, us.stderr).toBe(0);
+    expect(["eastus", "eastus2", "westus2"]).toContain(labGroups()[0]!.location);
+  });
+
   it("running it again resumes the same lab instead of creating a second one", async () => {
     await serve();
     const first = await run(["--subscription", SUB, "--stack", stackFile, "--yes", "--region", "northeurope"]);
