@@ -314,7 +314,7 @@ describe("the lab's resource group over ARM", () => {
     await arm.deleteLabResourceGroup("msl-left001");
     expect(await arm.resourceGroup("msl-left001")).toEqual({ state: "absent" });
     await expect(arm.deleteLabResourceGroup("msl-other01")).rejects.toThrow(/msl-other01 may not be deleted .*belongs to another lab/);
-    await expect(arm.deleteLabResourceGroup("msl-keep001")).rejects.toThrow(/locked \(CanNotDelete 'hold'\)/);
+    await expect(arm.deleteLabResourceGroup("msl-keep001")).rejects.toThrow(/locked \(CanNotDelete 'hold' on the group\)/);
     expect(lab.server.resourceGroup(SUB, "msl-other01")).toBeDefined();
     expect(lab.server.resourceGroup(SUB, "msl-keep001")).toBeDefined();
     expect(lab.server.requests().filter((r) => r.method === "DELETE").map((r) => r.path)).toEqual([expect.stringMatching(/msl-left001$/)]);
