@@ -7,7 +7,7 @@ export function register(program: Command): void {
   program
     .command("deploy")
     .description("choose a region with quota, deploy the stack with failover, and wait until the workspace is ready")
-    .option("--stack <stack>", "preset stack (lab, course, full) or a path to a Pulumi.<stack>.yaml", "lab")
+    .option("--stack <stack>", "preset stack (lab, course, full, serverless) or a path to a Pulumi.<stack>.yaml", "lab")
     .option("--region <region>", "start in this region when it is eligible")
     .option("--subscription <id>", "subscription to deploy into (default: the signed-in default, or ask when several)")
     .option("--owner <upn>", "lab owner when the stack has none (default: the signed-in user)")

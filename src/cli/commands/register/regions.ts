@@ -9,7 +9,7 @@ export function register(program: Command): void {
   program
     .command("regions")
     .description("evaluate every Azure region for the stack: quota, VM size, model serving, policy, providers; the choice on top")
-    .option("--stack <stack>", "preset stack (lab, course, full) or a path to a Pulumi.<stack>.yaml", "lab")
+    .option("--stack <stack>", "preset stack (lab, course, full, serverless) or a path to a Pulumi.<stack>.yaml", "lab")
     .option("--region <region>", "preferred region: chosen when it is eligible")
     .option("--node-type <size>", "VM size to try first (the stack's fallbacks follow)")
     .option("--subscription <id>", "subscription to read live signals from (default: the current one)")
