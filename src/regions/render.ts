@@ -2,6 +2,7 @@ import Table from "cli-table3";
 import type { Demand } from "./demand";
 import type { Headroom, NodeTypeAttempt, RegionVerdict, SelectionResult } from "./evaluate";
 import type { RegionSignalsSnapshot } from "./signals";
+import { describeCompute } from "../config/compute";
 
 /**
  * How a selection looks to people (a table, the choice on top) and to scripts (--json: the same data).
@@ -71,7 +72,9 @@ export function demandText(demand: Demand, nodeTypesTried?: readonly NodeTypeAtt
   const fallbacks = demand.nodeTypes.slice(1);
   const tried = nodeTypesTried && nodeTypesTried.length > 1 ? ` (tried ${nodeTypesTried.map((t) => `${t.nodeType}: ${t.eligibleRegions} eligible`).join(", ")})` : "";
   return [
-    `${demand.nodeTypes[0]} x ${demand.nodes} node${demand.nodes === 1 ? "" : "s"}${fallbacks.length ? `, fallbacks ${fallbacks.join(", ")}` : ""}${tried}`,
+    demand.compute === "serverless"
+      ? "serverless compute (no VMs), a region with serverless workspaces"
+      : `${demand.nodeTypes[0]} x ${demand.nodes} node${demand.nodes === 1 ? "" : "s"}${fallbacks.length ? `, fallbacks ${fallbacks.join(", ")}` : ""}${tried}`,
     `needs ${demand.resourceTypes.join(", ")}`,
     demand.servingRequired ? `model serving (${demand.servingReason})` : "",
   ].filter(Boolean).join("; ");
@@ -83,8 +86,11 @@ export function selectionReport(result: SelectionResult, snapshot: RegionSignals
     `Signals:      ${describeSource(source, snapshot)}`,
     `Subscription: ${sub.displayName ? `${sub.displayName} ` : ""}(${sub.id}) ${sub.state}${sub.quotaId ? `, ${sub.quotaId}` : ""}`,
     `Serving list: ${snapshot.modelServing.source}, ${snapshot.modelServing.retrievedAt}`,
+    `Compute:      ${describeCompute(demand.compute ?? "classic", demand.nodeTypes[0]!)}`,
     `Demand:       ${demandText(demand, result.nodeTypesTried)}`,
-    `Choice:       ${result.choice.region} with ${result.choice.nodeType} (${headroomText(result.choice.headroom)}): ${result.choice.why}`,
+    demand.compute === "serverless"
+      ? `Choice:       ${result.choice.region}: ${result.choice.why}`
+      : `Choice:       ${result.choice.region} with ${result.choice.nodeType} (${headroomText(result.choice.headroom)}): ${result.choice.why}`,
     `Seed:         ${result.seed} (pass --seed ${result.seed} to reproduce the tie-break)`,
     verdictTable(result.verdicts),
   ];
@@ -94,8 +100,9 @@ export function selectionReport(result: SelectionResult, snapshot: RegionSignals
 export function noEligibleReport(verdicts: readonly RegionVerdict[], snapshot: RegionSignalsSnapshot, source: SignalsSource, demand: Demand): string {
   return [
     `Signals:      ${describeSource(source, snapshot)}`,
+    `Compute:      ${describeCompute(demand.compute ?? "classic", demand.nodeTypes[0]!)}`,
     `Demand:       ${demandText(demand)}`,
-    `Choice:       none (verdicts for ${demand.nodeTypes[0]} below)`,
+    `Choice:       none (verdicts ${demand.compute === "serverless" ? "" : `for ${demand.nodeTypes[0]} `}below)`,
     verdictTable(verdicts),
   ].join("\n") + "\n";
 }
