@@ -3,7 +3,7 @@ import * as dbx from "@pulumi/databricks";
 import type { LabConfig } from "../../config/lab-config";
 import type { DatasetFetcher } from "./assets";
 import { DATASET_FILE, LAB_SCHEMA, LAB_VOLUME } from "./lab-data";
-import { UnityCatalogCheck } from "./unity-check";
+import { unityCheckProvider } from "./unity-check";
 
 /**
  * The lab's Unity Catalog objects: the schema `mlflow_lab` in the lab's catalog, a managed volume `data`
@@ -81,4 +81,20 @@ export function createUnityCatalogData(args: UnityCatalogDataArgs, parent: pulum
     { parent, provider },
   );
   return { check, schema, volume, dataset };
+}
+
+export interface UnityCatalogCheckArgs {
+  host: pulumi.Input<string>;
+  catalog: pulumi.Input<string>;
+  workspaceName: pulumi.Input<string>;
+}
+
+/** The deploy-time Unity Catalog check as a resource (./unity-check.ts says why it exists). */
+export class UnityCatalogCheck extends pulumi.dynamic.Resource {
+  declare readonly catalog: pulumi.Output<string>;
+  declare readonly metastoreId: pulumi.Output<string>;
+
+  constructor(name: string, args: UnityCatalogCheckArgs, opts?: pulumi.CustomResourceOptions) {
+    super(unityCheckProvider as unknown as pulumi.dynamic.ResourceProvider, name, { ...args, metastoreId: undefined }, opts, "lab", "UnityCatalogCheck");
+  }
 }

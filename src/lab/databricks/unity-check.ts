@@ -1,5 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
-
 /**
  * "Is Unity Catalog really there?", asked of the new workspace before any Unity Catalog object is
  * created. A workspace is only Unity-Catalog-enabled when a metastore is assigned to it; an account that
@@ -21,7 +19,8 @@ import * as pulumi from "@pulumi/pulumi";
  * databricks/terraform-provider-databricks#1632) and `GET /api/2.1/unity-catalog/catalogs[/{name}]`
  * (docs.databricks.com/api/uc-metastores/v1/metastore-assignment, read 2026-12-03).
  *
- * The provider is serialized by Pulumi and runs in its own process: every helper uses only its arguments
+ * This module imports nothing (the deploy flow reads its codes without loading Pulumi); the resource
+ * class is in ./unity-catalog.ts. The provider is serialized by Pulumi and runs in its own process: every helper uses only its arguments
  * and globals, and loads @azure/identity at run time (the same rule as src/lab/endpoints/traffic.ts).
  * Token: MLFLOW_LAB_DATABRICKS_TOKEN (an Entra token for Azure Databricks, for hosted labs and tests), else
  * DefaultAzureCredential for the Azure Databricks application's scope.
@@ -98,7 +97,7 @@ export async function checkUnityCatalog(inputs: UnityCheckInputs, token: string,
   const metastoreId = typeof assignment.body?.metastore_id === "string" ? assignment.body.metastore_id : "";
   if (assignment.status === 404 || (assignment.status === 200 && metastoreId === "")) {
     throw new Error(
-      `UnityCatalogNotEnabled: Databricks workspace ${inputs.workspaceName} has no Unity Catalog metastore assigned (${errorText(assignment.body, assignment.status)})`,
+      `${UNITY_CATALOG_MISSING}: Databricks workspace ${inputs.workspaceName} has no Unity Catalog metastore assigned (${errorText(assignment.body, assignment.status)})`,
     );
   }
   if (assignment.status !== 200) {
@@ -109,7 +108,7 @@ export async function checkUnityCatalog(inputs: UnityCheckInputs, token: string,
     const list = await workspaceGet(inputs.host, "/api/2.1/unity-catalog/catalogs", token, patienceMs);
     const names = Array.isArray(list.body?.catalogs) ? list.body.catalogs.map((c: Json) => String(c?.name)).filter((n: string) => n !== "undefined") : [];
     throw new Error(
-      `LabCatalogNotFound: catalog '${inputs.catalog}' does not exist in Databricks workspace ${inputs.workspaceName} (catalogs there: ${names.join(", ") || "none"}); set config azure-mlflow-lab:catalog to one you may create schemas in`,
+      `${LAB_CATALOG_MISSING}: catalog '${inputs.catalog}' does not exist in Databricks workspace ${inputs.workspaceName} (catalogs there: ${names.join(", ") || "none"}); set config azure-mlflow-lab:catalog to one you may create schemas in`,
     );
   }
   if (catalog.status !== 200) {
@@ -129,18 +128,3 @@ export const unityCheckProvider = {
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
   },
 };
-
-export interface UnityCatalogCheckArgs {
-  host: pulumi.Input<string>;
-  catalog: pulumi.Input<string>;
-  workspaceName: pulumi.Input<string>;
-}
-
-export class UnityCatalogCheck extends pulumi.dynamic.Resource {
-  declare readonly catalog: pulumi.Output<string>;
-  declare readonly metastoreId: pulumi.Output<string>;
-
-  constructor(name: string, args: UnityCatalogCheckArgs, opts?: pulumi.CustomResourceOptions) {
-    super(unityCheckProvider as unknown as pulumi.dynamic.ResourceProvider, name, { ...args, metastoreId: undefined }, opts, "lab", "UnityCatalogCheck");
-  }
-}
