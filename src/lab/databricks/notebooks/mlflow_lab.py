@@ -108,11 +108,14 @@ def train_penguin_model(training_data, test_data, max_iter, reg_param):
         example_output = predictions.select("prediction").limit(5).toPandas()
         signature = infer_signature(example_input, example_output)
 
+        # Spark's default requirements, as the original lab logged them: inferring them instead starts a
+        # second Python and Spark to load the model (about half a minute per run).
         model_info = mlflow.spark.log_model(
             model,
             "classifier",
             signature=signature,
             input_example=example_input,
+            pip_requirements=mlflow.spark.get_default_pip_requirements(),
         )
         print(f"run {run.info.run_id}: " + ", ".join(f"{k}={v:.3f}" for k, v in metrics.items()))
         # The logged model's own URI: runs:/… under MLflow 2, models:/m-… under MLflow 3.
