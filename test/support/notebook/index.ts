@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pythonEnv } from "../python-env";
@@ -44,6 +44,9 @@ export function runNotebooks(options: {
   work: string;
   timeoutMs?: number;
 }): Promise<NotebookSummary> {
+  const java = spawnSync("java", ["-version"], { encoding: "utf8" });
+  const major = Number(/version "(\d+)/.exec(`${java.stderr ?? ""}${java.stdout ?? ""}`)?.[1] ?? 0);
+  if (major < 17) throw new Error(`the notebook tests run PySpark, which needs Java 17 or newer on PATH (found ${major || "none"}); .ci/run installs openjdk-17-jre-headless`);
   const py = pythonEnv(options.venv);
   const summaryFile = path.join(options.work, `notebook-summary-${options.venv}.json`);
   const logFile = path.join(options.work, `notebook-${options.venv}.log`);
