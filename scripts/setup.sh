@@ -18,7 +18,7 @@ usage: setup.sh [REGION] [--region REGION] [--subscription ID] [--geography GEO]
   REGION, --region    start in this region when it is eligible (otherwise the best one is chosen)
   --geography GEO     prefer regions in this geography (Europe, US, Asia Pacific, ...; default: where you are)
   --subscription ID   subscription to deploy into (default: ask when several are usable)
-  --stack STACK       preset stack: lab (default), course, full, or a Pulumi.<stack>.yaml path
+  --stack STACK       preset stack: lab (default), course, full, serverless (no VM quota needed), or a Pulumi.<stack>.yaml path
   --owner UPN         lab owner when the stack has none (default: the signed-in user)
   --yes               do not ask for confirmation
 USAGE

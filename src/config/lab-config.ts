@@ -23,11 +23,32 @@ export const PROJECT_NAME = "azure-mlflow-lab";
 
 export type OwnerKind = "user" | "servicePrincipal";
 
+/**
+ * Where the lab keeps its data and registers its model. `unity`: a Unity Catalog volume and the Unity
+ * Catalog model registry, what a Databricks account created today has. `legacy`: the DBFS root, the Hive
+ * metastore and the workspace model registry, which only accounts that still have those features offer
+ * (new accounts are provisioned without them: learn.microsoft.com/azure/databricks/dbfs, read 2026-12-03).
+ */
+export const CATALOG_MODES = ["unity", "legacy"] as const;
+export type CatalogMode = (typeof CATALOG_MODES)[number];
+
+/**
+ * What runs the notebook. `classic`: a single-node cluster on VMs in the workspace's managed resource
+ * group (subscription vCPU quota). `serverless`: a Serverless workspace and serverless notebook compute,
+ * which use no VMs of the subscription and exist with Unity Catalog only.
+ */
+export const COMPUTE_KINDS = ["classic", "serverless"] as const;
+export type ComputeKind = (typeof COMPUTE_KINDS)[number];
+
 export interface DatabricksServingConfig {
   enabled: boolean;
   /** Endpoint name in the workspace; the lab uses `predict-penguin`. */
   name: string;
-  /** A Databricks workspace-registry model version (the lab registers `Penguin Predictor` version 1). */
+  /**
+   * The registered model version to serve. legacy: a workspace-registry name (`Penguin Predictor`).
+   * unity: a three-level `catalog.schema.model`, or a one-part name that lives in the lab's schema
+   * (`penguin_predictor`, resolved to `<catalog>.mlflow_lab.penguin_predictor` by the program).
+   */
   model: ModelRef;
   size: ServingSize;
   scaleToZero: boolean;
@@ -51,6 +72,10 @@ export interface LabConfig {
   /** Canonical duration text (`8h`, `1h30m`). */
   ttl: string;
   ttlSeconds: number;
+  catalogMode: CatalogMode;
+  /** unity only: the catalog of the lab's schema; unset = the workspace's own catalog. */
+  catalog?: string;
+  compute: ComputeKind;
   nodeType: string;
   nodeTypeFallbacks: string[];
   sparkVersion: string;
@@ -104,6 +129,26 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     description: "Lab lifetime from creation, e.g. 30m, 8h, 2d, 1h30m; written to the lab-expires-at tag.",
   },
   {
+    key: "catalogMode",
+    pulumiType: "string",
+    default: "unity",
+    description:
+      "unity: data in a Unity Catalog volume, model in the Unity Catalog registry (accounts created today). legacy: DBFS root, Hive metastore and workspace model registry, for accounts that still have them.",
+  },
+  {
+    key: "catalog",
+    pulumiType: "string",
+    description:
+      "unity only: the Unity Catalog catalog that holds the lab's schema mlflow_lab. Unset: the workspace's own catalog, named after the workspace (databricks-<suffix>).",
+  },
+  {
+    key: "compute",
+    pulumiType: "string",
+    default: "classic",
+    description:
+      "classic: a single-node cluster on VMs (needs vCPU quota in the region). serverless: a Serverless workspace and serverless notebook compute (no VMs, no quota; Unity Catalog only).",
+  },
+  {
     key: "nodeType",
     pulumiType: "string",
     default: "Standard_DS3_v2",
@@ -132,12 +177,11 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     default: {
       enabled: false,
       name: "predict-penguin",
-      model: "Penguin Predictor:1",
       size: "Small",
       scaleToZero: true,
     },
     description:
-      "Databricks Model Serving endpoint {enabled, name, model 'name:version', size Small|Medium|Large, scaleToZero}. Enable after the model is registered.",
+      "Databricks Model Serving endpoint {enabled, name, model 'name:version', size Small|Medium|Large, scaleToZero}. model defaults to the notebook's model: penguin_predictor:1 in the lab's schema (unity) or 'Penguin Predictor:1' (legacy). Enable after the model is registered.",
   },
   {
     key: "azureMl",
@@ -155,7 +199,8 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     key: "datasetUrl",
     pulumiType: "string",
     default: LAB_DATASET_URL,
-    description: "Public URL of penguins.csv, fetched at deploy time and placed at dbfs:/mlflow_lab/penguins.csv.",
+    description:
+      "Public URL of penguins.csv, fetched at deploy time and placed in the lab's volume (unity) or at dbfs:/mlflow_lab/penguins.csv (legacy).",
   },
   {
     key: "datasetSha256",
@@ -165,7 +210,11 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   },
 ];
 
-const DEFAULT_SERVING_MODEL = "Penguin Predictor:1";
+/** The model the notebook registers when config names none, per catalog mode. */
+export const DEFAULT_SERVING_MODEL: Readonly<Record<CatalogMode, string>> = {
+  unity: "penguin_predictor:1",
+  legacy: "Penguin Predictor:1",
+};
 const KNOWN_KEYS = new Set(CONFIG_KEYS.map((spec) => spec.key));
 const SERVING_KEYS = new Set(["enabled", "name", "model", "size", "scaleToZero"]);
 const ENDPOINT_KEYS = new Set(["name", "kind", "model", "size"]);
@@ -178,6 +227,8 @@ const SPARK_ML_VERSION_PATTERN = /^\d+\.\d+\.x-cpu-ml-scala\d+\.\d+$/;
 const ENDPOINT_NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
 /** Databricks serving endpoint names: letters, digits, `-` and `_`, at most 63 characters. */
 const SERVING_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+/** Unity Catalog names: anything but `.`, space, `/` and control characters, at most 255 (sql-ref-names). */
+const UNITY_NAME_PATTERN = /^[^.\s/\p{Cc}]{1,255}$/u;
 const UPN_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const MAX_TTL_SECONDS = 30 * 86_400;
 
@@ -210,6 +261,8 @@ export function parseLabConfig(raw: Raw): LabConfig {
   }
   if (ttlSeconds > MAX_TTL_SECONDS) fail("ttl", `'${ttlText}' is longer than 30d; a lab lives for hours or days`);
 
+  const { catalogMode, catalog, compute } = parseCatalogAndCompute(raw);
+
   const nodeType = parseNodeType(configKey("nodeType"), optionalString("nodeType", raw.nodeType) ?? "Standard_DS3_v2");
   const fallbacks = optionalStringList("nodeTypeFallbacks", raw.nodeTypeFallbacks) ?? [
     "Standard_D4ds_v5",
@@ -227,7 +280,7 @@ export function parseLabConfig(raw: Raw): LabConfig {
     fail("autoterminationMinutes", `${autoterminationMinutes} is outside 10-10000 minutes (Databricks' range)`);
   }
 
-  const databricksServing = parseServing(raw.databricksServing);
+  const databricksServing = parseServing(raw.databricksServing, catalogMode);
   const azureMl = optionalBoolean("azureMl", raw.azureMl) ?? false;
   const endpoints = parseEndpoints(raw.endpoints);
   if (endpoints.length > 0 && !azureMl) {
@@ -253,6 +306,9 @@ export function parseLabConfig(raw: Raw): LabConfig {
     ...(suffix !== undefined ? { suffix } : {}),
     ttl: formatDuration(ttlSeconds),
     ttlSeconds,
+    catalogMode,
+    ...(catalog !== undefined ? { catalog } : {}),
+    compute,
     nodeType,
     nodeTypeFallbacks,
     sparkVersion,
@@ -309,7 +365,51 @@ export function parseNodeType(subject: string, value: string): string {
   return value;
 }
 
-function parseServing(value: unknown): DatabricksServingConfig {
+function parseCatalogAndCompute(raw: Raw): { catalogMode: CatalogMode; catalog?: string; compute: ComputeKind } {
+  const modeText = optionalString("catalogMode", raw.catalogMode) ?? "unity";
+  const catalogMode = CATALOG_MODES.find((mode) => mode === modeText.toLowerCase());
+  if (!catalogMode) fail("catalogMode", `'${modeText}' is not a catalog mode; use ${CATALOG_MODES.join(" or ")}`);
+  const computeText = optionalString("compute", raw.compute) ?? "classic";
+  const compute = COMPUTE_KINDS.find((kind) => kind === computeText.toLowerCase());
+  if (!compute) fail("compute", `'${computeText}' is not a compute kind; use ${COMPUTE_KINDS.join(" or ")}`);
+  if (compute === "serverless" && catalogMode === "legacy") {
+    fail(
+      "catalogMode",
+      `'legacy' cannot be used with ${configKey("compute")} 'serverless': a Serverless workspace has Unity Catalog only (no DBFS root, no Hive metastore, no workspace model registry); use catalogMode unity, or compute classic`,
+    );
+  }
+  const catalogText = optionalString("catalog", raw.catalog);
+  let catalog: string | undefined;
+  if (catalogText !== undefined && catalogText !== "") {
+    if (catalogMode === "legacy") {
+      fail("catalog", `'${catalogText}' is set but ${configKey("catalogMode")} is 'legacy', which uses the Hive metastore; remove catalog, or use catalogMode unity`);
+    }
+    if (!UNITY_NAME_PATTERN.test(catalogText)) {
+      fail("catalog", `'${catalogText}' is not a Unity Catalog catalog name (no '.', spaces, '/' or control characters, at most 255)`);
+    }
+    catalog = catalogText;
+  }
+  return { catalogMode, ...(catalog !== undefined ? { catalog } : {}), compute };
+}
+
+/**
+ * Why `name` cannot be served in `mode`, or undefined. unity: one part (a model in the lab's schema) or
+ * three (`catalog.schema.model`); legacy: a workspace-registry name, never a three-level one.
+ */
+function servingModelProblem(name: string, mode: CatalogMode): string | undefined {
+  const parts = name.split(".");
+  const threeLevel = parts.length === 3 && parts.every((part) => UNITY_NAME_PATTERN.test(part));
+  if (mode === "legacy") {
+    return threeLevel
+      ? `'${name}' is a Unity Catalog name (catalog.schema.model), but ${configKey("catalogMode")} is 'legacy', which serves from the workspace model registry; use a name such as 'Penguin Predictor:1', or catalogMode unity`
+      : undefined;
+  }
+  if (parts.length === 1 && UNITY_NAME_PATTERN.test(name)) return undefined;
+  if (threeLevel) return undefined;
+  return `'${name}' is not a Unity Catalog model name, which ${configKey("catalogMode")} 'unity' serves: use '<catalog>.<schema>.<model>:<version>', or a name in the lab's schema without spaces or dots such as '${DEFAULT_SERVING_MODEL.unity}' (workspace-registry names like 'Penguin Predictor' need catalogMode legacy)`;
+}
+
+function parseServing(value: unknown, catalogMode: CatalogMode): DatabricksServingConfig {
   const key = "databricksServing";
   const raw = optionalObject(key, value) ?? {};
   for (const field of Object.keys(raw)) {
@@ -320,15 +420,18 @@ function parseServing(value: unknown): DatabricksServingConfig {
   if (!SERVING_NAME_PATTERN.test(name)) {
     fail(`${key}.name`, `'${name}' is not a serving endpoint name (letters, digits, - and _, at most 63)`);
   }
-  let modelText = "model" in raw ? optionalString(`${key}.model`, raw.model) : DEFAULT_SERVING_MODEL;
+  const defaultModel = DEFAULT_SERVING_MODEL[catalogMode];
+  let modelText = "model" in raw ? optionalString(`${key}.model`, raw.model) : defaultModel;
   if (modelText === undefined || modelText === "") {
     if (enabled) {
-      fail(`${key}.model`, `serving endpoint '${name}' has no model; set it to '<registered model name>:<version>', e.g. 'Penguin Predictor:1'`);
+      fail(`${key}.model`, `serving endpoint '${name}' has no model; set it to '<registered model name>:<version>', e.g. '${defaultModel}'`);
     }
-    modelText = DEFAULT_SERVING_MODEL;
+    modelText = defaultModel;
   }
   const model = parseModelRef(modelText);
-  if (!model) fail(`${key}.model`, `'${modelText}' is not 'name:version' (e.g. 'Penguin Predictor:1')`);
+  if (!model) fail(`${key}.model`, `'${modelText}' is not 'name:version' (e.g. '${defaultModel}')`);
+  const modelProblem = servingModelProblem(model.name, catalogMode);
+  if (modelProblem) fail(`${key}.model`, modelProblem);
   const sizeText = optionalString(`${key}.size`, raw.size) ?? "Small";
   const size = SERVING_SIZES.find((s) => s.toLowerCase() === sizeText.toLowerCase());
   if (!size) fail(`${key}.size`, `'${sizeText}' is not a workload size; use ${SERVING_SIZES.join(", ")}`);

@@ -9,7 +9,7 @@ import { PROJECT_NAME } from "./lab-config";
  * without the Pulumi CLI, for the offline plan and the setup flow. Only this project's keys are returned,
  * without their `azure-mlflow-lab:` prefix; provider keys (e.g. `azure-native:location`) are left out.
  */
-export const PRESET_STACKS = ["lab", "course", "full"] as const;
+export const PRESET_STACKS = ["lab", "course", "full", "serverless"] as const;
 
 /** The repository root: where Pulumi.yaml and the program live, and the stacks/ the Pulumi engine reads. */
 export function projectRoot(): string {

@@ -75,6 +75,8 @@ export interface DeployOutcome {
   stack: string;
   suffix: string;
   region: string;
+  /** What runs the notebook; nodeType only means something for classic compute. */
+  compute: "classic" | "serverless";
   nodeType: string;
   resourceGroup: string;
   workspaceName: string;
@@ -96,6 +98,8 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
   const maxUnrecognised = args.maxUnrecognised ?? 2;
   const teardownCommand = `mlflow-lab teardown --stack ${stack}`;
   const now = () => new Date(clock.now());
+  const compute = demand.compute ?? "classic";
+  const machine = (nodeType: string) => (compute === "serverless" ? "serverless compute" : nodeType);
 
   await deployer.ensureStack(stack);
   const existing = await deployer.getConfig(stack);
@@ -175,7 +179,7 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
       }
       throw error;
     }
-    say(`region ${result.choice.region} with ${result.choice.nodeType}: ${result.choice.why}`);
+    say(`region ${result.choice.region} with ${machine(result.choice.nodeType)}: ${result.choice.why}`);
     return { region: result.choice.region, nodeType: result.choice.nodeType, family: result.choice.headroom.family?.name };
   };
 
@@ -193,7 +197,7 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
       ...(args.subscriptionId ? { [CONFIG_KEY.subscriptionId]: { value: args.subscriptionId } } : {}),
     };
     await deployer.setConfig(stack, config);
-    say(`deploying stack ${stack} to ${target.region} (${target.nodeType}), attempt ${attempts.length + 1}`);
+    say(`deploying stack ${stack} to ${target.region} (${machine(target.nodeType)}), attempt ${attempts.length + 1}`);
 
     let failure: ArmErrorLike[];
     try {
@@ -209,6 +213,7 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
           stack,
           suffix,
           region: target.region,
+          compute,
           nodeType: target.nodeType,
           resourceGroup,
           workspaceName,

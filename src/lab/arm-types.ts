@@ -82,6 +82,7 @@ export const NOT_IN_GROUP: Readonly<Record<string, string>> = {
   "azure-native:authorization:RoleAssignment": "removed by ARM with the resource it is scoped to",
   "pulumi-nodejs:dynamic/lab:LabLease": "the lab's created-at/expires-at, kept in Pulumi state only",
   "pulumi-nodejs:dynamic/lab:EndpointTraffic": "a setting on an online endpoint, not a resource",
+  "pulumi-nodejs:dynamic/lab:UnityCatalogCheck": "a deploy-time read of the workspace's Unity Catalog metastore assignment",
 };
 
 /** Whole families that are never Azure resources, by token prefix. */

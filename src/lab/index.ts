@@ -36,7 +36,14 @@ export interface LabOutputs {
   labId: string;
   resourceGroupName: pulumi.Output<string>;
   workspaceUrl: pulumi.Output<string>;
-  clusterId: pulumi.Output<string>;
+  /** Absent on serverless compute, which has no cluster. */
+  clusterId?: pulumi.Output<string>;
+  catalogMode: LabConfig["catalogMode"];
+  compute: LabConfig["compute"];
+  /** The data file as the notebook reads it: a Unity Catalog volume path, or the DBFS root path (legacy). */
+  dataPath: string;
+  /** The model the notebook registers and the Databricks serving endpoint serves. */
+  registeredModel: string;
   amlWorkspaceName?: pulumi.Output<string>;
   /** ARM id of the Azure ML workspace: where `mlflow-lab push-model --stack` registers models. */
   amlWorkspaceId?: pulumi.Output<string>;
@@ -170,7 +177,11 @@ export class MlflowLab extends pulumi.ComponentResource {
       labId: names.labId,
       resourceGroupName: group.name,
       workspaceUrl: databricksLab.workspaceUrl,
-      clusterId: databricksLab.cluster.id,
+      ...(databricksLab.cluster ? { clusterId: databricksLab.cluster.id } : {}),
+      catalogMode: config.catalogMode,
+      compute: config.compute,
+      dataPath: databricksLab.layout.dataPath,
+      registeredModel: databricksLab.layout.modelName,
       ...(ml ? { amlWorkspaceName: ml.workspace.name, amlWorkspaceId: ml.workspace.id, mlflowTrackingUri: ml.mlflowTrackingUri } : {}),
       endpoints: pulumi.output(endpointUris) as pulumi.Output<Record<string, EndpointOutput>>,
       endpointKeys: pulumi.secret(pulumi.output(keys)) as pulumi.Output<Record<string, string>>,

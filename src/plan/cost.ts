@@ -19,6 +19,13 @@ export interface PriceTable {
     dbuPerHour: Record<string, number>;
     servingDbuPrice: number;
     servingDbuPerHour: Record<string, number>;
+    /** Premium serverless notebook compute, per DBU, compute included. */
+    serverlessNotebookDbuPricePremium: number;
+    /** Estimated DBUs per hour of the lab's interactive serverless notebook session. */
+    serverlessNotebookDbuPerHour: number;
+    serverlessSource: string;
+    serverlessRetrievedOn: string;
+    serverlessMethod: string;
   };
   containerInstances: { vcpuPerHour: number; memoryGbPerHour: number };
   kubernetesService: { freeTierControlPlanePerHour: number };
@@ -27,7 +34,7 @@ export interface PriceTable {
 export const PRICE_TABLE: PriceTable = PRICE_TABLE_JSON;
 
 export interface CostItem {
-  /** What bills: `cluster`, `databricks-serving:<name>`, `endpoint:<name>`, `aks-cluster`. */
+  /** What bills: `cluster` or `serverless-notebook`, `databricks-serving:<name>`, `endpoint:<name>`, `aks-cluster`. */
   item: string;
   description: string;
   /** null when the table has no price for the size in use. */
@@ -53,16 +60,26 @@ export function estimateCostPerHour(config: LabConfig, table: PriceTable = PRICE
   const notes: string[] = [];
   const vm = (size: string) => table.vmLinuxPerHour[size];
 
-  const clusterVm = vm(config.nodeType);
-  const clusterDbu = table.databricks.dbuPerHour[config.nodeType];
-  items.push({
-    item: "cluster",
-    description: `single-node ${config.nodeType}: VM + ${clusterDbu ?? "?"} DBU/h × $${table.databricks.allPurposeDbuPricePremium} (Premium all-purpose); only while running, stops after ${config.autoterminationMinutes} idle min`,
-    usdPerHour:
-      clusterVm !== undefined && clusterDbu !== undefined
-        ? round(clusterVm + clusterDbu * table.databricks.allPurposeDbuPricePremium)
-        : null,
-  });
+  if (config.compute === "serverless") {
+    const { serverlessNotebookDbuPerHour: dbu, serverlessNotebookDbuPricePremium: price } = table.databricks;
+    items.push({
+      item: "serverless-notebook",
+      description: `serverless notebook compute: ~${dbu} DBU/h (estimate) × $${price} (Premium serverless, compute included, no VM bill); only while the notebook runs`,
+      usdPerHour: round(dbu * price),
+    });
+    notes.push(`serverless notebook price: ${table.databricks.serverlessSource} Read ${table.databricks.serverlessRetrievedOn}. ${table.databricks.serverlessMethod}`);
+  } else {
+    const clusterVm = vm(config.nodeType);
+    const clusterDbu = table.databricks.dbuPerHour[config.nodeType];
+    items.push({
+      item: "cluster",
+      description: `single-node ${config.nodeType}: VM + ${clusterDbu ?? "?"} DBU/h × $${table.databricks.allPurposeDbuPricePremium} (Premium all-purpose); only while running, stops after ${config.autoterminationMinutes} idle min`,
+      usdPerHour:
+        clusterVm !== undefined && clusterDbu !== undefined
+          ? round(clusterVm + clusterDbu * table.databricks.allPurposeDbuPricePremium)
+          : null,
+    });
+  }
 
   if (config.databricksServing.enabled) {
     const serving = config.databricksServing;

@@ -21,16 +21,24 @@ export interface Violation {
   problem: string;
 }
 
+/** What the whole lab is, read from its workspace: the rules for its other resources depend on it. */
+export interface LabShape {
+  /** The workspace's default catalog is Unity Catalog, or it is Serverless (Unity Catalog only). */
+  unityCatalog: boolean;
+  serverless: boolean;
+}
+
 export interface Guardrail {
   rule: string;
   description: string;
   /** Problems found on this resource; empty when it complies or the rule does not apply. */
-  check(resource: ResourceRecord): string[];
+  check(resource: ResourceRecord, lab: LabShape): string[];
 }
 
 const DATABRICKS_WORKSPACE = "azure-native:databricks:Workspace";
 const DATABRICKS_CLUSTER = "databricks:index/cluster:Cluster";
 const DATABRICKS_SERVING = "databricks:index/modelServing:ModelServing";
+const DBFS_FILE = "databricks:index/dbfsFile:DbfsFile";
 const ONLINE_ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint";
 const CONTAINER_GROUP = "azure-native:containerinstance:ContainerGroup";
 export const MAX_AUTOTERMINATION_MINUTES = 60;
@@ -63,6 +71,15 @@ function isExpiry(value: unknown): boolean {
   return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
 }
 
+/** Workspace properties ARM rejects on a Serverless workspace (Microsoft.Databricks API 2026-01-01). */
+const NOT_ON_SERVERLESS = ["managedResourceGroupId", "parameters", "defaultCatalog", "requiredNsgRules", "accessConnector", "defaultStorageFirewall"];
+
+export function labShape(resources: readonly ResourceRecord[]): LabShape {
+  const workspace = resources.find((r) => r.type === DATABRICKS_WORKSPACE)?.inputs as Json | undefined;
+  const serverless = workspace?.computeMode === "Serverless";
+  return { serverless, unityCatalog: serverless || workspace?.defaultCatalog?.initialType === "UnityCatalog" };
+}
+
 export const GUARDRAILS: readonly Guardrail[] = [
   {
     rule: "premium-workspace",
@@ -71,6 +88,25 @@ export const GUARDRAILS: readonly Guardrail[] = [
       if (resource.type !== DATABRICKS_WORKSPACE) return [];
       const sku = (resource.inputs as Json).sku?.name;
       return sku === "premium" ? [] : [`sku is ${JSON.stringify(sku ?? null)}, must be "premium"`];
+    },
+  },
+  {
+    rule: "unity-catalog-data",
+    description: "A Unity Catalog lab keeps nothing on the DBFS root: accounts created today have none (\"Public DBFS root is disabled\").",
+    check(resource, lab) {
+      if (!lab.unityCatalog || resource.type !== DBFS_FILE) return [];
+      return [`writes dbfs:${(resource.inputs as Json).path ?? "?"} in a Unity Catalog lab; put the file in the lab's volume`];
+    },
+  },
+  {
+    rule: "serverless-compute",
+    description: "A serverless lab runs no cluster (no VMs, no quota) and its workspace has no managed resource group or other Hybrid-only property.",
+    check(resource, lab) {
+      if (!lab.serverless) return [];
+      if (resource.type === DATABRICKS_CLUSTER) return ["is a classic cluster in a serverless lab, which needs VM quota the lab promises not to use"];
+      if (resource.type !== DATABRICKS_WORKSPACE) return [];
+      const inputs = resource.inputs as Json;
+      return NOT_ON_SERVERLESS.filter((key) => inputs[key] !== undefined).map((key) => `sets ${key}, which ARM rejects on a Serverless workspace`);
     },
   },
   {
@@ -166,9 +202,10 @@ function containerGroupAuthProblems(inputs: Json): string[] {
 
 export function checkGuardrails(resources: readonly ResourceRecord[]): Violation[] {
   const violations: Violation[] = [];
+  const lab = labShape(resources);
   for (const resource of resources) {
     for (const guardrail of GUARDRAILS) {
-      for (const problem of guardrail.check(resource)) {
+      for (const problem of guardrail.check(resource, lab)) {
         violations.push({ rule: guardrail.rule, resource: resource.name, type: resource.type, problem });
       }
     }

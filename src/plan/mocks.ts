@@ -143,6 +143,14 @@ function otherOutputs(type: string, inputs: Inputs): Inputs {
       return { createdAt: DEPLOY_TIME, expiresAt: DEPLOY_TIME };
     case "databricks:index/dbfsFile:DbfsFile":
       return { dbfsPath: `dbfs:${inputs.path}`, fileSize: 0 };
+    case "pulumi-nodejs:dynamic/lab:UnityCatalogCheck":
+      return { metastoreId: DEPLOY_TIME };
+    case "databricks:index/schema:Schema":
+      return { schemaId: `${inputs.catalogName}.${inputs.name}` };
+    case "databricks:index/volume:Volume":
+      return { volumePath: `/Volumes/${inputs.catalogName}/${inputs.schemaName}/${inputs.name}` };
+    case "databricks:index/file:File":
+      return { fileSize: 0, modificationTime: DEPLOY_TIME };
     case "databricks:index/notebook:Notebook":
       return { url: DEPLOY_TIME, objectId: 0, workspacePath: `/Workspace${inputs.path}` };
     case "databricks:index/modelServing:ModelServing":

@@ -20,7 +20,8 @@ export interface PlanResource {
 
 export interface PlanJson {
   stack: string;
-  region: { name: string; nodeType: string; source: RegionDecision["source"]; reasons: string[] };
+  /** `compute` says what runs the notebook; nodeType only matters for `classic`. */
+  region: { name: string; nodeType: string; compute: LabConfig["compute"]; source: RegionDecision["source"]; reasons: string[] };
   resources: PlanResource[];
   outputs: Record<string, unknown>;
   costPerHour: CostEstimate;
@@ -77,7 +78,7 @@ export async function createPlan(options: CreatePlanOptions): Promise<Plan> {
   return {
     json: {
       stack: settings.stack,
-      region: { name: decision.region, nodeType: decision.nodeType, source: decision.source, reasons: decision.reasons },
+      region: { name: decision.region, nodeType: decision.nodeType, compute: config.compute, source: decision.source, reasons: decision.reasons },
       resources,
       outputs,
       costPerHour: estimateCostPerHour(config),
@@ -96,15 +97,25 @@ function toPlanResource(resource: RecordedResource, scrub: (value: unknown) => u
   };
 }
 
+/** Base64 of UTF-8 text (the rendered notebook is inline content): long, in the base64 alphabet, padded. */
+const BASE64_TEXT = /^(?:[A-Za-z0-9+/]{4}){16,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /**
  * Makes recorded values safe to print and stable across machines: the suffix derived from the mock
- * subscription becomes DEPLOY_TIME, and paths inside this repository become relative.
+ * subscription becomes DEPLOY_TIME, also inside inline base64 content (the notebook names the lab's
+ * catalog), and paths inside this repository become relative.
  */
 function scrubber(derivedSuffix: string | undefined): (value: unknown) => unknown {
   const root = projectRoot() + "/";
   const scrubString = (text: string) => {
     let result = text.startsWith(root) ? text.slice(root.length) : text;
-    if (derivedSuffix) result = result.split(derivedSuffix).join(DEPLOY_TIME);
+    if (derivedSuffix) {
+      result = result.split(derivedSuffix).join(DEPLOY_TIME);
+      if (BASE64_TEXT.test(result)) {
+        const decoded = Buffer.from(result, "base64").toString("utf8");
+        if (decoded.includes(derivedSuffix)) result = Buffer.from(decoded.split(derivedSuffix).join(DEPLOY_TIME), "utf8").toString("base64");
+      }
+    }
     return result;
   };
   const scrub = (value: unknown): unknown => {

@@ -1,4 +1,6 @@
 import Table from "cli-table3";
+import { describeCompute } from "../config/compute";
+import { notebookSummary } from "../lab/databricks/notebook";
 import { BuiltInRole } from "../lab/roles";
 import { DEPLOY_TIME, SECRET } from "./markers";
 import type { Plan, PlanJson, PlanResource } from "./plan";
@@ -14,8 +16,10 @@ export function renderPlan(plan: Plan): string {
   const access = json.region.source === "live" ? "nothing is created; the region comes from live signals read with your credentials" : "offline: nothing is created, no credentials used";
   lines.push(`Plan for stack '${json.stack}' (${access})`);
   lines.push("");
-  lines.push(`Region: ${json.region.name}   node type: ${json.region.nodeType}   (source: ${json.region.source})`);
+  const machine = json.region.compute === "serverless" ? "compute: serverless" : `node type: ${json.region.nodeType}`;
+  lines.push(`Region: ${json.region.name}   ${machine}   (source: ${json.region.source})`);
   for (const reason of json.region.reasons) lines.push(`  - ${reason}`);
+  lines.push(`Compute: ${describeCompute(json.region.compute, json.region.nodeType)}`);
   lines.push("");
   lines.push(`Resources (${json.resources.filter((r) => !isComponent(r)).length} resources in ${json.resources.filter(isComponent).length} components):`);
   lines.push(...renderTree(json.resources));
@@ -91,9 +95,19 @@ function summarize(resource: PlanResource): string {
         i.workspaceName,
         `sku ${i.sku?.name}`,
         `compute ${i.computeMode}`,
-        `catalog ${i.defaultCatalog?.initialType}`,
-        `managed RG ${last(i.managedResourceGroupId)}`,
+        i.computeMode === "Serverless" ? "Unity Catalog only, no managed RG" : `catalog ${i.defaultCatalog?.initialType}${i.defaultCatalog?.initialName ? ` ${i.defaultCatalog.initialName}` : ""}`,
+        i.managedResourceGroupId && `managed RG ${last(i.managedResourceGroupId)}`,
       );
+    case "pulumi-nodejs:dynamic/lab:UnityCatalogCheck":
+      return `metastore assigned and catalog ${i.catalog} present, checked before any Unity Catalog object`;
+    case "databricks:index/schema:Schema":
+      return join(`schema ${i.catalogName}.${i.name}`, i.forceDestroy && "dropped with its contents");
+    case "databricks:index/volume:Volume":
+      return `${String(i.volumeType ?? "").toLowerCase()} volume ${i.catalogName}.${i.schemaName}.${i.name}`;
+    case "databricks:index/file:File":
+      return join(i.path, String(i.contentBase64));
+    case "databricks:index/grant:Grant":
+      return join(`${(i.privileges ?? []).join(", ")} to ${i.principal}`, `on ${i.schema ?? i.volume ?? i.catalog ?? "?"}`);
     case "pulumi:providers:databricks":
       return `host ${i.host}`;
     case "databricks:index/cluster:Cluster":
@@ -107,8 +121,15 @@ function summarize(resource: PlanResource): string {
       );
     case "databricks:index/dbfsFile:DbfsFile":
       return join(`dbfs:${i.path}`, String(i.contentBase64));
-    case "databricks:index/notebook:Notebook":
-      return join(i.path, i.language, `source ${i.source}`);
+    case "databricks:index/notebook:Notebook": {
+      const { parameters, environmentVersion } = typeof i.contentBase64 === "string" ? notebookSummary(Buffer.from(i.contentBase64, "base64").toString("utf8")) : {};
+      return join(
+        i.path,
+        i.format === "JUPYTER" ? `Jupyter, serverless environment version ${environmentVersion ?? "?"}` : i.language,
+        i.source && `source ${i.source}`,
+        parameters && `reads ${parameters.data_path}, registers ${parameters.model_name} (${parameters.registry_uri})`,
+      );
+    }
     case "databricks:index/modelServing:ModelServing": {
       const entity = i.config?.servedEntities?.[0] ?? {};
       return join(i.name, `${entity.entityName} v${entity.entityVersion}`, entity.workloadSize, entity.scaleToZeroEnabled && "scale to zero");

@@ -7,6 +7,8 @@ import { namespaceOf, normalizeLocation } from "./normalize";
  */
 export interface RegionDemandConfig {
   region?: string;
+  /** classic (default): a cluster on VMs of the subscription; serverless: no VMs, no quota. */
+  compute?: "classic" | "serverless";
   nodeType: string;
   nodeTypeFallbacks?: readonly string[];
   /** Worker count of the lab cluster; the lab's cluster is single node (the driver only). */
@@ -17,6 +19,12 @@ export interface RegionDemandConfig {
 }
 
 export interface Demand {
+  /**
+   * classic: the cluster's VMs need the node type unrestricted and its vCPUs in quota. serverless: no VM of
+   * the subscription runs; the region must offer Serverless workspaces instead (serverless-regions.ts).
+   * Absent: classic.
+   */
+  compute?: "classic" | "serverless";
   /** The node types to try, in order (primary first, fallbacks after, duplicates removed). */
   nodeTypes: string[];
   /** VMs the cluster needs at once: 1 driver + workers (single node = 1). */
@@ -42,9 +50,11 @@ export const RESOURCE_TYPES = {
 
 /**
  * Namespaces every lab needs besides those of its resource types: cluster VMs draw on Microsoft.Compute
- * quota and the workspace's managed storage is Microsoft.Storage.
+ * quota and the workspace's managed storage is Microsoft.Storage. A serverless lab runs no VM, so it needs
+ * only Microsoft.Storage (what Microsoft's setup-serverless.ps1 registers besides Microsoft.Databricks).
  */
 export const BASE_NAMESPACES = ["Microsoft.Compute", "Microsoft.Storage"] as const;
+const SERVERLESS_BASE_NAMESPACES = ["Microsoft.Storage"] as const;
 
 const ENDPOINT_RESOURCE_TYPE: Record<string, string> = {
   aci: RESOURCE_TYPES.containerGroups,
@@ -72,9 +82,11 @@ export function demandFromConfig(config: RegionDemandConfig): Demand {
     if (type) resourceTypes.push(type);
   }
   const types = unique(resourceTypes);
-  const providers = unique([...types.map(namespaceOf), ...BASE_NAMESPACES]);
+  const compute = config.compute ?? "classic";
+  const providers = unique([...types.map(namespaceOf), ...(compute === "serverless" ? SERVERLESS_BASE_NAMESPACES : BASE_NAMESPACES)]);
   const serving = config.databricksServing?.enabled === true;
   return {
+    compute,
     nodeTypes: unique([config.nodeType, ...(config.nodeTypeFallbacks ?? [])]),
     nodes: 1 + Math.max(0, Math.floor(config.workers ?? 0)),
     resourceTypes: types,

@@ -3,6 +3,7 @@ import { type BlockEntry, describeBlock, matchingBlocks } from "./blocklist";
 import type { Demand } from "./demand";
 import { parseNodeType } from "../config/lab-config";
 import { KNOWN_SERVING_DISCREPANCIES } from "./model-serving-regions";
+import { serverlessWorkspaceSignals, type ServerlessWorkspaceSignals } from "./serverless-regions";
 import { normalizeFamily, normalizeLocation, normalizeResourceType } from "./normalize";
 import { rankNearUser, regionGeography, userGeography } from "./geography";
 import { pickIndex } from "./seeded-random";
@@ -13,7 +14,7 @@ import { normalizeSnapshot, type ModelServingSignals, type RegionSignals, type R
  * clock (the caller passes `now`), no ambient randomness (the caller passes a seed).
  */
 
-export type Constraint = "blocked" | "policy" | "offering" | "provider" | "serving" | "size" | "quota";
+export type Constraint = "blocked" | "policy" | "offering" | "provider" | "serving" | "serverless" | "size" | "quota";
 
 export interface Reason {
   constraint: Constraint;
@@ -74,6 +75,8 @@ export interface EvaluateOptions {
   blocklist?: readonly BlockEntry[];
   /** The serving list to use (defaults to the snapshot's). */
   modelServing?: ModelServingSignals;
+  /** Where Serverless workspaces exist, for a serverless demand (defaults to the bundled list). */
+  serverlessWorkspaces?: ServerlessWorkspaceSignals;
   /** Whether unregistered providers may be registered by the deploy (default true). */
   canRegisterProviders?: boolean;
 }
@@ -199,9 +202,17 @@ export function evaluateRegion(
     reasons.push({ constraint: "serving", text: known ? `no model serving (${known})` : "no model serving" });
   }
 
-  // The size: present and unrestricted here, and its family and vCPUs for the quota check.
+  const serverless = demand.compute === "serverless";
+  if (serverless && !(options.serverlessWorkspaces ?? serverlessWorkspaceSignals({})).regions.includes(name)) {
+    reasons.push({ constraint: "serverless", text: "no serverless workspaces" });
+  }
+
+  // The size: present and unrestricted here, and its family and vCPUs for the quota check. A serverless
+  // lab runs no VM of the subscription: neither matters to it.
   let size: SizeInfo | undefined;
-  if (region.skus === null) {
+  if (serverless) {
+    // no VM, no quota
+  } else if (region.skus === null) {
     size = catalog.get(nodeType.toLowerCase());
     notes.push(`VM sizes unknown${region.skusError ? ` (${region.skusError})` : ""}`);
   } else {
@@ -240,11 +251,13 @@ export function evaluateRegion(
     }
     const known = [family?.free, cores?.free].filter((v): v is number => v !== undefined);
     headroom = { vCPUsNeeded: need, family, cores, spare: known.length ? Math.min(...known) - need : null };
-  } else if (region.skus === null) {
+  } else if (region.skus === null && !serverless) {
     notes.push(`${nodeType} vCPUs unknown: quota not checked`);
   }
 
   for (const block of matchingBlocks(options.blocklist ?? [], { region: name, nodeType, family: size?.family, servingRequired: demand.servingRequired }, options.now)) {
+    // Quota and size blocks are about VMs, which a serverless lab does not run.
+    if (serverless && (block.nodeType || block.family)) continue;
     reasons.push({ constraint: "blocked", text: describeBlock(block) });
   }
 
@@ -296,7 +309,10 @@ function rankEligible(eligible: RegionVerdict[], demand: Demand, seed: string | 
 
   let leaders: RegionVerdict[];
   let why: string;
-  if (known.length > 0) {
+  if (demand.compute === "serverless") {
+    leaders = unknown;
+    why = `serverless compute uses no VM quota: seeded pick among ${leaders.length} regions with serverless workspaces (spreads a classroom)`;
+  } else if (known.length > 0) {
     const best = known[0]!.headroom!.spare!;
     const need = known[0]!.headroom!.vCPUsNeeded;
     // "Near-equal": within one more cluster's worth of vCPUs, or 10 % of the best headroom.
@@ -322,6 +338,8 @@ function validateInputs(snapshot: RegionSignalsSnapshot, demand: Demand, catalog
   }
   if (demand.nodeTypes.length === 0) throw new UserInputError("nodeType is empty; give a VM size such as Standard_DS3_v2");
   for (const nodeType of demand.nodeTypes) parseNodeType("node type", nodeType);
+  // A serverless lab runs no VM: whether the node type exists anywhere does not matter to it.
+  if (demand.compute === "serverless") return;
   // The node type asked for must exist somewhere; a fallback that exists nowhere is simply not offered.
   const primary = demand.nodeTypes[0]!;
   {
@@ -341,6 +359,7 @@ const CONSTRAINT_ADVICE: Record<Constraint, (ctx: AdviceContext) => string> = {
       : `request a quota increase for ${ctx.family ?? "the size's family"} and Total Regional vCPUs (https://aka.ms/ProdportalCRP), try another node type (--node-type), or use another subscription`,
   size: (ctx) => `try another node type (--node-type, e.g. ${ctx.suggestion}) or another subscription`,
   serving: () => `pick a region with Databricks model serving, or correct the list with MLFLOW_LAB_MODEL_SERVING_REGIONS`,
+  serverless: () => `pick a region with serverless workspaces, correct the list with MLFLOW_LAB_SERVERLESS_REGIONS, or use compute classic`,
   policy: (ctx) => `your subscription's policy allows only ${ctx.allowed}: ask its admin, or use another subscription`,
   offering: () => `use another subscription (the resource types are not offered in its regions)`,
   provider: () => `ask a subscription admin to register the providers, or use another subscription`,
@@ -393,7 +412,7 @@ function noEligibleMessage(snapshot: RegionSignalsSnapshot, demand: Demand, byTy
     allowed: snapshot.policy.allowedLocations?.join(", ") ?? "some regions",
     otherTypes: ` or another node type (--node-type ${suggestion})`,
   });
-  const types = demand.nodeTypes.join(", ");
+  const types = demand.compute === "serverless" ? "a serverless lab" : demand.nodeTypes.join(", ");
   return `no eligible region for ${types} among ${primary.length} regions (excluded by ${summary}); ${advice}`;
 }
 

@@ -1,3 +1,4 @@
+import { LAB_CATALOG_MISSING, UNITY_CATALOG_MISSING } from "../lab/databricks/unity-check";
 import { normalizeLocation } from "./normalize";
 import type { BlockEntry } from "./blocklist";
 
@@ -101,6 +102,11 @@ function isQuotaMessage(message: string): boolean {
   return /exceeding (?:approved|quota)|quota limits|quota exceeded|Current Limit:|not enough quota/i.test(message);
 }
 
+/** The rest of the line after `code:` (engine text may go on with a stack trace), shortened. */
+function lineAfter(text: string, code: string): string {
+  return short(text.slice(text.indexOf(`${code}:`) + code.length + 1).split("\n")[0]!);
+}
+
 function short(message: string): string {
   const line = message.replace(/\s+/g, " ").trim();
   return line.length > 220 ? `${line.slice(0, 217)}...` : line;
@@ -123,6 +129,20 @@ function classifyOne(error: FlatError, context: AttemptContext): FailoverDecisio
   }
   if (/(?:privilege|permissions?) quota exceeded/i.test(text)) {
     return { action: "stop", code: code || "QUOTA_EXCEEDED", reason: `a Databricks account limit was reached (${short(text)}); ask the lab provider, or use a subscription in another tenant` };
+  }
+  // The lab's Unity Catalog check (src/lab/databricks/unity-check.ts): the account, not the region, lacks
+  // Unity Catalog, or the config names a catalog that is not there. Another region cannot fix either.
+  if (text.includes(`${UNITY_CATALOG_MISSING}:`)) {
+    return {
+      action: "stop",
+      code: UNITY_CATALOG_MISSING,
+      reason:
+        `Unity Catalog is not enabled in this lab's Databricks workspace (${lineAfter(text, UNITY_CATALOG_MISSING)}): ` +
+        "the Databricks account has no metastore for it, so the lab's volume and Unity Catalog model cannot exist. An account that still has the DBFS root, Hive metastore and workspace model registry runs the lab with catalogMode legacy: tear this lab down, set azure-mlflow-lab:catalogMode: legacy (with compute classic) in the stack file, and deploy again; or ask a Databricks account admin to assign a metastore to the workspace",
+    };
+  }
+  if (text.includes(`${LAB_CATALOG_MISSING}:`)) {
+    return { action: "stop", code: LAB_CATALOG_MISSING, reason: lineAfter(text, LAB_CATALOG_MISSING) };
   }
   if (/Model serving is not enabled for your shard/i.test(text)) {
     return { action: "failover", scope: { region, feature: "serving" }, ttlMs: BLOCK_TTL.serving, code: code || "ModelServingNotEnabled", reason: `model serving is not enabled in ${region}` };

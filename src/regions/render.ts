@@ -3,6 +3,7 @@ import type { Demand } from "./demand";
 import type { Headroom, NodeTypeAttempt, RegionVerdict, SelectionResult } from "./evaluate";
 import { userGeography } from "./geography";
 import type { RegionSignalsSnapshot } from "./signals";
+import { describeCompute } from "../config/compute";
 
 /**
  * How a selection looks to people (a table, the choice on top) and to scripts (--json: the same data).
@@ -80,7 +81,9 @@ export function demandText(demand: Demand, nodeTypesTried?: readonly NodeTypeAtt
   const fallbacks = demand.nodeTypes.slice(1);
   const tried = nodeTypesTried && nodeTypesTried.length > 1 ? ` (tried ${nodeTypesTried.map((t) => `${t.nodeType}: ${t.eligibleRegions} eligible`).join(", ")})` : "";
   return [
-    `${demand.nodeTypes[0]} x ${demand.nodes} node${demand.nodes === 1 ? "" : "s"}${fallbacks.length ? `, fallbacks ${fallbacks.join(", ")}` : ""}${tried}`,
+    demand.compute === "serverless"
+      ? "serverless compute (no VMs), a region with serverless workspaces"
+      : `${demand.nodeTypes[0]} x ${demand.nodes} node${demand.nodes === 1 ? "" : "s"}${fallbacks.length ? `, fallbacks ${fallbacks.join(", ")}` : ""}${tried}`,
     `needs ${demand.resourceTypes.join(", ")}`,
     demand.servingRequired ? `model serving (${demand.servingReason})` : "",
   ].filter(Boolean).join("; ");
@@ -99,6 +102,7 @@ function headerLines(snapshot: RegionSignalsSnapshot, source: SignalsSource, dem
     `Signals:      ${describeSource(source, snapshot)}`,
     `Subscription: ${sub.displayName ? `${sub.displayName} ` : ""}(${sub.id}) ${sub.state}${sub.quotaId ? `, ${sub.quotaId}` : ""}`,
     `Serving list: ${snapshot.modelServing.source}, ${snapshot.modelServing.retrievedAt}`,
+    `Compute:      ${describeCompute(demand.compute ?? "classic", demand.nodeTypes[0]!)}`,
     `Demand:       ${demandText(demand, nodeTypesTried)}`,
     ...nearLine(snapshot, demand),
     ...(notes.length > 0 ? [`Notes:        ${notes.join("; ")} (every region)`] : []),
@@ -108,7 +112,10 @@ function headerLines(snapshot: RegionSignalsSnapshot, source: SignalsSource, dem
 }
 
 export function selectionReport(result: SelectionResult, snapshot: RegionSignalsSnapshot, source: SignalsSource, demand: Demand): string {
-  const choice = `${result.choice.region} with ${result.choice.nodeType} (${headroomText(result.choice.headroom)}): ${result.choice.why}`;
+  const choice =
+    demand.compute === "serverless"
+      ? `${result.choice.region}: ${result.choice.why}`
+      : `${result.choice.region} with ${result.choice.nodeType} (${headroomText(result.choice.headroom)}): ${result.choice.why}`;
   const lines = [...headerLines(snapshot, source, demand, result.seed, choice, result.notes, result.nodeTypesTried), verdictTable(result.verdicts)];
   return `${lines.join("\n")}\n`;
 }
@@ -121,7 +128,8 @@ export function noEligibleReport(
   demand: Demand,
   outcome: { seed: string; notes: readonly string[]; nodeTypesTried?: readonly NodeTypeAttempt[]; message: string },
 ): string {
-  const choice = verdicts.length > 0 ? `none (verdicts for ${demand.nodeTypes[0]} below)` : `none: ${outcome.message}`;
+  const forNodeType = demand.compute === "serverless" ? "" : `for ${demand.nodeTypes[0]} `;
+  const choice = verdicts.length > 0 ? `none (verdicts ${forNodeType}below)` : `none: ${outcome.message}`;
   const lines = headerLines(snapshot, source, demand, outcome.seed, choice, outcome.notes, outcome.nodeTypesTried);
   if (verdicts.length > 0) lines.push(verdictTable(verdicts));
   return `${lines.join("\n")}\n`;

@@ -6,6 +6,7 @@ import { NoEligibleRegionError, selectRegion, type Headroom, type SelectionResul
 import type { Demand } from "./demand";
 import { loadExampleSnapshot } from "./example";
 import { servingListFor } from "./model-serving-regions";
+import { serverlessWorkspaceSignals } from "./serverless-regions";
 import type { SignalsSource } from "./render";
 import { loadSnapshotFile, type RegionSignalsSnapshot } from "./signals";
 
@@ -53,6 +54,7 @@ export function runSelection(snapshot: RegionSignalsSnapshot, demand: Demand, op
     now,
     blocklist: activeEntries(options.blocklist ?? [], now),
     modelServing: servingListFor(snapshot, options.env ?? process.env),
+    serverlessWorkspaces: serverlessWorkspaceSignals(options.env ?? process.env),
     canRegisterProviders: options.canRegisterProviders,
   });
 }

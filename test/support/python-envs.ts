@@ -21,6 +21,16 @@ export const PYTHON_ENVS = {
     constraintsFile: here("python", "mlflow", "constraints.txt"),
     purpose: "real MLflow 3 (tracking server, registry, scoring server, training script)",
   },
+  "notebook-dbr16": {
+    name: "notebook-dbr16",
+    constraintsFile: here("python", "notebook-dbr16", "constraints.txt"),
+    purpose: "the lab notebook on local Spark as Databricks Runtime 16.4 LTS ML (PySpark 3.5.2, MLflow 2.21.3)",
+  },
+  "notebook-dbr17": {
+    name: "notebook-dbr17",
+    constraintsFile: here("python", "notebook-dbr17", "constraints.txt"),
+    purpose: "the lab notebook on local Spark as Databricks Runtime 17.3 LTS ML (PySpark 4.0.0, MLflow 3.0.1)",
+  },
 } satisfies Record<string, PythonEnvSpec>;
 
 export type PythonEnvName = keyof typeof PYTHON_ENVS;

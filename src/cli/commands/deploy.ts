@@ -5,6 +5,7 @@ import { createSdkClients, sdkContextFromEnv } from "../../azure/sdk-clients";
 import { OperationFailedError, UserInputError } from "../errors";
 import { StackNotFoundError, type Deployer, type StackConfig } from "../../deploy/deployer";
 import { loadDeployer } from "../../deploy/load-deployer";
+import { describeCompute } from "../../config/compute";
 import { PROJECT_NAME } from "../../config/lab-config";
 import { engineStackFile, readStackSettings } from "../../config/stack-settings";
 import { CONFIG_KEY, deployWithFailover, type DeployOutcome } from "../../deploy/failover-flow";
@@ -100,7 +101,7 @@ export function outcomeReport(outcome: DeployOutcome): string {
   const lines = [
     `Lab ready: stack ${outcome.stack}, resource group ${outcome.resourceGroup}${outcome.resumed ? " (resumed)" : ""}`,
     `  Workspace:  ${outcome.workspaceUrl ?? "(the engine reported no URL; see the portal)"}`,
-    `  Region:     ${outcome.region} (${outcome.nodeType})`,
+    `  Region:     ${outcome.region} (${outcome.compute === "serverless" ? "serverless compute, no cluster" : outcome.nodeType})`,
     `  Expires:    ${outcome.expiresAt ?? "(no lab-expires-at tag found)"}`,
     `  Tear down:  ${outcome.teardownCommand}`,
   ];
@@ -131,7 +132,12 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
   const blocklist = new BlocklistStore(defaultBlocklistFile(env));
   try {
     const preview = runSelection(snapshot, demand, { seed, blocklist: blocklist.load(), env });
-    say(`region ${preview.choice.region} with ${preview.choice.nodeType} (${headroomText(preview.choice.headroom)}): ${preview.choice.why}`);
+    say(`compute ${describeCompute(demand.compute ?? "classic", demand.nodeTypes[0]!)}`);
+    say(
+      demand.compute === "serverless"
+        ? `region ${preview.choice.region}: ${preview.choice.why}`
+        : `region ${preview.choice.region} with ${preview.choice.nodeType} (${headroomText(preview.choice.headroom)}): ${preview.choice.why}`,
+    );
   } catch (error) {
     // Nothing has been created: say which constraint excluded the regions and stop.
     if (error instanceof NoEligibleRegionError) throw new OperationFailedError(`${error.message}; nothing was created ('mlflow-lab regions' shows every region's reasons)`);

@@ -1,11 +1,11 @@
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as dbx from "@pulumi/databricks";
 import type { LabConfig } from "../../config/lab-config";
+import { DATASET_DBFS_PATH, type LabDataLayout } from "./lab-data";
+import { notebookAsJupyter, notebookParameters, readNotebookSource, renderNotebook } from "./notebook";
 
-/** Where the lab's notebook reads the data (`/mlflow_lab/penguins.csv` on the DBFS root). */
-export const DATASET_DBFS_PATH = "/mlflow_lab/penguins.csv";
-export const NOTEBOOK_SOURCE = path.join(__dirname, "notebooks", "mlflow_lab.py");
+export { NOTEBOOK_SOURCE } from "./notebook";
+export { DATASET_DBFS_PATH } from "./lab-data";
 
 /** Base64 content of the dataset, or any placeholder the caller chooses (the offline plan uses a marker). */
 export type DatasetFetcher = (url: string, sha256: string) => pulumi.Input<string>;
@@ -15,35 +15,48 @@ export function notebookPath(config: Pick<LabConfig, "owner" | "ownerKind">): st
   return config.ownerKind === "user" ? `/Users/${config.owner}/MLflow` : "/Shared/MLflow";
 }
 
-export interface LabAssetsArgs {
-  config: LabConfig;
-  provider: dbx.Provider;
-  fetchDataset: DatasetFetcher;
-}
-
-export function createLabAssets(
-  args: LabAssetsArgs,
+/** legacy mode: the dataset on the DBFS root, where the seed lab reads it. */
+export function createDbfsDataset(
+  config: LabConfig,
+  provider: dbx.Provider,
+  fetchDataset: DatasetFetcher,
   parent: pulumi.Resource,
-): { dataset: dbx.DbfsFile; notebook: dbx.Notebook } {
-  const { config } = args;
-  const dataset = new dbx.DbfsFile(
+): dbx.DbfsFile {
+  return new dbx.DbfsFile(
     "lab-dataset",
     {
       path: DATASET_DBFS_PATH,
-      // Inline content rather than a temp file path: the same bytes give the same input, so an
-      // unchanged dataset never shows up as a diff.
-      contentBase64: args.fetchDataset(config.datasetUrl, config.datasetSha256),
+      // Inline content rather than a temp file path: the same bytes give the same input, so an unchanged
+      // dataset never shows up as a diff.
+      contentBase64: fetchDataset(config.datasetUrl, config.datasetSha256),
     },
-    { parent, provider: args.provider },
+    { parent, provider },
   );
-  const notebook = new dbx.Notebook(
+}
+
+/**
+ * The "MLflow" notebook with this lab's parameters written in. On a classic cluster it is the Python
+ * source; on serverless compute a Jupyter document that selects the serverless environment version.
+ * The content is inline (a few kB) because it is rendered per lab, not a file on disk.
+ */
+export function createLabNotebook(
+  config: LabConfig,
+  layout: LabDataLayout,
+  provider: dbx.Provider,
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[] = [],
+): dbx.Notebook {
+  const source = renderNotebook(readNotebookSource(), notebookParameters(layout));
+  const serverless = config.compute === "serverless";
+  const content = serverless ? notebookAsJupyter(source, "MLflow") : source;
+  return new dbx.Notebook(
     "lab-notebook",
     {
       path: notebookPath(config),
       language: "PYTHON",
-      source: NOTEBOOK_SOURCE,
+      ...(serverless ? { format: "JUPYTER" } : {}),
+      contentBase64: Buffer.from(content, "utf8").toString("base64"),
     },
-    { parent, provider: args.provider },
+    { parent, provider, dependsOn },
   );
-  return { dataset, notebook };
 }

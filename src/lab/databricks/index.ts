@@ -4,9 +4,11 @@ import type * as dbx from "@pulumi/databricks";
 import type { LabConfig } from "../../config/lab-config";
 import type { LabNames } from "../naming";
 import type { TagMap } from "../tags";
-import { createLabAssets, type DatasetFetcher } from "./assets";
+import { createDbfsDataset, createLabNotebook, type DatasetFetcher } from "./assets";
 import { createLabCluster } from "./cluster";
+import { labDataLayout, type LabDataLayout } from "./lab-data";
 import { createServingEndpoint, servingInvocationsUrl } from "./serving";
+import { createUnityCatalogData } from "./unity-catalog";
 import { createDatabricksWorkspace } from "./workspace";
 
 export interface DatabricksLabArgs {
@@ -18,34 +20,66 @@ export interface DatabricksLabArgs {
   fetchDataset: DatasetFetcher;
 }
 
-/** Everything the seed lab uses in Databricks: workspace, cluster, data, notebook, optional serving. */
+/**
+ * Everything the seed lab uses in Databricks: workspace, compute (a cluster, or none on serverless), the
+ * data (Unity Catalog volume, or DBFS root in legacy mode), the notebook and optional serving.
+ */
 export class DatabricksLab extends pulumi.ComponentResource {
   readonly workspace: databricks.Workspace;
-  readonly cluster: dbx.Cluster;
+  /** undefined on serverless compute: the notebook runs on Databricks' serverless notebook compute. */
+  readonly cluster?: dbx.Cluster;
   readonly workspaceUrl: pulumi.Output<string>;
+  readonly layout: LabDataLayout;
   readonly serving?: dbx.ModelServing;
   readonly servingUrl?: pulumi.Output<string>;
 
   constructor(name: string, args: DatabricksLabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("azure-mlflow-lab:databricks:Lab", name, {}, opts);
+    const { config, names } = args;
     const { workspace, provider } = createDatabricksWorkspace(
       {
-        names: args.names,
+        names,
         resourceGroupName: args.resourceGroupName,
-        location: args.config.region,
+        location: config.region,
         subscriptionId: args.subscriptionId,
         tags: args.tags,
+        compute: config.compute,
+        catalogMode: config.catalogMode,
       },
       this,
     );
     this.workspace = workspace;
     this.workspaceUrl = workspace.workspaceUrl;
-    this.cluster = createLabCluster({ config: args.config, names: args.names, tags: args.tags, provider }, this);
-    createLabAssets({ config: args.config, provider, fetchDataset: args.fetchDataset }, this);
-    if (args.config.databricksServing.enabled) {
-      this.serving = createServingEndpoint(args.config.databricksServing, args.tags, provider, this);
-      this.servingUrl = servingInvocationsUrl(workspace.workspaceUrl, args.config.databricksServing.name);
+    this.layout = labDataLayout(config, names);
+    if (config.compute === "classic") {
+      this.cluster = createLabCluster({ config, names, tags: args.tags, provider }, this);
     }
-    this.registerOutputs({ workspaceUrl: this.workspaceUrl, clusterId: this.cluster.id });
+
+    let notebookAfter: pulumi.Resource[] = [];
+    if (this.layout.catalogMode === "unity") {
+      const data = createUnityCatalogData(
+        {
+          config,
+          catalog: this.layout.catalog!,
+          workspaceName: names.databricksWorkspace,
+          workspaceUrl: workspace.workspaceUrl,
+          provider,
+          fetchDataset: args.fetchDataset,
+          after: [workspace],
+        },
+        this,
+      );
+      // The notebook names the volume and the model's schema: it goes in once they exist.
+      notebookAfter = [data.dataset];
+    } else {
+      createDbfsDataset(config, provider, args.fetchDataset, this);
+    }
+    createLabNotebook(config, this.layout, provider, this, notebookAfter);
+
+    if (config.databricksServing.enabled) {
+      this.serving = createServingEndpoint(config.databricksServing, this.layout.modelName, args.tags, provider, this);
+      this.servingUrl = servingInvocationsUrl(workspace.workspaceUrl, config.databricksServing.name);
+    }
+    this.registerOutputs({ workspaceUrl: this.workspaceUrl, ...(this.cluster ? { clusterId: this.cluster.id } : {}) });
   }
 }

@@ -5,17 +5,21 @@ import { asTagList, type TagMap } from "../tags";
 
 /**
  * The lab's Databricks Model Serving endpoint (`predict-penguin`). The model version must exist in the
- * workspace registry first (the notebook registers it), which is why config enables this separately.
+ * registry first (the notebook registers it), which is why config enables this separately. `modelName`
+ * is the registered name: `catalog.schema.model` in Unity Catalog, or a workspace-registry name.
  * Only `servedEntities` is set: setting the deprecated `servedModels` too makes every preview show a
  * diff on the other (databricks/cli#3880).
  */
 export function createServingEndpoint(
   serving: DatabricksServingConfig,
+  modelName: string,
   tags: pulumi.Input<TagMap>,
   provider: dbx.Provider,
   parent: pulumi.Resource,
 ): dbx.ModelServing {
-  const entityName = `${serving.model.name}-${serving.model.version}`.toLowerCase().replace(/[^a-z0-9_-]+/g, "-");
+  // The served entity is named after the model (its last name part) and version, e.g. penguin_predictor-1.
+  const modelPart = modelName.split(".").pop() ?? modelName;
+  const entityName = `${modelPart}-${serving.model.version}`.toLowerCase().replace(/[^a-z0-9_-]+/g, "-");
   return new dbx.ModelServing(
     "databricks-serving",
     {
@@ -24,7 +28,7 @@ export function createServingEndpoint(
         servedEntities: [
           {
             name: entityName,
-            entityName: serving.model.name,
+            entityName: modelName,
             entityVersion: serving.model.version,
             workloadSize: serving.size,
             scaleToZeroEnabled: serving.scaleToZero,

@@ -109,6 +109,30 @@ describe("Databricks workspace (status monitor) and its managed resource group",
     expect(h.server.resourceGroup(SUB, "databricks-rg-dbw2")).toBeUndefined();
   });
 
+  it("a Serverless workspace has no managed group, reports Unity Catalog, and refuses what a Hybrid one needs", async () => {
+    h = await harness({ durations: { databricksCreate: 0 } });
+    const serverless = { location: "eastus", sku: { name: "premium" }, properties: { computeMode: "Serverless" } };
+    const put = await h.call("PUT", ws("dbw5"), { apiVersion: "2026-01-01", body: serverless });
+    expect(put.status).toBe(201);
+    const got = await h.call("GET", ws("dbw5"), { apiVersion: "2026-01-01" });
+    expect(got.body.properties).toMatchObject({ computeMode: "Serverless", isUcEnabled: true, provisioningState: "Succeeded" });
+    expect(got.body.properties).not.toHaveProperty("managedResourceGroupId");
+    expect([...h.server.state().subscription(SUB).resourceGroups.keys()].filter((name) => name.includes("dbw5"))).toEqual([]);
+
+    const withGroup = await h.call("PUT", ws("dbw6"), { apiVersion: "2026-01-01", body: { ...serverless, properties: { ...serverless.properties, ...body("dbw6").properties } } });
+    expect(withGroup.status).toBe(400);
+    expect(withGroup.body.error).toEqual({ code: "InvalidParameter", message: "The 'managedResourceGroupId' property is not allowed in Serverless ComputeMode workspace." });
+    const withVnet = await h.call("PUT", ws("dbw7"), {
+      apiVersion: "2026-01-01",
+      body: { ...serverless, properties: { ...serverless.properties, parameters: { enableNoPublicIp: { value: true } }, defaultCatalog: { initialType: "UnityCatalog" } } },
+    });
+    expect(withVnet.body.error.message).toBe("The 'parameters', 'defaultCatalog' properties are not allowed in Serverless ComputeMode workspace.");
+
+    const changed = await h.call("PUT", ws("dbw5"), { apiVersion: "2026-01-01", body: { ...body("dbw5"), properties: { ...body("dbw5").properties, computeMode: "Hybrid" } } });
+    expect(changed.status).toBe(400);
+    expect(changed.body.error.message).toBe("The 'computeMode' of workspace 'dbw5' cannot be changed from 'Serverless' to 'Hybrid'.");
+  });
+
   it("fails a seeded quota create with ARM's QuotaExceeded message, then succeeds the next time", async () => {
     const inv = (await import("./helpers")).baseInventory();
     (inv.subscriptions[0] as any).createFailures = [

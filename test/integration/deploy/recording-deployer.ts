@@ -6,6 +6,9 @@ import { readStackSettings } from "../../../src/config/stack-settings";
 import { LabTag, MANAGED_BY } from "../../../src/config/lab-tags";
 import { labNames } from "../../../src/lab/naming";
 import { DeploymentError, StackNotFoundError, type DeployEvents, type Deployer, type StackConfig, type StackOutputs, type UpResult } from "../../../src/deploy/deployer";
+import { armErrorsFromDiagnostics } from "../../../src/deploy/engine-errors";
+import { labCatalog } from "../../../src/lab/databricks/lab-data";
+import { checkUnityCatalog } from "../../../src/lab/databricks/unity-check";
 
 /**
  * The one fake of these tests: it stands in for the Pulumi CLI (which cannot be installed here) behind
@@ -14,7 +17,12 @@ import { DeploymentError, StackNotFoundError, type DeployEvents, type Deployer, 
  * for the workspace operation, so quota failures, Failed workspaces and group deletion are the server's
  * real behaviour. With `azureMl` in the stack config it also creates the lab's Log Analytics workspace,
  * Key Vault and Azure ML workspace (tagged), whose names soft delete holds after the group is deleted,
- * and an online endpoint in that workspace for each `endpoints` entry of kind managed or aks.
+ * and an online endpoint in that workspace for each `endpoints` entry of kind managed or aks. The
+ * workspace has the program's shape for the stack's `compute` and `catalogMode` (Serverless without a
+ * managed group; Hybrid with a Unity Catalog or Hive default catalog). In unity mode, with
+ * MLFLOW_LAB_RECORDING_DATABRICKS_URL naming a Databricks test server that stands in for the new workspace,
+ * it then runs the program's own Unity Catalog check (src/lab/databricks/unity-check.ts) the way the engine
+ * runs that resource, and fails as the engine would report the resource's error.
  * Stack config is kept in a JSON file (like Pulumi's stack files), so a second process
  * resumes the same stack; every call is appended to a JSON-lines record for assertions.
  *
@@ -39,6 +47,8 @@ export class RecordingDeployer implements Deployer {
     private readonly defaultSubscription: string,
     /** How often the engine polls operations (the server's Retry-After still applies when longer). */
     private readonly pollMs = 2_000,
+    /** A Databricks test server standing in for every new workspace's API (unity mode's check). */
+    private readonly databricksUrl?: string,
   ) {
     fs.mkdirSync(dir, { recursive: true });
     this.stateFile = path.join(dir, "stacks.json");
@@ -113,6 +123,9 @@ export class RecordingDeployer implements Deployer {
       owner: value("owner") ?? "unknown",
       ttlHours: Number((value("ttl") ?? "8h").replace(/h$/, "")) || 8,
       azureMl: value("azureMl") === "true",
+      compute: value("compute") === "serverless" ? "serverless" : "classic",
+      catalogMode: value("catalogMode") === "legacy" ? "legacy" : "unity",
+      catalog: value("catalog"),
       onlineEndpoints: onlineEndpointNames(value("endpoints")),
     };
   }
@@ -156,19 +169,40 @@ export class RecordingDeployer implements Deployer {
         }
       }
       events?.onProgress?.(`+ databricks workspace ${ws}`);
+      // The program's shapes (src/lab/databricks/workspace.ts).
+      const shape =
+        t.compute === "serverless"
+          ? { computeMode: "Serverless" as const }
+          : {
+              computeMode: "Hybrid" as const,
+              managedResourceGroupId: `/subscriptions/${t.subscription}/resourceGroups/databricks-rg-${t.suffix}`,
+              defaultCatalog: t.catalogMode === "unity" ? { initialType: "UnityCatalog", initialName: ws } : { initialType: "HiveMetastore" },
+            };
       const workspace = await clients.databricks.workspaces.createOrUpdate(rg, ws, {
         location: t.region,
         sku: { name: "premium" },
-        computeMode: "Hybrid",
-        managedResourceGroupId: `/subscriptions/${t.subscription}/resourceGroups/databricks-rg-${t.suffix}`,
+        publicNetworkAccess: "Enabled",
+        ...shape,
         tags,
       }, { updateIntervalInMs: this.pollMs });
+      if (t.catalogMode === "unity" && this.databricksUrl) {
+        events?.onProgress?.(`+ unity catalog check ${ws}`);
+        try {
+          await checkUnityCatalog({ host: this.databricksUrl, catalog: labCatalog({ catalog: t.catalog }, { databricksWorkspace: ws }), workspaceName: ws }, "databricks-test-token", 2_000);
+        } catch (error) {
+          // What the engine reports for a dynamic resource whose create threw: the error and its stack.
+          const diagnostic = `  pulumi-nodejs:dynamic/lab:UnityCatalogCheck (unity-catalog-check):\n    error: ${(error as Error).stack ?? String(error)}`;
+          this.record({ op: "up", stack, region: t.region, result: "failed", error: (error as Error).message });
+          throw new DeploymentError(`pulumi up failed: ${(error as Error).message}`, armErrorsFromDiagnostics([diagnostic]));
+        }
+      }
       this.record({ op: "up", stack, region: t.region, result: "ok" });
       return {
         outputs: { region: { value: t.region, secret: false }, workspaceUrl: { value: `https://${workspace.workspaceUrl}`, secret: false } },
         summary: { create: 2 },
       };
     } catch (error) {
+      if (error instanceof DeploymentError) throw error;
       // What the engine would report: the ARM code and message of the failed request or operation.
       const e = error as { code?: string; message?: string; details?: { error?: { code?: string; message?: string; details?: unknown[] } } };
       const body = e.details?.error;
@@ -223,5 +257,5 @@ export function createDeployer(env: NodeJS.ProcessEnv): Deployer {
   const dir = env.MLFLOW_LAB_RECORDING_DIR;
   if (!dir) throw new Error("MLFLOW_LAB_RECORDING_DIR is not set");
   const ctx: SdkContext = { credential: createCredential(env), endpoint: armEndpoint(env) };
-  return new RecordingDeployer(dir, ctx, env.AZURE_SUBSCRIPTION_ID ?? "", Number(env.MLFLOW_LAB_RECORDING_POLL_MS ?? 2_000));
+  return new RecordingDeployer(dir, ctx, env.AZURE_SUBSCRIPTION_ID ?? "", Number(env.MLFLOW_LAB_RECORDING_POLL_MS ?? 2_000), env.MLFLOW_LAB_RECORDING_DATABRICKS_URL);
 }

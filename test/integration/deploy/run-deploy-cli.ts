@@ -15,9 +15,16 @@ export interface CliResult {
 /**
  * Runs the real `mlflow-lab deploy` in a child process against the ARM test server, with the recording
  * deployer (engine state under `<dir>/engine`) in place of the Pulumi CLI, HOME and the state directory
- * inside `dir`, and a stack file written from `stackYaml`.
+ * inside `dir`, and a stack file written from `stackYaml`; `extraEnv` adds or overrides variables.
  */
-export function runDeployCli(lab: LabServer, dir: string, stackFileName: string, stackYaml: string, args: readonly string[]): Promise<CliResult> {
+export function runDeployCli(
+  lab: LabServer,
+  dir: string,
+  stackFileName: string,
+  stackYaml: string,
+  args: readonly string[],
+  extraEnv: Record<string, string> = {},
+): Promise<CliResult> {
   const stackFile = path.join(dir, stackFileName);
   fs.writeFileSync(stackFile, stackYaml);
   return new Promise((resolve) => {
@@ -35,6 +42,7 @@ export function runDeployCli(lab: LabServer, dir: string, stackFileName: string,
           MLFLOW_LAB_RECORDING_POLL_MS: "20",
           MLFLOW_LAB_MODEL_SERVING_REGIONS: "eastus,westeurope",
           ...lab.server.env(),
+          ...extraEnv,
         },
         timeout: 120_000,
       },

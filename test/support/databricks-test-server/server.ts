@@ -7,6 +7,12 @@
  *   GET    /api/2.0/serving-endpoints/{name}   → 200 ServingEndpointDetailed | 404 RESOURCE_DOES_NOT_EXIST
  *   POST   /api/2.0/serving-endpoints          → 200 ServingEndpointDetailed (409 RESOURCE_ALREADY_EXISTS)
  *   DELETE /api/2.0/serving-endpoints/{name}   → 200 {} | 404 RESOURCE_DOES_NOT_EXIST
+ *   GET    /api/2.1/unity-catalog/current-metastore-assignment → 200 {workspace_id, metastore_id,
+ *          default_catalog_name} | 404 METASTORE_DOES_NOT_EXIST "No metastore assigned for the current
+ *          workspace." (the text terraform-provider-databricks#1632 reports)
+ *   GET    /api/2.1/unity-catalog/catalogs         → 200 {"catalogs": [CatalogInfo...]}
+ *   GET    /api/2.1/unity-catalog/catalogs/{name}  → 200 CatalogInfo | 404 CATALOG_DOES_NOT_EXIST
+ *          (both 404 METASTORE_DOES_NOT_EXIST without a metastore)
  *
  * Errors use the Databricks REST error body `{"error_code": "...", "message": "..."}`. Tests seed
  * endpoints "created in the UI" with `createEndpoint()` and read `requests()` to count calls.
@@ -34,6 +40,12 @@ export interface LoggedDatabricksRequest {
   authorized: boolean;
 }
 
+/** The workspace's Unity Catalog: a metastore and its catalogs, or none (an account without automatic enablement). */
+export interface UnityCatalogSeed {
+  metastoreId: string;
+  catalogs: string[];
+}
+
 export interface DatabricksTestServer {
   /** e.g. https://127.0.0.1:40123 — what a client uses instead of https://adb-….azuredatabricks.net */
   readonly url: string;
@@ -46,7 +58,10 @@ export interface DatabricksTestServer {
 
 const NAME = /^[A-Za-z0-9_-]{1,63}$/;
 
-export async function startDatabricksTestServer(options: { endpoints?: Array<{ name: string; creator?: string }> } = {}): Promise<DatabricksTestServer> {
+export async function startDatabricksTestServer(
+  options: { endpoints?: Array<{ name: string; creator?: string }>; unityCatalog?: UnityCatalogSeed | null } = {},
+): Promise<DatabricksTestServer> {
+  const unity = options.unityCatalog === undefined ? { metastoreId: "11111111-2222-4333-8444-555555555555", catalogs: ["main", "samples"] } : options.unityCatalog;
   const endpoints = new Map<string, ServingEndpoint>();
   const log: LoggedDatabricksRequest[] = [];
   let counter = 0;
@@ -82,6 +97,21 @@ export async function startDatabricksTestServer(options: { endpoints?: Array<{ n
       };
       const error = (status: number, code: string, message: string) => reply(status, { error_code: code, message });
       if (!log[log.length - 1].authorized) return error(401, "UNAUTHENTICATED", "Credential was not sent or was of an unsupported type for this API.");
+
+      const uc = "/api/2.1/unity-catalog";
+      if (method === "GET" && url.pathname.startsWith(`${uc}/`)) {
+        if (!unity) return error(404, "METASTORE_DOES_NOT_EXIST", "No metastore assigned for the current workspace.");
+        if (url.pathname === `${uc}/current-metastore-assignment`) {
+          return reply(200, { workspace_id: 1234567890123456, metastore_id: unity.metastoreId, default_catalog_name: "hive_metastore" });
+        }
+        const catalogInfo = (name: string) => ({ name, metastore_id: unity.metastoreId, catalog_type: "MANAGED_CATALOG", owner: "workspace admins" });
+        if (url.pathname === `${uc}/catalogs`) return reply(200, { catalogs: unity.catalogs.map(catalogInfo) });
+        const catalog = new RegExp(`^${uc}/catalogs/([^/]+)$`).exec(url.pathname);
+        if (catalog) {
+          const name = decodeURIComponent(catalog[1]);
+          return unity.catalogs.includes(name) ? reply(200, catalogInfo(name)) : error(404, "CATALOG_DOES_NOT_EXIST", `Catalog '${name}' does not exist.`);
+        }
+      }
 
       const base = "/api/2.0/serving-endpoints";
       if (url.pathname === base && method === "GET") {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pythonEnv } from "../python-env";
+import type { PythonEnvName } from "../python-envs";
 import { freePort, startService, type RunningService } from "./process";
 
 /**
@@ -23,10 +24,11 @@ export function tempDir(prefix: string): string {
 
 /**
  * `mlflow server` with a sqlite backend store and a local artifact root served through the
- * mlflow-artifacts proxy (clients never see the server's file paths), on a free port.
+ * mlflow-artifacts proxy (clients never see the server's file paths), on a free port; from the MLflow
+ * venv unless another (a notebook runtime's) is named.
  */
-export async function startMlflowServer(): Promise<MlflowServer> {
-  const py = pythonEnv();
+export async function startMlflowServer(venv: PythonEnvName = "mlflow"): Promise<MlflowServer> {
+  const py = pythonEnv(venv);
   const root = tempDir("tracking");
   const port = await freePort();
   const service = await startService({
@@ -64,8 +66,8 @@ export async function startMlflowServer(): Promise<MlflowServer> {
 }
 
 /** `mlflow models serve -m <uri> --env-manager local` (the course's local serving) on a free port. */
-export async function startModelServer(modelUri: string, trackingUri?: string): Promise<RunningService> {
-  const py = pythonEnv();
+export async function startModelServer(modelUri: string, trackingUri?: string, venv: PythonEnvName = "mlflow"): Promise<RunningService> {
+  const py = pythonEnv(venv);
   const dir = tempDir("serve");
   const port = await freePort();
   const service = await startService({

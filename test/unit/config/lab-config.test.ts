@@ -24,6 +24,8 @@ describe("parseLabConfig defaults", () => {
       ownerKind: "user",
       ttl: "8h",
       ttlSeconds: 28_800,
+      catalogMode: "unity",
+      compute: "classic",
       nodeType: "Standard_DS3_v2",
       nodeTypeFallbacks: ["Standard_D4ds_v5", "Standard_D4ads_v5"],
       sparkVersion: "16.4.x-cpu-ml-scala2.12",
@@ -31,7 +33,7 @@ describe("parseLabConfig defaults", () => {
       databricksServing: {
         enabled: false,
         name: "predict-penguin",
-        model: { name: "Penguin Predictor", version: "1" },
+        model: { name: "penguin_predictor", version: "1" },
         size: "Small",
         scaleToZero: true,
       },
@@ -73,9 +75,34 @@ describe("parseLabConfig defaults", () => {
 
   it("does not need a serving model while serving is off", () => {
     expect(parseLabConfig({ ...OWNER, databricksServing: { enabled: false, model: "" } }).databricksServing.model).toEqual({
-      name: "Penguin Predictor",
+      name: "penguin_predictor",
       version: "1",
     });
+  });
+
+  it("serves the notebook's model of the catalog mode when config names none", () => {
+    expect(parseLabConfig({ ...OWNER, catalogMode: "legacy" })).toMatchObject({
+      catalogMode: "legacy",
+      databricksServing: { model: { name: "Penguin Predictor", version: "1" } },
+    });
+    expect(parseLabConfig({ ...OWNER, catalogMode: "unity" }).databricksServing.model).toEqual({ name: "penguin_predictor", version: "1" });
+  });
+
+  it("takes three-level Unity Catalog model names, a catalog override and serverless compute", () => {
+    const config = parseLabConfig({
+      ...OWNER,
+      compute: "Serverless",
+      catalog: "main",
+      databricksServing: { enabled: true, model: "main.ml_models.penguin_predictor:3" },
+    });
+    expect(config).toMatchObject({
+      catalogMode: "unity",
+      catalog: "main",
+      compute: "serverless",
+      databricksServing: { enabled: true, model: { name: "main.ml_models.penguin_predictor", version: "3" } },
+    });
+    // Hyphens are valid in Unity Catalog names (a workspace catalog is named after its workspace).
+    expect(parseLabConfig({ ...OWNER, catalog: "databricks-abc1234" }).catalog).toBe("databricks-abc1234");
   });
 });
 
@@ -111,12 +138,32 @@ describe("parseLabConfig rejects bad config with one line naming the key", () =>
     ["non-ML runtime", { sparkVersion: "16.4.x-scala2.12" }, "config azure-mlflow-lab:sparkVersion '16.4.x-scala2.12' is not a CPU ML runtime"],
     ["dataset over plain http", { datasetUrl: "http://example.com/penguins.csv" }, "config azure-mlflow-lab:datasetUrl 'http://example.com/penguins.csv' is not an https URL"],
     ["dataset hash that is not sha256", { datasetSha256: "abc" }, "config azure-mlflow-lab:datasetSha256 is not a sha256 hex digest"],
+    ["unknown catalog mode", { catalogMode: "hive" }, "config azure-mlflow-lab:catalogMode 'hive' is not a catalog mode; use unity or legacy"],
+    ["unknown compute", { compute: "gpu" }, "config azure-mlflow-lab:compute 'gpu' is not a compute kind; use classic or serverless"],
+    ["catalog name with a dot", { catalog: "main.lab" }, "config azure-mlflow-lab:catalog 'main.lab' is not a Unity Catalog catalog name"],
   ];
 
   it.each(cases)("%s", (_label, raw, message) => {
     const error = errorOf({ ...OWNER, ...raw });
     expect(error.exitCode).toBe(2);
     expect(error.message).toContain(message);
+    expect(error.message).not.toContain("\n");
+  });
+});
+
+describe("bad combinations of keys give one line naming both keys", () => {
+  const cases: Array<[string, Record<string, unknown>, string[]]> = [
+    ["serverless with the legacy catalog", { compute: "serverless", catalogMode: "legacy" }, ["config azure-mlflow-lab:catalogMode 'legacy' cannot be used with config azure-mlflow-lab:compute 'serverless'", "Unity Catalog only"]],
+    ["a catalog in legacy mode", { catalogMode: "legacy", catalog: "main" }, ["config azure-mlflow-lab:catalog 'main' is set but config azure-mlflow-lab:catalogMode is 'legacy'"]],
+    ["a workspace-registry model in unity mode", { databricksServing: { enabled: true, model: "Penguin Predictor:1" } }, ["config azure-mlflow-lab:databricksServing.model 'Penguin Predictor' is not a Unity Catalog model name, which config azure-mlflow-lab:catalogMode 'unity' serves"]],
+    ["a two-level model in unity mode", { databricksServing: { model: "mlflow_lab.penguin_predictor:1" } }, ["config azure-mlflow-lab:databricksServing.model 'mlflow_lab.penguin_predictor' is not a Unity Catalog model name, which config azure-mlflow-lab:catalogMode 'unity' serves"]],
+    ["a Unity Catalog model in legacy mode", { catalogMode: "legacy", databricksServing: { model: "main.mlflow_lab.penguin_predictor:1" } }, ["config azure-mlflow-lab:databricksServing.model 'main.mlflow_lab.penguin_predictor' is a Unity Catalog name", "config azure-mlflow-lab:catalogMode is 'legacy'"]],
+  ];
+
+  it.each(cases)("%s", (_label, raw, parts) => {
+    const error = errorOf({ ...OWNER, ...raw });
+    expect(error.exitCode).toBe(2);
+    for (const part of parts) expect(error.message).toContain(part);
     expect(error.message).not.toContain("\n");
   });
 });

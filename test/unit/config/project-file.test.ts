@@ -63,6 +63,17 @@ describe("stack presets", () => {
     expect(config.endpoints.map((e) => e.kind).sort()).toEqual(["aci", "aks", "managed"]);
   });
 
+  it("lab, course and full: Unity Catalog on a classic cluster, the default", () => {
+    for (const stack of ["lab", "course", "full"]) expect(load(stack), stack).toMatchObject({ catalogMode: "unity", compute: "classic" });
+    expect(load("full").databricksServing.model).toEqual({ name: "penguin_predictor", version: "1" });
+  });
+
+  it("serverless: Unity Catalog on serverless compute, Databricks only", () => {
+    const config = load("serverless");
+    expect(config).toMatchObject({ catalogMode: "unity", compute: "serverless", azureMl: false, endpoints: [] });
+    expect(config.databricksServing.enabled).toBe(false);
+  });
+
   it("leave owner and region to the person deploying (no shared identity, no classroom pile-up)", () => {
     for (const stack of PRESET_STACKS) {
       const settings = readStackSettings(stack).config;

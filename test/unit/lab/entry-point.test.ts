@@ -77,16 +77,16 @@ describe("the Pulumi entry point", () => {
     const types = registered.map((r) => r.type);
     expect(types).toContain("azure-native:databricks:Workspace");
     expect(types).not.toContain("azure-native:app:Job");
-    // The file registers once its content has been downloaded and checked.
+    // The file registers once its content has been downloaded and checked, in the lab's volume (unity).
     const dataset = await vi.waitFor(
       () => {
-        const found = registered.find((r) => r.type === "databricks:index/dbfsFile:DbfsFile");
+        const found = registered.find((r) => r.type === "databricks:index/file:File");
         if (!found) throw new Error("the dataset file is not registered yet");
         return found;
       },
       { timeout: 5000 },
     );
-    expect(dataset.inputs.path).toBe("/mlflow_lab/penguins.csv");
+    expect(dataset.inputs.path).toBe("/Volumes/databricks-abc1234/mlflow_lab/data/penguins.csv");
     expect(Buffer.from(dataset.inputs.contentBase64, "base64").equals(CSV)).toBe(true);
   });
 

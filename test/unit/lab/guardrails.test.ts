@@ -5,8 +5,8 @@ import { KEY_VARIABLE, PROXY_CONTAINER, SCORER_CONTAINER } from "../../../src/la
 import { runConfig, runPreset, type Json } from "./lab-runs";
 
 /** A deep copy of one recorded resource with its inputs changed, everything else as registered. */
-async function broken(name: string, change: (inputs: Json) => void): Promise<ResourceRecord[]> {
-  const { run } = await runPreset("full");
+async function broken(name: string, change: (inputs: Json) => void, stack: "full" | "serverless" = "full"): Promise<ResourceRecord[]> {
+  const { run } = await runPreset(stack);
   return run.resources.map((resource) => {
     const copy = { type: resource.type, name: resource.name, inputs: structuredClone(resource.inputs) as Json };
     if (resource.name === name) change(copy.inputs);
@@ -22,7 +22,7 @@ function rulesBroken(records: ResourceRecord[]): string[] {
 const proxyOf = (inputs: Json) => inputs.containers.find((c: Json) => c.name === PROXY_CONTAINER);
 
 describe("guardrails over the presets", () => {
-  it.each(["lab", "course", "full"] as const)("%s breaks no guardrail", async (stack) => {
+  it.each(["lab", "course", "full", "serverless"] as const)("%s breaks no guardrail", async (stack) => {
     const { run } = await runPreset(stack);
     expect(checkGuardrails(run.resources)).toEqual([]);
   });
@@ -103,6 +103,28 @@ describe("guardrails catch a deliberately broken lab", () => {
   it("an Azure ML endpoint without key or token auth", async () => {
     const records = await broken("endpoint-penguin-managed-online", (i) => delete i.properties.authMode);
     expect(rulesBroken(records)).toEqual(["endpoint-penguin-managed-online:endpoint-auth"]);
+  });
+
+  it("a DBFS file in a Unity Catalog lab, but not in a legacy one", async () => {
+    const { run } = await runPreset("full");
+    const dbfs = { type: "databricks:index/dbfsFile:DbfsFile", name: "stray-dbfs-file", inputs: { path: "/mlflow_lab/penguins.csv" } };
+    expect(checkGuardrails([...run.resources, dbfs]).map(describeViolation)).toEqual([
+      "stray-dbfs-file (databricks:index/dbfsFile:DbfsFile) breaks unity-catalog-data: writes dbfs:/mlflow_lab/penguins.csv in a Unity Catalog lab; put the file in the lab's volume",
+    ]);
+    const legacy = await runConfig({ catalogMode: "legacy" });
+    expect(legacy.resources.some((r) => r.type === dbfs.type)).toBe(true);
+    expect(checkGuardrails(legacy.resources)).toEqual([]);
+  });
+
+  it("a cluster or a managed resource group in a serverless lab", async () => {
+    const { run } = await runPreset("serverless");
+    const { run: classic } = await runPreset("lab");
+    const cluster = classic.resources.find((r) => r.name === "databricks-cluster")!;
+    expect(rulesBroken([...run.resources, cluster])).toEqual(["databricks-cluster:serverless-compute"]);
+    const withGroup = await broken("databricks-workspace", (i) => (i.managedResourceGroupId = "/subscriptions/s/resourceGroups/databricks-rg-x"), "serverless");
+    expect(checkGuardrails(withGroup).map((v) => v.problem)).toEqual(["sets managedResourceGroupId, which ARM rejects on a Serverless workspace"]);
+    const withVnet = await broken("databricks-workspace", (i) => (i.parameters = { customVirtualNetworkId: { value: "/subscriptions/s/vnet" } }), "serverless");
+    expect(rulesBroken(withVnet)).toEqual(["databricks-workspace:serverless-compute"]);
   });
 
   it("a config with autotermination 120 builds a cluster the guardrails reject", async () => {

@@ -15,7 +15,7 @@ export interface PresetRun {
 
 const cache = new Map<string, Promise<PresetRun>>();
 
-export function runPreset(stack: "lab" | "course" | "full"): Promise<PresetRun> {
+export function runPreset(stack: "lab" | "course" | "full" | "serverless"): Promise<PresetRun> {
   let pending = cache.get(stack);
   if (!pending) {
     pending = (async () => {

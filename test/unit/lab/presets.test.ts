@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import { LAB_DATASET_SHA256, LAB_DATASET_URL } from "../../../src/config/lab-config";
 import { LabTag, MANAGED_BY } from "../../../src/config/lab-tags";
 import { SUFFIX_PATTERN } from "../../../src/config/suffix";
-import { NOTEBOOK_SOURCE } from "../../../src/lab/databricks/assets";
+import { NOTEBOOK_SOURCE, notebookCells, notebookSummary, readNotebookSource } from "../../../src/lab/databricks/notebook";
 import { KEY_VARIABLE, PROXY_CONTAINER, SCORER_CONTAINER } from "../../../src/lab/endpoints/aci-containers";
 import { BuiltInRole } from "../../../src/lab/roles";
 import { runLabProgram } from "../../../src/plan/engine";
 import { DEPLOY_TIME, SECRET } from "../../../src/plan/markers";
-import { byType, DATASET_BYTES, inputs, named, one, OWNER, runPreset, type Json } from "./lab-runs";
+import { byType, DATASET_BYTES, inputs, named, one, OWNER, runConfig, runPreset, type Json } from "./lab-runs";
 
 const T = {
   group: "azure-native:resources:ResourceGroup",
@@ -16,6 +16,11 @@ const T = {
   dbxProvider: "pulumi:providers:databricks",
   cluster: "databricks:index/cluster:Cluster",
   dbfs: "databricks:index/dbfsFile:DbfsFile",
+  file: "databricks:index/file:File",
+  schema: "databricks:index/schema:Schema",
+  volume: "databricks:index/volume:Volume",
+  grant: "databricks:index/grant:Grant",
+  ucCheck: "pulumi-nodejs:dynamic/lab:UnityCatalogCheck",
   notebook: "databricks:index/notebook:Notebook",
   serving: "databricks:index/modelServing:ModelServing",
   mlWorkspace: "azure-native:machinelearningservices:Workspace",
@@ -36,7 +41,14 @@ const T = {
   traffic: "pulumi-nodejs:dynamic/lab:EndpointTraffic",
 };
 
-const PRESETS = ["lab", "course", "full"] as const;
+const PRESETS = ["lab", "course", "full", "serverless"] as const;
+const CLASSIC_PRESETS = ["lab", "course", "full"] as const;
+
+/** The notebook as deployed: its text (the source, or the Jupyter document's) and what it was written with. */
+function deployedNotebook(resource: Json) {
+  const text = Buffer.from(resource.contentBase64, "base64").toString("utf8");
+  return { text, ...notebookSummary(text) };
+}
 
 describe.each(PRESETS)("preset %s: what every lab has", (stack) => {
   it("names everything from one stable 7-character suffix, as setup.ps1 did", async () => {
@@ -59,18 +71,6 @@ describe.each(PRESETS)("preset %s: what every lab has", (stack) => {
     expect(inputs(one(run, T.dbxWorkspace)).location).toBe(config.region);
   });
 
-  it("creates a Premium, Hybrid workspace whose managed resource group it only names", async () => {
-    const { run } = await runPreset(stack);
-    const workspace = inputs(one(run, T.dbxWorkspace));
-    expect(workspace.sku).toEqual({ name: "premium" });
-    expect(workspace.computeMode).toBe("Hybrid");
-    expect(workspace.publicNetworkAccess).toBe("Enabled");
-    expect(workspace.defaultCatalog).toEqual({ initialType: "HiveMetastore" });
-    expect(workspace.managedResourceGroupId).toBe(`/subscriptions/${DEPLOY_TIME}/resourceGroups/databricks-rg-${run.suffix}`);
-    // Databricks creates the managed group; declaring it would fail the deploy.
-    expect(byType(run, T.group).map((g) => inputs(g).resourceGroupName)).toEqual([`msl-${run.suffix}`]);
-  });
-
   it("configures the Databricks provider from the workspace's URL and ARM id", async () => {
     const { run } = await runPreset(stack);
     const provider = inputs(one(run, T.dbxProvider));
@@ -78,42 +78,65 @@ describe.each(PRESETS)("preset %s: what every lab has", (stack) => {
     expect(provider.azureWorkspaceResourceId).toBe(
       `/subscriptions/${DEPLOY_TIME}/resourceGroups/msl-${run.suffix}/providers/Microsoft.Databricks/workspaces/databricks-${run.suffix}`,
     );
-    for (const type of [T.cluster, T.dbfs, T.notebook]) {
+    for (const type of [T.file, T.schema, T.volume, T.notebook]) {
       expect(one(run, type).options.provider).toBe("databricks-provider");
     }
   });
 
-  it("runs one single-node, single-user, non-Photon CPU cluster that stops after 20 idle minutes", async () => {
+  it("keeps the data in Unity Catalog: schema mlflow_lab in the workspace catalog, a managed volume, no DBFS file", async () => {
     const { run } = await runPreset(stack);
-    const cluster = inputs(one(run, T.cluster));
-    expect(cluster.numWorkers).toBe(0);
-    expect(cluster.sparkConf).toEqual({ "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" });
-    expect(cluster.customTags.ResourceClass).toBe("SingleNode");
-    expect(cluster.isSingleNode).toBeUndefined();
-    expect(cluster.runtimeEngine).toBe("STANDARD");
-    expect(cluster.dataSecurityMode).toBe("SINGLE_USER");
-    expect(cluster.singleUserName).toBe(OWNER);
-    expect(cluster.autoterminationMinutes).toBe(20);
-    expect(cluster.nodeTypeId).toBe("Standard_DS3_v2");
-    expect(cluster.sparkVersion).toBe("16.4.x-cpu-ml-scala2.12");
-    expect(cluster.sparkVersion).not.toMatch(/gpu|photon/);
+    const catalog = `databricks-${run.suffix}`;
+    expect(byType(run, T.dbfs)).toHaveLength(0);
+    const check = one(run, T.ucCheck);
+    expect(inputs(check)).toMatchObject({ host: `https://${DEPLOY_TIME}`, catalog, workspaceName: catalog });
+    expect(check.options.dependsOn).toContain("databricks-workspace");
+    const schema = one(run, T.schema);
+    expect(inputs(schema)).toMatchObject({ catalogName: catalog, name: "mlflow_lab", forceDestroy: true });
+    expect(inputs(one(run, T.volume))).toMatchObject({ catalogName: catalog, schemaName: "mlflow_lab", name: "data", volumeType: "MANAGED" });
+    // Nothing of Unity Catalog is created before the check has found a metastore and the catalog.
+    for (const type of [T.schema, T.volume]) expect(one(run, type).options.dependsOn, type).toContain("unity-catalog-check");
+    expect(run.outputs).toMatchObject({ catalogMode: "unity", dataPath: `/Volumes/${catalog}/mlflow_lab/data/penguins.csv` });
   });
 
-  it("places the dataset fetched at deploy time at /mlflow_lab/penguins.csv", async () => {
+  it("places the dataset fetched at deploy time in the lab's volume", async () => {
     const { run, fetches } = await runPreset(stack);
     expect(fetches).toEqual([{ url: LAB_DATASET_URL, sha256: LAB_DATASET_SHA256 }]);
-    const file = inputs(one(run, T.dbfs));
-    expect(file.path).toBe("/mlflow_lab/penguins.csv");
-    expect(Buffer.from(file.contentBase64, "base64")).toEqual(DATASET_BYTES);
+    const file = one(run, T.file);
+    expect(inputs(file).path).toBe(`/Volumes/databricks-${run.suffix}/mlflow_lab/data/penguins.csv`);
+    expect(Buffer.from(inputs(file).contentBase64, "base64")).toEqual(DATASET_BYTES);
+    expect(file.options.dependsOn).toContain("lab-volume");
   });
 
-  it("adds the MLflow notebook in the owner's folder from the Python source in the repo", async () => {
+  it("lets the owner read the volume and create models in the schema, without taking anyone else's grants", async () => {
     const { run } = await runPreset(stack);
-    const notebook = inputs(one(run, T.notebook));
-    expect(notebook.path).toBe(`/Users/${OWNER}/MLflow`);
-    expect(notebook.language).toBe("PYTHON");
-    expect(notebook.source).toBe(NOTEBOOK_SOURCE);
-    expect(fs.existsSync(notebook.source)).toBe(true);
+    const catalog = `databricks-${run.suffix}`;
+    const grants = byType(run, T.grant).map(inputs);
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        { schema: `${catalog}.mlflow_lab`, principal: OWNER, privileges: ["USE_SCHEMA", "CREATE_MODEL"] },
+        { volume: `${catalog}.mlflow_lab.data`, principal: OWNER, privileges: ["READ_VOLUME"] },
+      ]),
+    );
+    expect(grants).toHaveLength(2);
+    // databricks.Grants (plural) would be authoritative over every principal.
+    expect(run.resources.some((r) => r.type === "databricks:index/grants:Grants")).toBe(false);
+  });
+
+  it("adds the MLflow notebook in the owner's folder, written with the lab's volume path and Unity Catalog model", async () => {
+    const { run } = await runPreset(stack);
+    const notebook = one(run, T.notebook);
+    expect(inputs(notebook).path).toBe(`/Users/${OWNER}/MLflow`);
+    expect(inputs(notebook).language).toBe("PYTHON");
+    expect(inputs(notebook)).not.toHaveProperty("source");
+    expect(deployedNotebook(inputs(notebook)).parameters).toEqual({
+      catalog_mode: "unity",
+      data_path: `/Volumes/databricks-${run.suffix}/mlflow_lab/data/penguins.csv`,
+      model_name: `databricks-${run.suffix}.mlflow_lab.penguin_predictor`,
+      registry_uri: "databricks-uc",
+    });
+    // It goes in once the data it names is there.
+    expect(notebook.options.dependsOn).toContain("lab-dataset");
+    expect(run.outputs.registeredModel).toBe(`databricks-${run.suffix}.mlflow_lab.penguin_predictor`);
   });
 
   it("tags every taggable resource with the lab tags, the times coming from the lease", async () => {
@@ -131,7 +154,7 @@ describe.each(PRESETS)("preset %s: what every lab has", (stack) => {
     const azure = run.resources.filter((r) => r.type.startsWith("azure-native:") && !untaggable.has(r.type));
     expect(azure.length).toBeGreaterThan(1);
     for (const resource of azure) expect(inputs(resource).tags, resource.name).toEqual(expected);
-    expect(inputs(one(run, T.cluster)).customTags).toEqual({ ...expected, ResourceClass: "SingleNode" });
+    for (const cluster of byType(run, T.cluster)) expect(inputs(cluster).customTags).toEqual({ ...expected, ResourceClass: "SingleNode" });
     for (const serving of byType(run, T.serving)) {
       expect(Object.fromEntries(inputs(serving).tags.map((t: Json) => [t.key, t.value]))).toEqual(expected);
     }
@@ -145,17 +168,120 @@ describe.each(PRESETS)("preset %s: what every lab has", (stack) => {
     expect(roots.map((r) => r.type)).toEqual(["azure-mlflow-lab:index:Lab"]);
   });
 
-  it("exports region, workspace URL, cluster id, lab id and expiry; keys only as a secret", async () => {
+  it("exports region, workspace URL, lab id and expiry; keys only as a secret", async () => {
     const { run, config } = await runPreset(stack);
     expect(run.outputs).toMatchObject({
       region: config.region,
       labId: `msl-${run.suffix}`,
       resourceGroupName: `msl-${run.suffix}`,
       workspaceUrl: DEPLOY_TIME,
-      clusterId: DEPLOY_TIME,
       expiresAt: DEPLOY_TIME,
       endpointKeys: SECRET,
     });
+  });
+});
+
+describe.each(CLASSIC_PRESETS)("preset %s: classic compute", (stack) => {
+  it("creates a Premium, Hybrid workspace whose default catalog is Unity Catalog and whose managed group it only names", async () => {
+    const { run } = await runPreset(stack);
+    const workspace = inputs(one(run, T.dbxWorkspace));
+    expect(workspace.sku).toEqual({ name: "premium" });
+    expect(workspace.computeMode).toBe("Hybrid");
+    expect(workspace.publicNetworkAccess).toBe("Enabled");
+    expect(workspace.defaultCatalog).toEqual({ initialType: "UnityCatalog", initialName: `databricks-${run.suffix}` });
+    expect(workspace.managedResourceGroupId).toBe(`/subscriptions/${DEPLOY_TIME}/resourceGroups/databricks-rg-${run.suffix}`);
+    // Databricks creates the managed group; declaring it would fail the deploy.
+    expect(byType(run, T.group).map((g) => inputs(g).resourceGroupName)).toEqual([`msl-${run.suffix}`]);
+  });
+
+  it("runs one single-node, single-user, non-Photon CPU cluster that stops after 20 idle minutes", async () => {
+    const { run } = await runPreset(stack);
+    const cluster = inputs(one(run, T.cluster));
+    expect(cluster.numWorkers).toBe(0);
+    expect(cluster.sparkConf).toEqual({ "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" });
+    expect(cluster.customTags.ResourceClass).toBe("SingleNode");
+    expect(cluster.isSingleNode).toBeUndefined();
+    expect(cluster.runtimeEngine).toBe("STANDARD");
+    expect(cluster.dataSecurityMode).toBe("SINGLE_USER");
+    expect(cluster.singleUserName).toBe(OWNER);
+    expect(cluster.autoterminationMinutes).toBe(20);
+    expect(cluster.nodeTypeId).toBe("Standard_DS3_v2");
+    expect(cluster.sparkVersion).toBe("16.4.x-cpu-ml-scala2.12");
+    expect(cluster.sparkVersion).not.toMatch(/gpu|photon/);
+    expect(one(run, T.cluster).options.provider).toBe("databricks-provider");
+  });
+
+  it("deploys the notebook as the Python source in the repo, with only its parameter line written", async () => {
+    const { run } = await runPreset(stack);
+    const { text } = deployedNotebook(inputs(one(run, T.notebook)));
+    expect(fs.existsSync(NOTEBOOK_SOURCE)).toBe(true);
+    const source = readNotebookSource().split("\n");
+    const deployed = text.split("\n");
+    expect(deployed).toHaveLength(source.length);
+    expect(deployed.filter((line, i) => line !== source[i]).map((line) => line.slice(0, 17))).toEqual(["LAB_PARAMETERS = "]);
+  });
+
+  it("exports the cluster id and says the compute is classic", async () => {
+    const { run } = await runPreset(stack);
+    expect(run.outputs).toMatchObject({ clusterId: DEPLOY_TIME, compute: "classic" });
+  });
+});
+
+describe("preset serverless: no cluster, no VM quota", () => {
+  it("creates a Premium Serverless workspace with none of the properties ARM rejects there", async () => {
+    const { run } = await runPreset("serverless");
+    const workspace = inputs(one(run, T.dbxWorkspace));
+    expect(workspace).toMatchObject({ sku: { name: "premium" }, computeMode: "Serverless", publicNetworkAccess: "Enabled" });
+    for (const key of ["managedResourceGroupId", "parameters", "defaultCatalog", "requiredNsgRules", "accessConnector"]) {
+      expect(workspace, key).not.toHaveProperty(key);
+    }
+  });
+
+  it("runs no cluster and exports no cluster id", async () => {
+    const { run } = await runPreset("serverless");
+    expect(byType(run, T.cluster)).toHaveLength(0);
+    expect(run.outputs).not.toHaveProperty("clusterId");
+    expect(run.outputs.compute).toBe("serverless");
+  });
+
+  it("deploys the notebook as Jupyter with serverless environment version 4 and the same code cells", async () => {
+    const { run } = await runPreset("serverless");
+    const notebook = inputs(one(run, T.notebook));
+    expect(notebook.format).toBe("JUPYTER");
+    const { text, environmentVersion, parameters } = deployedNotebook(notebook);
+    expect(environmentVersion).toBe("4");
+    expect(parameters?.registry_uri).toBe("databricks-uc");
+    const codeOf = (cells: Array<{ kind: string; lines: string[] }>) => cells.filter((c) => c.kind === "code").map((c) => c.lines.join("\n"));
+    const jupyterCode = JSON.parse(text).cells.filter((c: Json) => c.cell_type === "code").map((c: Json) => c.source.join(""));
+    const sourceCode = codeOf(notebookCells(readNotebookSource())).map((code) => code.replace(/^LAB_PARAMETERS = .*$/m, "LAB_PARAMETERS"));
+    expect(jupyterCode.map((code: string) => code.replace(/^LAB_PARAMETERS = .*$/m, "LAB_PARAMETERS"))).toEqual(sourceCode);
+  });
+});
+
+describe("catalogMode legacy: the seed lab as it was, for accounts with DBFS root and workspace registry", () => {
+  it("uses the Hive metastore, the DBFS root and the workspace registry, and no Unity Catalog object", async () => {
+    const run = await runConfig({ catalogMode: "legacy", databricksServing: { enabled: true } });
+    expect(inputs(one(run, T.dbxWorkspace)).defaultCatalog).toEqual({ initialType: "HiveMetastore" });
+    const file = inputs(one(run, T.dbfs));
+    expect(file.path).toBe("/mlflow_lab/penguins.csv");
+    for (const type of [T.file, T.schema, T.volume, T.grant, T.ucCheck]) expect(byType(run, type), type).toHaveLength(0);
+    expect(deployedNotebook(inputs(one(run, T.notebook))).parameters).toEqual({
+      catalog_mode: "legacy",
+      data_path: "/mlflow_lab/penguins.csv",
+      model_name: "Penguin Predictor",
+      registry_uri: "databricks",
+    });
+    expect(inputs(one(run, T.serving)).config.servedEntities[0]).toMatchObject({ name: "penguin-predictor-1", entityName: "Penguin Predictor", entityVersion: "1" });
+    expect(run.outputs).toMatchObject({ catalogMode: "legacy", dataPath: "/mlflow_lab/penguins.csv", registeredModel: "Penguin Predictor" });
+  });
+
+  it("puts a catalog override to use, and serves a three-level name as written", async () => {
+    const run = await runConfig({ catalog: "main", databricksServing: { enabled: true, model: "shared.models.penguins:4" } });
+    expect(inputs(one(run, T.schema)).catalogName).toBe("main");
+    expect(inputs(one(run, T.file)).path).toBe("/Volumes/main/mlflow_lab/data/penguins.csv");
+    // The workspace's own catalog is still named after it; the lab's schema goes where config says.
+    expect(inputs(one(run, T.dbxWorkspace)).defaultCatalog.initialName).toMatch(/^databricks-/);
+    expect(inputs(one(run, T.serving)).config.servedEntities[0]).toMatchObject({ name: "penguins-4", entityName: "shared.models.penguins", entityVersion: "4" });
   });
 });
 
@@ -222,14 +348,14 @@ describe("preset course: one ACI endpoint", () => {
 });
 
 describe("preset full: every endpoint kind", () => {
-  it("creates the Databricks serving endpoint with served entities only, Small, scaling to zero", async () => {
+  it("serves the notebook's three-level Unity Catalog model with served entities only, Small, scaling to zero", async () => {
     const { run } = await runPreset("full");
     const serving = inputs(one(run, T.serving));
     expect(serving.name).toBe("predict-penguin");
     expect(serving.config.servedEntities).toEqual([
       {
-        name: "penguin-predictor-1",
-        entityName: "Penguin Predictor",
+        name: "penguin_predictor-1",
+        entityName: `databricks-${run.suffix}.mlflow_lab.penguin_predictor`,
         entityVersion: "1",
         workloadSize: "Small",
         scaleToZeroEnabled: true,

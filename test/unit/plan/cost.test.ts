@@ -10,7 +10,17 @@ const TABLE: PriceTable = {
   source: "test",
   method: "test",
   vmLinuxPerHour: { Standard_DS3_v2: 0.3, Standard_DS4_v2: 0.6, Standard_D4s_v5: 0.2 },
-  databricks: { allPurposeDbuPricePremium: 0.5, dbuPerHour: { Standard_DS3_v2: 1 }, servingDbuPrice: 0.1, servingDbuPerHour: { Small: 4 } },
+  databricks: {
+    allPurposeDbuPricePremium: 0.5,
+    dbuPerHour: { Standard_DS3_v2: 1 },
+    servingDbuPrice: 0.1,
+    servingDbuPerHour: { Small: 4 },
+    serverlessNotebookDbuPricePremium: 1,
+    serverlessNotebookDbuPerHour: 2,
+    serverlessSource: "serverless test source",
+    serverlessRetrievedOn: "2026-01-02",
+    serverlessMethod: "test method",
+  },
   containerInstances: { vcpuPerHour: 0.04, memoryGbPerHour: 0.004 },
   kubernetesService: { freeTierControlPlanePerHour: 0 },
 };
@@ -57,6 +67,17 @@ describe("estimateCostPerHour", () => {
     expect(estimate.totalUsdPerHour).toBe(2.87);
   });
 
+  it("prices serverless compute at the serverless DBU rate, with no cluster and no VM", () => {
+    const estimate = estimateCostPerHour(config({ compute: "serverless", databricksServing: { enabled: true } }), TABLE);
+    expect(estimate.items.map((i) => [i.item, i.usdPerHour])).toEqual([
+      ["serverless-notebook", 2],
+      ["databricks-serving:predict-penguin", 0.4],
+    ]);
+    expect(estimate.items[0].description).toContain("no VM bill");
+    expect(estimate.totalUsdPerHour).toBe(2.4);
+    expect(estimate.notes.join("\n")).toContain("serverless notebook price: serverless test source Read 2026-01-02. test method");
+  });
+
   it("says so when a size has no price instead of guessing, and when the region differs", () => {
     const estimate = estimateCostPerHour(config({ nodeType: "Standard_E4ds_v5", region: "westeurope" }), TABLE);
     expect(estimate.items[0].usdPerHour).toBeNull();
@@ -81,5 +102,8 @@ describe("the bundled price table", () => {
       expect(PRICE_TABLE.databricks.dbuPerHour[size], size).toBeGreaterThan(0);
     }
     for (const size of ["Standard_DS4_v2", "Standard_D4s_v5"]) expect(PRICE_TABLE.vmLinuxPerHour[size], size).toBeGreaterThan(0);
+    expect(PRICE_TABLE.databricks.serverlessNotebookDbuPricePremium).toBeGreaterThan(0);
+    expect(PRICE_TABLE.databricks.serverlessRetrievedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(PRICE_TABLE.databricks.serverlessSource).toContain("azure.microsoft.com/pricing/details/databricks");
   });
 });

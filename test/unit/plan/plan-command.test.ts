@@ -45,7 +45,9 @@ describe("mlflow-lab plan", { timeout: 60_000 }, () => {
     for (const type of [
       "azure-native:databricks:Workspace",
       "databricks:index/cluster:Cluster",
-      "databricks:index/dbfsFile:DbfsFile",
+      "databricks:index/file:File",
+      "databricks:index/volume:Volume",
+      "databricks:index/schema:Schema",
       "databricks:index/notebook:Notebook",
       "databricks:index/modelServing:ModelServing",
       "azure-native:machinelearningservices:Workspace",
@@ -65,6 +67,39 @@ describe("mlflow-lab plan", { timeout: 60_000 }, () => {
       "databricks",
       "managed",
     ]);
+  });
+
+  it("--json without a stack plans a Unity Catalog lab: volume, schema, and the three-level model when serving is on", async () => {
+    const lab = await mlflowLab("plan", "--json");
+    expect(lab.code).toBe(0);
+    const plan = JSON.parse(lab.stdout);
+    const types = plan.resources.map((r: { type: string }) => r.type);
+    expect(types).toEqual(expect.arrayContaining(["databricks:index/volume:Volume", "databricks:index/schema:Schema", "databricks:index/cluster:Cluster"]));
+    expect(types).not.toContain("databricks:index/dbfsFile:DbfsFile");
+    const serving = stackFile("serving", "config:\n  azure-mlflow-lab:databricksServing:\n    enabled: true\n");
+    const served = JSON.parse((await mlflowLab("plan", "--stack", serving, "--json")).stdout);
+    const endpoint = served.resources.find((r: { type: string }) => r.type === "databricks:index/modelServing:ModelServing");
+    expect(endpoint.inputs.config.servedEntities[0].entityName).toBe("databricks-[deploy-time].mlflow_lab.penguin_predictor");
+  });
+
+  it("--stack serverless --json plans a Serverless workspace and no cluster", async () => {
+    const result = await mlflowLab("plan", "--stack", "serverless", "--json");
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    const workspace = plan.resources.find((r: { type: string }) => r.type === "azure-native:databricks:Workspace");
+    expect(workspace.inputs.computeMode).toBe("Serverless");
+    expect(workspace.inputs).not.toHaveProperty("managedResourceGroupId");
+    expect(plan.resources.some((r: { type: string }) => r.type === "databricks:index/cluster:Cluster")).toBe(false);
+    expect(plan.region.compute).toBe("serverless");
+  });
+
+  it("exits 2 with one line naming both keys for serverless with the legacy catalog", async () => {
+    const file = stackFile("combo", "config:\n  azure-mlflow-lab:compute: serverless\n  azure-mlflow-lab:catalogMode: legacy\n");
+    const result = await mlflowLab("plan", "--stack", file);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("config azure-mlflow-lab:catalogMode 'legacy' cannot be used with config azure-mlflow-lab:compute 'serverless'");
   });
 
   it("without flags shows the lab preset for people", async () => {

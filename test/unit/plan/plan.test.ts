@@ -20,7 +20,7 @@ function stackFile(name: string, config: Record<string, unknown>): string {
 }
 
 describe("createPlan", () => {
-  it.each(["lab", "course", "full"])("%s: prints exactly {stack, region, resources, outputs, costPerHour}", async (stack) => {
+  it.each(["lab", "course", "full", "serverless"])("%s: prints exactly {stack, region, resources, outputs, costPerHour}", async (stack) => {
     const plan = await createPlan({ stack });
     expect(Object.keys(plan.json)).toEqual(["stack", "region", "resources", "outputs", "costPerHour"]);
     expect(plan.json.stack).toBe(stack);
@@ -37,10 +37,13 @@ describe("createPlan", () => {
     const plan = await createPlan({ stack: "full" });
     const text = JSON.stringify(plan.json);
     expect(text).not.toContain(projectRoot());
-    const notebook = plan.json.resources.find((r) => r.name === "lab-notebook")!;
-    expect(notebook.inputs.source).toBe("src/lab/databricks/notebooks/mlflow_lab.py");
     const group = plan.json.resources.find((r) => r.name === "resource-group")!;
     expect(group.inputs.resourceGroupName).toBe(`msl-${DEPLOY_TIME}`);
+    // The notebook's inline content names the lab's catalog: the marker goes there too, not a made-up suffix.
+    const notebook = plan.json.resources.find((r) => r.name === "lab-notebook")!;
+    const content = Buffer.from(String(notebook.inputs.contentBase64), "base64").toString("utf8");
+    expect(content).toContain(`"data_path": "/Volumes/databricks-${DEPLOY_TIME}/mlflow_lab/data/penguins.csv"`.replace(/": "/g, '":"'));
+    expect(content).not.toMatch(/databricks-[0-9a-z]{7}\b/);
     expect(plan.notes.join("\n")).toContain("suffix derived from your subscription");
   });
 
@@ -73,6 +76,7 @@ describe("createPlan", () => {
     expect(plan.json.region).toEqual({
       name: "westeurope",
       nodeType: "Standard_DS3_v2",
+      compute: "classic",
       source: "config",
       reasons: ["from stack config (azure-mlflow-lab:region)"],
     });
@@ -123,12 +127,54 @@ describe("createPlan", () => {
   });
 });
 
+describe("createPlan per catalog mode and compute", () => {
+  const types = (plan: Awaited<ReturnType<typeof createPlan>>) => plan.json.resources.map((r) => r.type);
+
+  it("unity on classic compute (the lab preset): volume, schema, grants, check, cluster; no DBFS file", async () => {
+    const plan = await createPlan({ stack: "lab" });
+    for (const type of ["databricks:index/schema:Schema", "databricks:index/volume:Volume", "databricks:index/file:File", "databricks:index/grant:Grant", "pulumi-nodejs:dynamic/lab:UnityCatalogCheck", "databricks:index/cluster:Cluster"]) {
+      expect(types(plan), type).toContain(type);
+    }
+    expect(types(plan)).not.toContain("databricks:index/dbfsFile:DbfsFile");
+    expect(plan.json.outputs).toMatchObject({ catalogMode: "unity", compute: "classic", registeredModel: `databricks-${DEPLOY_TIME}.mlflow_lab.penguin_predictor` });
+  });
+
+  it("legacy: the DBFS file and the Hive metastore, no Unity Catalog object", async () => {
+    const plan = await createPlan({ stack: stackFile("legacy", { catalogMode: "legacy" }) });
+    expect(types(plan)).toContain("databricks:index/dbfsFile:DbfsFile");
+    for (const type of ["databricks:index/schema:Schema", "databricks:index/volume:Volume", "pulumi-nodejs:dynamic/lab:UnityCatalogCheck"]) expect(types(plan)).not.toContain(type);
+    expect(plan.json.resources.find((r) => r.name === "databricks-workspace")!.inputs.defaultCatalog).toEqual({ initialType: "HiveMetastore" });
+    expect(plan.json.outputs).toMatchObject({ catalogMode: "legacy", dataPath: "/mlflow_lab/penguins.csv", registeredModel: "Penguin Predictor" });
+  });
+
+  it("serverless: a Serverless workspace, no cluster, the serverless rate, and the plan says quota does not matter", async () => {
+    const plan = await createPlan({ stack: "serverless" });
+    expect(plan.json.region.compute).toBe("serverless");
+    expect(plan.json.resources.find((r) => r.name === "databricks-workspace")!.inputs).toMatchObject({ computeMode: "Serverless" });
+    expect(types(plan)).not.toContain("databricks:index/cluster:Cluster");
+    expect(plan.json.costPerHour.items.map((i) => i.item)).toEqual(["serverless-notebook"]);
+    const text = renderPlan(plan);
+    expect(text).toMatch(/^Region: eastus {3}compute: serverless {3}\(source: config\)$/m);
+    expect(text).toContain("Compute: serverless: no cluster; Databricks runs the notebook on serverless compute, so no VM of your subscription runs and vCPU quota does not matter");
+    expect(text).toContain("Jupyter, serverless environment version 4");
+  });
+
+  it("fails on a bad combination of keys before anything is registered, naming both", async () => {
+    const attempt = createPlan({ stack: stackFile("bad-combo", { compute: "serverless", catalogMode: "legacy" }) });
+    await expect(attempt).rejects.toBeInstanceOf(UserInputError);
+    await expect(attempt).rejects.toThrow("config azure-mlflow-lab:catalogMode 'legacy' cannot be used with config azure-mlflow-lab:compute 'serverless'");
+  });
+});
+
 describe("renderPlan", () => {
   it("shows region and why, the tree with key settings, outputs, cost and the markers' meaning", async () => {
     const text = renderPlan(await createPlan({ stack: "full" }));
     expect(text).toContain("Region: eastus   node type: Standard_DS3_v2   (source: config)");
     expect(text).toMatch(/├─ databricks {2}\[component databricks:Lab\]/);
-    expect(text).toContain("sku premium · compute Hybrid · catalog HiveMetastore");
+    expect(text).toContain(`sku premium · compute Hybrid · catalog UnityCatalog databricks-${DEPLOY_TIME}`);
+    expect(text).toContain("Compute: classic: a single-node Standard_DS3_v2 cluster, whose vCPUs count against your subscription's quota");
+    expect(text).toContain(`lab-volume  [databricks:Volume]  managed volume databricks-${DEPLOY_TIME}.mlflow_lab.data`);
+    expect(text).toContain(`registers databricks-${DEPLOY_TIME}.mlflow_lab.penguin_predictor (databricks-uc)`);
     expect(text).toContain("SINGLE_USER learner@example.com · engine STANDARD · stops after 20 min idle");
     expect(text).toContain("auth-proxy caddy:2.8-alpine");
     expect(text).toContain("AzureML Data Scientist · on mlw-msl-[deploy-time]");

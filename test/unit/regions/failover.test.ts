@@ -139,3 +139,28 @@ describe("failover scoping", () => {
     });
   });
 });
+
+describe("the lab's Unity Catalog check failing (the account, not the region)", () => {
+  // What the engine reports when the program's check resource fails: the provider's error with its stack.
+  const engineText = (message: string) => `Error: ${message}\n    at Object.create (/tmp/pulumi-dynamic/provider.js:12:15)\n    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)`;
+
+  it("no metastore: stop at once, saying how to use catalogMode legacy, with no stack trace in the line", () => {
+    const decision = decide({
+      code: "",
+      message: engineText("UnityCatalogNotEnabled: Databricks workspace databricks-abc1234 has no Unity Catalog metastore assigned (METASTORE_DOES_NOT_EXIST: No metastore assigned for the current workspace.)"),
+    });
+    expect(decision).toMatchObject({ action: "stop", code: "UnityCatalogNotEnabled" });
+    expect(decision.reason).toContain("Unity Catalog is not enabled in this lab's Databricks workspace (Databricks workspace databricks-abc1234 has no Unity Catalog metastore assigned (METASTORE_DOES_NOT_EXIST: No metastore assigned for the current workspace.))");
+    expect(decision.reason).toContain("set azure-mlflow-lab:catalogMode: legacy");
+    expect(decision.reason).not.toMatch(/\n|Object\.create/);
+  });
+
+  it("a catalog that does not exist: stop with the check's own line (a config problem)", () => {
+    const decision = decide({ code: "", message: engineText("LabCatalogNotFound: catalog 'main' does not exist in Databricks workspace databricks-abc1234 (catalogs there: samples); set config azure-mlflow-lab:catalog to one you may create schemas in") });
+    expect(decision).toEqual({
+      action: "stop",
+      code: "LabCatalogNotFound",
+      reason: "catalog 'main' does not exist in Databricks workspace databricks-abc1234 (catalogs there: samples); set config azure-mlflow-lab:catalog to one you may create schemas in",
+    });
+  });
+});

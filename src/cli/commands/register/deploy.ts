@@ -7,7 +7,7 @@ export function register(program: Command): void {
   program
     .command("deploy")
     .description("choose a region with quota, deploy the stack with failover, and wait until the workspace is ready")
-    .option("--stack <stack>", "preset stack (lab, course, full) or a path to a Pulumi.<stack>.yaml", "lab")
+    .option("--stack <stack>", "preset stack (lab, course, full, serverless) or a path to a Pulumi.<stack>.yaml", "lab")
     .option("--region <region>", "start in this region when it is eligible")
     .option("--geography <name>", "rank regions of this geography first (Europe, US, Asia Pacific, ... or a region whose geography is meant)")
     .option("--near <region>", "the region you are in: its geography ranks first unless --region or --geography says otherwise (setup passes Cloud Shell's)")

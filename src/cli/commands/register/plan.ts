@@ -10,7 +10,7 @@ export function register(program: Command): void {
   program
     .command("plan")
     .description("show what a stack creates, offline: region and why, resources, outputs, cost per hour")
-    .option("--stack <stack>", "preset (lab, course, full), another stack in stacks/, or a path to a Pulumi.<stack>.yaml", "lab")
+    .option("--stack <stack>", "preset (lab, course, full, serverless), another stack in stacks/, or a path to a Pulumi.<stack>.yaml", "lab")
     .option("--json", "print {stack, region, resources, outputs, costPerHour} as JSON")
     .action(async (options: { stack: string; json?: boolean }) => {
       const { runPlan } = await loadModule<typeof import("../plan")>(() => require("../plan"), () => import("../plan"));

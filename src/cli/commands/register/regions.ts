@@ -9,7 +9,7 @@ export function register(program: Command): void {
   program
     .command("regions")
     .description("evaluate every Azure region for the stack: quota, VM size, model serving, policy, providers; the choice on top")
-    .option("--stack <stack>", "preset stack (lab, course, full) or a path to a Pulumi.<stack>.yaml", "lab")
+    .option("--stack <stack>", "preset stack (lab, course, full, serverless) or a path to a Pulumi.<stack>.yaml", "lab")
     .option("--region <region>", "preferred region: chosen when it is eligible")
     .option("--geography <name>", "rank regions of this geography first (Europe, US, Asia Pacific, ... or a region whose geography is meant)")
     .option("--near <region>", "the region you are in: its geography ranks first unless --region or --geography says otherwise (setup passes Cloud Shell's)")

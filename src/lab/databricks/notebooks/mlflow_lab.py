@@ -2,13 +2,35 @@
 # MAGIC %md
 # MAGIC # MLflow lab: train, log and register a penguin classifier
 # MAGIC
-# MAGIC The lab stack already put the penguins dataset at `dbfs:/mlflow_lab/penguins.csv` (checked against its
-# MAGIC sha256 when it was deployed), so there is nothing to download here. Attach this notebook to the lab
-# MAGIC cluster and run the cells in order.
+# MAGIC The lab stack already put the penguins dataset where this notebook reads it (checked against its
+# MAGIC sha256 when it was deployed), so there is nothing to download and nothing to edit. Run the cells in
+# MAGIC order: on the lab cluster, or on serverless compute (environment version 4 or later, the first with
+# MAGIC `pyspark.ml` and `mlflow.spark`).
 # MAGIC
 # MAGIC Every training run logs its parameters, three metrics and the fitted pipeline **with a model signature
-# MAGIC and an input example**. Newer ML runtimes refuse to register models logged without a signature, which is
-# MAGIC why the lab cluster is pinned to 16.4 LTS ML and why this notebook logs the signature explicitly.
+# MAGIC and an input example**. Unity Catalog only registers models that have a signature, and newer ML
+# MAGIC runtimes refuse to register models logged without one.
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## 0. Where the data is and where the model goes
+# MAGIC The stack wrote these values when it deployed the notebook. They also appear as widgets at the top of
+# MAGIC the notebook, so a run can point elsewhere without editing code.
+
+# COMMAND ----------
+
+# Written by the lab stack at deploy time (src/lab/databricks/notebook.ts); these are the legacy defaults.
+LAB_PARAMETERS = {"catalog_mode": "legacy", "data_path": "/mlflow_lab/penguins.csv", "model_name": "Penguin Predictor", "registry_uri": "databricks"}
+
+dbutils.widgets.text("data_path", LAB_PARAMETERS["data_path"], "Data file")
+dbutils.widgets.text("model_name", LAB_PARAMETERS["model_name"], "Registered model")
+dbutils.widgets.text("registry_uri", LAB_PARAMETERS["registry_uri"], "Model registry")
+
+DATA_PATH = dbutils.widgets.get("data_path")
+MODEL_NAME = dbutils.widgets.get("model_name")
+REGISTRY_URI = dbutils.widgets.get("registry_uri")
+print(f"catalog mode {LAB_PARAMETERS['catalog_mode']}: data {DATA_PATH}, model {MODEL_NAME} in registry {REGISTRY_URI}")
 
 # COMMAND ----------
 
@@ -19,7 +41,6 @@
 
 from pyspark.sql.functions import col
 
-DATA_PATH = "/mlflow_lab/penguins.csv"
 NUMERIC_FEATURES = ["CulmenLength", "CulmenDepth", "FlipperLength", "BodyMass"]
 LABEL = "Species"
 
@@ -42,8 +63,6 @@ display(train_df.limit(10))
 # MAGIC ## 2. A training function that logs everything to MLflow
 
 # COMMAND ----------
-
-import time
 
 import mlflow
 import mlflow.spark
@@ -89,15 +108,18 @@ def train_penguin_model(training_data, test_data, max_iter, reg_param):
         example_output = predictions.select("prediction").limit(5).toPandas()
         signature = infer_signature(example_input, example_output)
 
-        artifact_path = f"classifier-{int(time.time())}"
-        mlflow.spark.log_model(
+        # Spark's default requirements, as the original lab logged them: inferring them instead starts a
+        # second Python and Spark to load the model (about half a minute per run).
+        model_info = mlflow.spark.log_model(
             model,
-            artifact_path,
+            "classifier",
             signature=signature,
             input_example=example_input,
+            pip_requirements=mlflow.spark.get_default_pip_requirements(),
         )
         print(f"run {run.info.run_id}: " + ", ".join(f"{k}={v:.3f}" for k, v in metrics.items()))
-        return run.info.run_id, artifact_path
+        # The logged model's own URI: runs:/… under MLflow 2, models:/m-… under MLflow 3.
+        return run.info.run_id, model_info.model_uri
 
 # COMMAND ----------
 
@@ -113,13 +135,14 @@ second_run = train_penguin_model(train_df, test_df, max_iter=10, reg_param=0.2)
 # COMMAND ----------
 
 # MAGIC %md
-# MAGIC ## 4. Register the better model as `Penguin Predictor`
-# MAGIC The lab registers into the **workspace** model registry (left navigation: *Models*), which the serving
-# MAGIC endpoint `predict-penguin` reads. You can also do this from the run page with *Register model*.
+# MAGIC ## 4. Register the better model
+# MAGIC With Unity Catalog the model is `<catalog>.mlflow_lab.penguin_predictor` (left navigation: *Catalog*);
+# MAGIC in legacy mode it is `Penguin Predictor` in the workspace registry (*Models*). The serving endpoint
+# MAGIC `predict-penguin` serves this model.
 
 # COMMAND ----------
 
-mlflow.set_registry_uri("databricks")
-run_id, artifact_path = second_run
-registered = mlflow.register_model(f"runs:/{run_id}/{artifact_path}", "Penguin Predictor")
-print(f"registered {registered.name} version {registered.version}")
+mlflow.set_registry_uri(REGISTRY_URI)
+run_id, model_uri = second_run
+registered = mlflow.register_model(model_uri, MODEL_NAME)
+print(f"registered {registered.name} version {registered.version} from run {run_id}")
