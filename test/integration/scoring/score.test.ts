@@ -8,6 +8,7 @@ import { main } from "../../../src/cli/main";
 import { resolveModelSource } from "../../../src/models/sources";
 import { startModelServer, tempDir, trainModels, type TrainedModels } from "../../support/mlflow";
 import type { RunningService } from "../../support/mlflow/process";
+import { copyLabPenguins } from "../../support/penguins";
 
 /**
  * `mlflow-lab score` against a REAL `mlflow models serve --env-manager local` (the course's local
@@ -96,7 +97,7 @@ describe("score against mlflow models serve", () => {
     const out = JSON.parse(result.stdout);
     expect(out.predictions).toEqual(EXPECTED_SPECIES);
     expect(out.url).toBe(`${penguinServer.url}/invocations`);
-    expect(out.rows[0]).toEqual({ Island: "Biscoe", CulmenLength: 48.7, CulmenDepth: 14.1, FlipperLength: 210, BodyMass: 4450, prediction: 1 });
+    expect(out.rows[0]).toEqual({ input: { Island: "Biscoe", CulmenLength: 48.7, CulmenDepth: 14.1, FlipperLength: 210, BodyMass: 4450 }, prediction: { prediction: 1 } });
     expect(out.latencyMs).toBeGreaterThan(0);
   });
 
@@ -117,6 +118,19 @@ describe("score against mlflow models serve", () => {
     const wrapped = { dataframe_split: { columns: ["Tenure", "MonthlyCharges", "Contract"], data: [[1, 99.5, "Month-to-month"]] } };
     const b = await cli(["score", "--url", churnServer.url, "--data", file("wrapped.json", JSON.stringify(wrapped)), "--format", "records", "--json"]);
     expect(JSON.parse(b.stdout).predictions).toEqual([1]);
+  });
+
+  it("--json keeps an input column apart from a prediction of the same name", async () => {
+    // A label column left in the data, named like the model's output: both values survive.
+    const records = [{ Tenure: 1, MonthlyCharges: 99.5, Contract: "Month-to-month", prediction: 9 }, { Tenure: 60, MonthlyCharges: 20, Contract: "Two year", prediction: 9 }];
+    const result = await cli(["score", "--url", churnServer.url, "--data", file("labelled.json", JSON.stringify(records)), "--json"]);
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.predictions).toEqual([1, 0]);
+    expect(out.rows).toEqual([
+      { input: records[0], prediction: { prediction: 1 } },
+      { input: records[1], prediction: { prediction: 0 } },
+    ]);
   });
 
   it("reads rows from stdin through the real mlflow-lab command", () => {
@@ -149,6 +163,22 @@ describe("score checks before sending and handles endpoint failures", () => {
         "error: columns do not match the model signature: missing CulmenLength; unexpected Culmen_Length (expected Island, CulmenLength, CulmenDepth, FlipperLength, BodyMass); nothing was sent\n",
       );
       expect(endpoint.requests).toHaveLength(0);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("--model lets the lab's blank penguins.csv rows through as nulls, which the signature's double columns accept", async () => {
+    // The lab's own file (a local copy; never committed), without its label column: row 4 has no
+    // measurements at all.
+    const lab = fs.readFileSync(copyLabPenguins(work), "utf8").split("\n").slice(0, 5).map((line) => line.split(",").slice(0, 5).join(",")).join("\n");
+    expect(lab.split("\n")[4]).toBe("Torgersen,,,,");
+    const endpoint = await recorder((res) => res.end('{"predictions": [0, 0, 0, 0]}'));
+    try {
+      const result = await cli(["score", "--url", endpoint.url, "--data", file("lab-penguins.csv", `${lab}\n`), "--model", penguinDir, "--json"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(JSON.parse(endpoint.requests[0]!.body).dataframe_split.data[3]).toEqual(["Torgersen", null, null, null, null]);
     } finally {
       await endpoint.close();
     }
