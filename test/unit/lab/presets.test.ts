@@ -292,7 +292,30 @@ describe("preset full: every endpoint kind", () => {
       clusterResourceName: "managedClusters",
       clusterName: cluster.resourceName,
     });
-    expect(extension.configurationSettings).toMatchObject({ enableInference: "True", enableTraining: "False" });
+    // What `az k8s-extension create` sends for a managed cluster of one node (AzureMLKubernetes.py).
+    const clusterId = `/subscriptions/${DEPLOY_TIME}/resourceGroups/msl-${run.suffix}/providers/Microsoft.ContainerService/managedClusters/${cluster.resourceName}`;
+    expect(extension.configurationSettings).toEqual({
+      enableInference: "True",
+      enableTraining: "False",
+      inferenceRouterServiceType: "LoadBalancer",
+      allowInsecureConnections: "True",
+      inferenceRouterHA: "False",
+      installNvidiaDevicePlugin: "False",
+      installDcgmExporter: "False",
+      clusterPurpose: "DevTest",
+      cluster_name: clusterId,
+      clusterId,
+      "prometheus.prometheusSpec.externalLabels.cluster_name": clusterId,
+      domain: "eastus.cloudapp.azure.com",
+      location: "eastus",
+      jobSchedulerLocation: "eastus",
+      cluster_name_friendly: cluster.resourceName,
+      "servicebus.enabled": "false",
+      "relayserver.enabled": "false",
+      "nginxIngress.enabled": "true",
+    });
+    expect(extension.identity).toEqual({ type: "SystemAssigned" });
+    expect(extension.scope).toEqual({ cluster: { releaseNamespace: "azureml" } });
     const compute = one(run, T.compute);
     expect(inputs(compute).properties).toMatchObject({
       computeType: "Kubernetes",
