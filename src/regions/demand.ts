@@ -1,4 +1,5 @@
 import { namespaceOf, normalizeLocation } from "./normalize";
+import { stackVmsFromEndpoints, type StackVm } from "./stack-vms";
 
 /**
  * What a stack asks of a region, derived from its lab config. Only the fields region selection needs
@@ -12,7 +13,7 @@ export interface RegionDemandConfig {
   workers?: number;
   databricksServing?: { enabled?: boolean };
   azureMl?: boolean;
-  endpoints?: ReadonlyArray<{ kind: string }>;
+  endpoints?: ReadonlyArray<{ name?: string; kind: string; size?: string }>;
 }
 
 export interface Demand {
@@ -24,6 +25,8 @@ export interface Demand {
   resourceTypes: string[];
   /** Provider namespaces that must be registered on the subscription. */
   providers: string[];
+  /** The stack's VMs besides the Databricks node (AKS node pool, managed endpoint instances). */
+  stackVms?: StackVm[];
   /** Whether the region must support Databricks Core Model Serving, and why. */
   servingRequired: boolean;
   servingReason: string;
@@ -42,6 +45,17 @@ export const RESOURCE_TYPES = {
  * quota and the workspace's managed storage is Microsoft.Storage.
  */
 export const BASE_NAMESPACES = ["Microsoft.Compute", "Microsoft.Storage"] as const;
+
+/**
+ * Namespaces of the resource types the program creates besides the ones region selection checks for
+ * offering (src/lab: the Azure ML workspace's Key Vault, Log Analytics workspace, Application Insights
+ * component and, for online endpoints, container registry; the AKS Azure ML extension). Each must be
+ * registered before `up`, or ARM answers MissingSubscriptionRegistration half-way through.
+ */
+export const AZURE_ML_NAMESPACES = ["Microsoft.KeyVault", "Microsoft.OperationalInsights", "Microsoft.Insights"] as const;
+export const REGISTRY_NAMESPACE = "Microsoft.ContainerRegistry";
+export const AKS_EXTENSION_NAMESPACE = "Microsoft.KubernetesConfiguration";
+export const EXTRA_NAMESPACES: readonly string[] = [...AZURE_ML_NAMESPACES, REGISTRY_NAMESPACE, AKS_EXTENSION_NAMESPACE];
 
 const ENDPOINT_RESOURCE_TYPE: Record<string, string> = {
   aci: RESOURCE_TYPES.containerGroups,
@@ -69,13 +83,20 @@ export function demandFromConfig(config: RegionDemandConfig): Demand {
     if (type) resourceTypes.push(type);
   }
   const types = unique(resourceTypes);
-  const providers = unique([...types.map(namespaceOf), ...BASE_NAMESPACES]);
+  const endpoints = config.endpoints ?? [];
+  const extra: string[] = [];
+  if (config.azureMl) extra.push(...AZURE_ML_NAMESPACES);
+  // The program adds a registry to the workspace for online deployments (src/lab/index.ts).
+  if (config.azureMl && endpoints.some((e) => e.kind === "managed" || e.kind === "aks")) extra.push(REGISTRY_NAMESPACE);
+  if (endpoints.some((e) => e.kind === "aks")) extra.push(AKS_EXTENSION_NAMESPACE);
+  const providers = unique([...types.map(namespaceOf), ...BASE_NAMESPACES, ...extra]);
   const serving = config.databricksServing?.enabled === true;
   return {
     nodeTypes: unique([config.nodeType, ...(config.nodeTypeFallbacks ?? [])]),
     nodes: 1 + Math.max(0, Math.floor(config.workers ?? 0)),
     resourceTypes: types,
     providers,
+    stackVms: stackVmsFromEndpoints(endpoints),
     servingRequired: true,
     servingReason: serving
       ? "the stack creates a Databricks serving endpoint"
