@@ -130,7 +130,8 @@ describe("renderPlan", () => {
     expect(text).toMatch(/├─ databricks {2}\[component databricks:Lab\]/);
     expect(text).toContain("sku premium · compute Hybrid · catalog HiveMetastore");
     expect(text).toContain("SINGLE_USER learner@example.com · engine STANDARD · stops after 20 min idle");
-    expect(text).toContain("auth-proxy caddy:2.8-alpine");
+    expect(text).toContain("public port 80,443 · auth-proxy caddy:2.11.4-alpine");
+    expect(text).toContain("Azure Files caddy-penguin-aci");
     expect(text).toContain("AzureML Data Scientist · on mlw-msl-[deploy-time]");
     expect(text).toMatch(/Estimated cost per hour \(eastus list prices as of \d{4}-\d{2}-\d{2}; estimates, not a quote\)/);
     expect(text).toContain("[deploy-time] marks values only known once deployed; [secret] marks secrets.");
