@@ -21,6 +21,11 @@ export const PYTHON_ENVS = {
     constraintsFile: here("python", "mlflow", "constraints.txt"),
     purpose: "real MLflow 3 (tracking server, registry, scoring server, training script)",
   },
+  mlflow2Spark: {
+    name: "mlflow2-spark",
+    constraintsFile: here("python", "mlflow2-spark", "constraints.txt"),
+    purpose: "MLflow 2.21 with PySpark 3.5 (Databricks Runtime 16.4 LTS ML): the lab's Spark pipeline and an MLflow 2 sklearn model for the ACI scorer tests",
+  },
 } satisfies Record<string, PythonEnvSpec>;
 
 export type PythonEnvName = keyof typeof PYTHON_ENVS;

@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pythonEnv } from "../python-env";
+import { createHash } from "node:crypto";
+import { pythonEnv, venvRoot } from "../python-env";
+import { PYTHON_ENVS } from "../python-envs";
 import { freePort, startService, type RunningService } from "./process";
 
 /**
@@ -46,7 +48,9 @@ export async function startMlflowServer(): Promise<MlflowServer> {
       "--workers",
       "1",
     ],
-    env: py.env(),
+    // No background job runner (eight huey processes in MLflow 3.17, for GenAI jobs no test runs): the
+    // machine has two cores.
+    env: py.env({ MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false" }),
     cwd: root,
     port,
     readyUrl: `http://127.0.0.1:${port}/health`,
@@ -125,6 +129,63 @@ export function trainModels(trackingUri: string, options: { registry?: boolean }
         resolve(JSON.parse(fs.readFileSync(summary, "utf8")) as TrainedModels);
       } catch (error) {
         reject(new Error(`train_models.py wrote no JSON summary (${(error as Error).message}):\n${err.slice(-2000)}`));
+      } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+export type ScorerModelKind = "spark" | "sklearn2" | "sklearn3" | "pyfunc";
+
+export interface ScorerModel {
+  name: string;
+  version: string;
+  /** models:/<name>/<version> on the tracking server. */
+  model_uri: string;
+  /** The MLflow that logged it. */
+  mlflow_version: string;
+  columns: string[];
+  rows: unknown[][];
+  /** What the model predicts for `rows` in the process that trained it. */
+  expected: number[];
+}
+
+/** The venv that logs each kind: MLflow 2 kinds with MLflow 2.21 (+ Spark 3.5), MLflow 3 kinds with 3.17. */
+const SCORER_MODEL_ENV: Record<ScorerModelKind, "mlflow" | "mlflow2Spark"> = { spark: "mlflow2Spark", sklearn2: "mlflow2Spark", sklearn3: "mlflow", pyfunc: "mlflow" };
+
+/**
+ * Runs test/support/mlflow/scorer_models.py: logs and registers one model of `kind` on the tracking
+ * server, trained on the lab's penguins.csv (a copy at `dataFile`).
+ */
+export function logScorerModel(kind: ScorerModelKind, trackingUri: string, dataFile: string): Promise<ScorerModel> {
+  const py = pythonEnv(SCORER_MODEL_ENV[kind]);
+  const work = tempDir(`scorer-${kind}`);
+  const summary = path.join(work, "summary.json");
+  // The logged model is kept between runs under a name that hashes everything it depends on.
+  const script = path.join(__dirname, "scorer_models.py");
+  const hash = createHash("sha256")
+    .update(fs.readFileSync(script))
+    .update(fs.readFileSync(PYTHON_ENVS[SCORER_MODEL_ENV[kind]].constraintsFile))
+    .update(fs.readFileSync(dataFile))
+    .update(kind)
+    .digest("hex")
+    .slice(0, 16);
+  const cacheRoot = path.join(path.dirname(venvRoot()), "scorer-models");
+  fs.mkdirSync(cacheRoot, { recursive: true });
+  const args = [script, kind, "--tracking-uri", trackingUri, "--data", dataFile, "--work", work, "--summary", summary, "--cache", path.join(cacheRoot, `${kind}-${hash}`)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(py.python, args, { env: py.env(), cwd: work });
+    let err = "";
+    child.stdout.resume();
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      try {
+        if (code !== 0) return reject(new Error(`scorer_models.py ${kind} failed (exit ${code}):\n${err.slice(-3000)}`));
+        resolve(JSON.parse(fs.readFileSync(summary, "utf8")) as ScorerModel);
+      } catch (error) {
+        reject(new Error(`scorer_models.py ${kind} wrote no summary (${(error as Error).message}):\n${err.slice(-2000)}`));
       } finally {
         fs.rmSync(work, { recursive: true, force: true });
       }

@@ -100,7 +100,8 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
       throw new Error(`${spec.name} exited before it was ready; last log lines:\n${tail(spec.logFile)}`);
     }
     try {
-      const response = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(2_000) });
+      // A redirect is an answer too (Caddy's port 80 answers with one): it is not followed.
+      const response = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(2_000), redirect: "manual" });
       await response.arrayBuffer();
       if ((spec.readyStatus ?? ((s: number) => s >= 200 && s < 300))(response.status)) break;
     } catch {

@@ -13,6 +13,7 @@
 #   SCORER_ROOT            where environments and the model go (default /opt/scorer). An environment is
 #                          kept under a name that hashes what it was built from, with a .ready marker, so
 #                          a second start with the same root (a test machine) reuses it.
+#   SCORER_MODEL_DIR       where the model is downloaded (default $SCORER_ROOT/model)
 #   SCORER_PORT            default 8080
 #   SCORER_DOWNLOAD_TRIES  default 40, 30 s apart: role assignments of a new identity take minutes
 #
@@ -77,7 +78,7 @@ phase fetch-env "$t"
 
 # 3. The model.
 t=$(now)
-MODEL_DIR="$ROOT/model"
+MODEL_DIR="${SCORER_MODEL_DIR:-$ROOT/model}"
 rm -rf "$MODEL_DIR"
 try=1
 until "$FETCH/bin/python" -c 'import mlflow, os, sys; mlflow.artifacts.download_artifacts(artifact_uri=os.environ["MODEL_URI"], dst_path=sys.argv[1])' "$MODEL_DIR"; do
@@ -118,7 +119,6 @@ fi
 
 # 7. Serve. One worker: a lab endpoint needs no more, and a Spark model loads a JVM per worker.
 log "serving $MODEL_URI on 127.0.0.1:$PORT; ready $(( $(now) - STARTED )) s after start, once the model has loaded"
+# `mlflow models serve` starts uvicorn from PATH (MLflow 2.22 and 3.x both), which logs every request.
 export PATH="$SERVE/bin:$PATH"
-# MLflow 2 serves with gunicorn, which logs no requests unless asked; MLflow 3 serves with uvicorn.
-export GUNICORN_CMD_ARGS="${GUNICORN_CMD_ARGS:---timeout 60 --access-logfile -}"
 exec "$SERVE/bin/mlflow" models serve -m "$MODEL_DIR" --env-manager local --host 127.0.0.1 --port "$PORT" --workers 1
