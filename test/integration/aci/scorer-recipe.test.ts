@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -162,7 +163,11 @@ describe.each(KINDS)("the $kind model", ({ kind, line, loggedBy }) => {
 describe("model specifics", () => {
   it("the Spark pipeline runs on a JVM (the flavor asks for Java); the MLflow 3 sklearn model is a skops file", () => {
     expect(fs.readFileSync(path.join(work, "model-spark", "MLmodel"), "utf8")).toMatch(/^ {2}spark:/m);
-    expect(scorers.get("spark")!.log()).not.toMatch(/installing Java failed/);
+    expect(scorers.get("spark")!.log()).toMatch(/scorer: plan: mlflow-2 line; Java needed; packages: .*\bpyspark\b/);
+    for (const kind of ["sklearn2", "sklearn3", "pyfunc"] as const) expect(scorers.get(kind)!.log()).toMatch(/scorer: plan: mlflow-\d line; Java not needed; /);
+    // This machine has Java, so the scorer skips apt-get; the package it would install exists in Debian 12,
+    // the release of the scorer's image (python:3.12-slim-bookworm).
+    expect(execFileSync("apt-cache", ["show", "--no-all-versions", "openjdk-17-jre-headless"], { encoding: "utf8" })).toMatch(/^Package: openjdk-17-jre-headless$/m);
     const skops = fs.readFileSync(path.join(work, "model-sklearn3", "MLmodel"), "utf8");
     expect(skops).toMatch(/serialization_format: skops/);
     // MLflow 2.22 cannot load it: the line must follow the MLmodel.

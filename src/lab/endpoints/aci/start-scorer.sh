@@ -96,6 +96,7 @@ phase download "$t"
 # 4. What the model needs: its MLflow line, Java, its packages (scorer_plan.py says why).
 eval "$("$FETCH/bin/python" "$FILES/scorer_plan.py" "$MODEL_DIR" "$FILES")"
 CONSTRAINTS="$FILES/constraints-$SCORER_LINE.txt"
+log "plan: $SCORER_LINE line; Java $([ "$SCORER_JAVA" = 1 ] && echo needed || echo not needed); packages: $SCORER_PACKAGES"
 
 # 5. Java for Spark models, installed while the Python packages install.
 t=$(now)
