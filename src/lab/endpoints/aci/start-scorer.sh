@@ -15,7 +15,8 @@
 #                          a second start with the same root (a test machine) reuses it.
 #   SCORER_MODEL_DIR       where the model is downloaded (default $SCORER_ROOT/model)
 #   SCORER_PORT            default 8080
-#   SCORER_DOWNLOAD_TRIES  default 40, 30 s apart: role assignments of a new identity take minutes
+#   SCORER_DOWNLOAD_TRIES  default 120, 10 s apart: role assignments of a new identity take minutes to
+#                          apply, and every second of waiting counts against the start
 #
 # Every Python package comes from a constraints file of this folder, compiled by scripts/lock-python.sh.
 # The phase lines ("scorer: phase <name> <seconds> s") are what bench/aci-cold-start.ts reads.
@@ -24,7 +25,7 @@ set -eu
 FILES="${SCORER_FILES:-$(cd "$(dirname "$0")" && pwd)}"
 ROOT="${SCORER_ROOT:-/opt/scorer}"
 PORT="${SCORER_PORT:-8080}"
-TRIES="${SCORER_DOWNLOAD_TRIES:-40}"
+TRIES="${SCORER_DOWNLOAD_TRIES:-120}"
 : "${MODEL_URI:?MODEL_URI is not set (models:/<name>/<version>)}"
 : "${MLFLOW_TRACKING_URI:?MLFLOW_TRACKING_URI is not set}"
 mkdir -p "$ROOT"
@@ -86,9 +87,9 @@ until "$FETCH/bin/python" -c 'import mlflow, os, sys; mlflow.artifacts.download_
     log "could not download $MODEL_URI after $try tries; giving up"
     exit 1
   fi
-  log "downloading $MODEL_URI failed (try $try of $TRIES; a new identity's role assignments take minutes to apply); retrying in 30 s"
+  log "downloading $MODEL_URI failed (try $try of $TRIES; a new identity's role assignments take minutes to apply); retrying in 10 s"
   try=$((try + 1))
-  sleep 30
+  sleep 10
 done
 [ -f "$MODEL_DIR/MLmodel" ] || { log "$MODEL_URI has no MLmodel at its root"; exit 1; }
 phase download "$t"
