@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main";
+import { runCli as cli } from "../../support/cli-output";
 import { caddyVersion, sharedScorerRoot, startCaddy, startScorer, writeScorerFiles, type CaddyRun, type ScorerRun } from "../../support/aci-scorer";
 import { logScorerModel, startMlflowServer, tempDir, type MlflowServer, type ScorerModel, type ScorerModelKind } from "../../support/mlflow";
 import { copyLabPenguins } from "../../support/penguins";
@@ -32,24 +32,6 @@ const models = new Map<ScorerModelKind, ScorerModel>();
 const scorers = new Map<ScorerModelKind, ScorerRun>();
 const proxies = new Map<ScorerModelKind, CaddyRun>();
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  process.stdout.write = ((c: string | Uint8Array) => ((stdout += c.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((stderr += c.toString()), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.env = saved;
-    process.exitCode = undefined;
-  }
-}
 
 /** Requests the MLflow scoring server itself logged (uvicorn's access log, for both lines). */
 function scorerHits(scorer: ScorerRun): number {

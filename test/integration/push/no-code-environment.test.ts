@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { main } from "../../../src/cli/main";
+import { runCli as cli } from "../../support/cli-output";
 import { pushModel, type PushResult } from "../../../src/models/push/push-model";
 import { freePort, logScorerModel, startMlflowServer, tempDir, type MlflowServer, type ScorerModel } from "../../support/mlflow";
 import { startService, type RunningService } from "../../support/mlflow/process";
@@ -31,21 +31,6 @@ let pushed: PushResult;
 let uploaded: string;
 let server: RunningService | undefined;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => ((stdout += c.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((stderr += c.toString()), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
 
 function condaPipList(dir: string): string[] {
   const conda = YAML.parse(fs.readFileSync(path.join(dir, "conda.yaml"), "utf8")) as { dependencies: Array<string | { pip?: string[] }> };

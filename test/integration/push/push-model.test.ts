@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RestError } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main";
+import { runCli } from "../../support/cli-output";
 import { OperationFailedError, UserInputError } from "../../../src/cli/errors";
 import { azureMlObjectHash } from "../../../src/models/push/content-hash";
 import { pushModel, type PushRequest, type PushResult } from "../../../src/models/push/push-model";
@@ -36,23 +36,8 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   throw new Error("expected a failure");
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  const saved = { ...process.env };
-  Object.assign(process.env, ws.env);
-  process.stdout.write = ((c: string | Uint8Array) => ((stdout += c.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((stderr += c.toString()), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.env = saved;
-    process.exitCode = undefined;
-  }
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(args, ws.env);
 }
 
 function armModelVersion(name: string, version: string): Record<string, any> | undefined {

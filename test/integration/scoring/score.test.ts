@@ -4,7 +4,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main";
+import { runCli as cli } from "../../support/cli-output";
 import { resolveModelSource } from "../../../src/models/sources";
 import { startModelServer, tempDir, trainModels, type TrainedModels } from "../../support/mlflow";
 import type { RunningService } from "../../support/mlflow/process";
@@ -28,22 +28,6 @@ let churnServer: RunningService;
 const PENGUINS_CSV = "Island,CulmenLength,CulmenDepth,FlipperLength,BodyMass\nBiscoe,48.7,14.1,210,4450\nTorgersen,39.1,18.7,181,3750\nDream,46.5,17.9,192,3500\n";
 const EXPECTED_SPECIES = [1, 0, 2];
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
 
 function file(name: string, content: string): string {
   const target = path.join(work, name);

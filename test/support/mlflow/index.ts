@@ -116,24 +116,8 @@ export function trainModels(trackingUri: string, options: { registry?: boolean }
   const summary = path.join(work, "summary.json");
   const args = [path.join(__dirname, "train_models.py"), "--tracking-uri", trackingUri, "--work", work, "--summary", summary];
   if (options.registry) args.push("--registry");
-  return new Promise((resolve, reject) => {
-    // The file store is in maintenance mode in MLflow 3; the course's mlruns folders still exist.
-    const child = spawn(py.python, args, { env: py.env({ MLFLOW_ALLOW_FILE_STORE: "true" }), cwd: work });
-    let err = "";
-    child.stdout.resume();
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      try {
-        if (code !== 0) return reject(new Error(`train_models.py failed (exit ${code}):\n${err.slice(-3000)}`));
-        resolve(JSON.parse(fs.readFileSync(summary, "utf8")) as TrainedModels);
-      } catch (error) {
-        reject(new Error(`train_models.py wrote no JSON summary (${(error as Error).message}):\n${err.slice(-2000)}`));
-      } finally {
-        fs.rmSync(work, { recursive: true, force: true });
-      }
-    });
-  });
+  // The file store is in maintenance mode in MLflow 3; the course's mlruns folders still exist.
+  return runSummaryScript<TrainedModels>(py.python, args, py.env({ MLFLOW_ALLOW_FILE_STORE: "true" }), work, summary, "train_models.py");
 }
 
 export type ScorerModelKind = "spark" | "sklearn2" | "sklearn3" | "pyfunc";
@@ -174,18 +158,23 @@ export function logScorerModel(kind: ScorerModelKind, trackingUri: string, dataF
   const cacheRoot = path.join(path.dirname(venvRoot()), "scorer-models");
   fs.mkdirSync(cacheRoot, { recursive: true });
   const args = [script, kind, "--tracking-uri", trackingUri, "--data", dataFile, "--work", work, "--summary", summary, "--cache", path.join(cacheRoot, `${kind}-${hash}`)];
+  return runSummaryScript<ScorerModel>(py.python, args, py.env(), work, summary, `scorer_models.py ${kind}`);
+}
+
+/** Runs a fixture script that writes a JSON summary; the work folder is removed afterwards. */
+function runSummaryScript<T>(python: string, args: string[], env: NodeJS.ProcessEnv, work: string, summary: string, label: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(py.python, args, { env: py.env(), cwd: work });
+    const child = spawn(python, args, { env, cwd: work });
     let err = "";
     child.stdout.resume();
     child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
     child.on("error", reject);
     child.on("exit", (code) => {
       try {
-        if (code !== 0) return reject(new Error(`scorer_models.py ${kind} failed (exit ${code}):\n${err.slice(-3000)}`));
-        resolve(JSON.parse(fs.readFileSync(summary, "utf8")) as ScorerModel);
+        if (code !== 0) return reject(new Error(`${label} failed (exit ${code}):\n${err.slice(-3000)}`));
+        resolve(JSON.parse(fs.readFileSync(summary, "utf8")) as T);
       } catch (error) {
-        reject(new Error(`scorer_models.py ${kind} wrote no summary (${(error as Error).message}):\n${err.slice(-2000)}`));
+        reject(new Error(`${label} wrote no JSON summary (${(error as Error).message}):\n${err.slice(-2000)}`));
       } finally {
         fs.rmSync(work, { recursive: true, force: true });
       }
