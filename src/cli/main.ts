@@ -33,7 +33,9 @@ function oneLineUsageErrors(command: Command, commandPath: string): void {
 export function buildProgram(): Command {
   const program = new Command("mlflow-lab")
     .description("MLflow-on-Azure lab environments: plan, regions, deploy, push-model, score, teardown, cleanup")
-    .version(VERSION, "-V, --version", "print the mlflow-lab version")
+    // -V only: a long --version here would be taken from any position, so `push-model --version 3` would
+    // print the toolkit's version and push nothing; --version belongs to push-model.
+    .version(VERSION, "-V", "print the mlflow-lab version")
     .showHelpAfterError(false)
     .exitOverride();
   registerCommands(program);
@@ -54,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander already printed its message (usage errors) or the help/version text. `--help`,
-      // `help <command>` and `--version` succeed; everything else it rejects is bad input.
+      // `help <command>` and `-V` succeed; everything else it rejects is bad input.
       return error.exitCode === 0 ? 0 : 2;
     }
     process.stderr.write(`error: ${failureMessage(error)}\n`);

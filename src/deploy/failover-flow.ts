@@ -7,6 +7,7 @@ import type { Demand } from "../regions/demand";
 import { NoEligibleRegionError, providersToRegister, type SelectionResult } from "../regions/evaluate";
 import { blockEntryFor, classifyFailure, type ArmErrorLike, type FailoverDecision } from "../regions/failover";
 import { runSelection } from "../regions/select";
+import { stackVmFacts } from "../regions/stack-quota";
 import type { RegionSignalsSnapshot } from "../regions/signals";
 import { randomSuffix } from "../config/suffix";
 import { labNames } from "../lab/naming";
@@ -183,6 +184,8 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
     return { region: result.choice.region, nodeType: result.choice.nodeType, family: result.choice.headroom.family?.name };
   };
 
+  // A failure of the AKS node pool or a managed deployment blocks its own size or quota family.
+  const stackVms = stackVmFacts(args.selection.snapshot.regions, demand.stackVms ?? []);
   const attempts: AttemptRecord[] = [];
   const registered = new Set<string>();
   let unrecognised = 0;
@@ -230,7 +233,7 @@ export async function deployWithFailover(args: DeployWithFailoverArgs): Promise<
       failure = error.armErrors.length > 0 ? [...error.armErrors] : [{ code: "", message: error.message }];
     }
 
-    const decision = classifyFailure(failure, { region: target.region, nodeType: target.nodeType, family: target.family });
+    const decision = classifyFailure(failure, { region: target.region, nodeType: target.nodeType, family: target.family, stackVms });
     attempts.push({ region: target.region, nodeType: target.nodeType, outcome: decision.action, code: decision.code, reason: decision.reason });
     say(`attempt in ${target.region} failed: ${decision.reason}`);
 

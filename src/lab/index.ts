@@ -153,6 +153,7 @@ export class MlflowLab extends pulumi.ComponentResource {
               mlflowTrackingUri: ml.mlflowTrackingUri,
               workspaceId: workspace.id,
               storageAccountId: ml.storageAccount.id,
+              storageAccountName: ml.storageAccount.name,
             },
             { parent: this },
           ).served;

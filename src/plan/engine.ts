@@ -208,7 +208,16 @@ function cleanInputs(inputs: Record<string, unknown>): Record<string, unknown> {
  * `containers` secret). Hiding the whole list would hide what the plan is for, so a secret property is
  * opened and only its fields that hold secrets by name are masked; if it has none, all of it is.
  */
-const SECRET_FIELDS = new Set(["secureValue", "password", "secret", "key", "token", "connectionString"]);
+const SECRET_FIELDS = new Set(["secureValue", "password", "secret", "key", "token", "connectionString", "storageAccountKey"]);
+
+/**
+ * An ACI secret volume (`volumes[].secret`, file name → base64 content) is shown: the lab puts only the
+ * repository's scorer files there (src/lab/endpoints/aci-files.ts), which the plan is meant to show and
+ * the guardrails read; a `secret` that is a single value stays masked.
+ */
+function isFileMap(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+}
 
 function cleanValue(value: unknown): unknown {
   if (value === undefined) return undefined;
@@ -234,7 +243,9 @@ function maskSecretFields(value: unknown): { value: unknown; found: boolean } {
     let found = false;
     const result: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-      if (SECRET_FIELDS.has(key)) {
+      if (key === "secret" && isFileMap(inner)) {
+        result[key] = inner;
+      } else if (SECRET_FIELDS.has(key)) {
         result[key] = SECRET;
         found = true;
       } else {

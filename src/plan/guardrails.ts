@@ -47,6 +47,8 @@ export const MAX_AUTOTERMINATION_MINUTES = 60;
 const UNTAGGABLE_AZURE_TYPES = new Set([
   "azure-native:kubernetesconfiguration:Extension",
   "azure-native:authorization:RoleAssignment",
+  // A share inside a storage account: ARM tags live on the account (it carries the lab's).
+  "azure-native:storage:FileShare",
 ]);
 
 type Json = Record<string, any>;
@@ -188,8 +190,8 @@ function containerGroupAuthProblems(inputs: Json): string[] {
   } else if (keyVariable.value !== undefined) {
     problems.push(`${KEY_VARIABLE} is also set as a plain value`);
   }
-  const proxyConfig = (proxy.environmentVariables ?? []).find((v: Json) => v.name === "CADDYFILE")?.value;
-  if (typeof proxyConfig !== "string" || !proxyConfig.includes(`Bearer {$${KEY_VARIABLE}}`)) {
+  const proxyConfig = proxyCaddyfile(inputs, proxy);
+  if (typeof proxyConfig !== "string" || !proxyConfig.includes(`@authorized header Authorization "Bearer {$${KEY_VARIABLE}}"`) || !/handle @authorized \{\s*reverse_proxy /.test(proxyConfig)) {
     problems.push(`${PROXY_CONTAINER} does not check the Authorization header against the key`);
   }
   for (const container of containers) {
@@ -198,6 +200,23 @@ function containerGroupAuthProblems(inputs: Json): string[] {
     if (exposed.length > 0) problems.push(`container ${container.name} listens on public port ${exposed.join(", ")}, bypassing the proxy`);
   }
   return problems;
+}
+
+/**
+ * The Caddyfile the proxy runs: the file its `--config` names, read from the secret volume mounted at
+ * that folder (base64 in the group's definition); undefined when it cannot be found.
+ */
+function proxyCaddyfile(inputs: Json, proxy: Json): string | undefined {
+  const command: unknown[] = Array.isArray(proxy.command) ? proxy.command : [];
+  const configPath = command[command.indexOf("--config") + 1];
+  if (command.indexOf("--config") < 0 || typeof configPath !== "string") return undefined;
+  for (const mount of (proxy.volumeMounts ?? []) as Json[]) {
+    if (typeof mount.mountPath !== "string" || !configPath.startsWith(`${mount.mountPath}/`)) continue;
+    const volume = ((inputs.volumes ?? []) as Json[]).find((v) => v.name === mount.name);
+    const encoded = volume?.secret?.[configPath.slice(mount.mountPath.length + 1)];
+    if (typeof encoded === "string") return Buffer.from(encoded, "base64").toString("utf8");
+  }
+  return undefined;
 }
 
 export function checkGuardrails(resources: readonly ResourceRecord[]): Violation[] {

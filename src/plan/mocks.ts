@@ -74,6 +74,10 @@ const AZURE: Record<string, Synthesis> = {
     nameInput: "accountName",
     id: (i) => `${group(i)}/providers/Microsoft.Storage/storageAccounts/${i.accountName}`,
   },
+  "azure-native:storage:FileShare": {
+    nameInput: "shareName",
+    id: (i) => `${group(i)}/providers/Microsoft.Storage/storageAccounts/${i.accountName}/fileServices/default/shares/${i.shareName}`,
+  },
   "azure-native:keyvault:Vault": {
     nameInput: "vaultName",
     id: (i) => `${group(i)}/providers/Microsoft.KeyVault/vaults/${i.vaultName}`,
@@ -180,6 +184,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         return { clientId: DEPLOY_TIME, objectId: DEPLOY_TIME, subscriptionId: SUBSCRIPTION, tenantId: DEPLOY_TIME };
       case "azure-native:machinelearningservices:listOnlineEndpointKeys":
         return { primaryKey: DEPLOY_TIME, secondaryKey: DEPLOY_TIME };
+      case "azure-native:storage:listStorageAccountKeys":
+        return { keys: [{ keyName: "key1", permissions: "FULL", value: DEPLOY_TIME }] };
       default:
         return {};
     }

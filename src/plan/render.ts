@@ -180,7 +180,12 @@ function summarize(resource: PlanResource): string {
         ...(i.containers ?? []).map(
           (c: Json) => `${c.name} ${c.image} ${c.resources?.requests?.cpu} vCPU/${c.resources?.requests?.memoryInGB} GB`,
         ),
+        ...(i.volumes ?? []).map((v: Json) =>
+          v.azureFile ? `Azure Files ${v.azureFile.shareName}` : v.secret && typeof v.secret === "object" ? `files ${Object.keys(v.secret).join(", ")}` : v.name,
+        ),
       );
+    case "azure-native:storage:FileShare":
+      return join(`share ${i.shareName}`, `in ${i.accountName}`, `${i.shareQuota} GiB`);
     case "random:index/randomPassword:RandomPassword":
       return `${i.length} characters, secret`;
     case "azure-native:authorization:RoleAssignment":

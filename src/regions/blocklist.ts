@@ -51,6 +51,11 @@ export interface BlockQuery {
   nodeType: string;
   family?: string;
   servingRequired: boolean;
+  /**
+   * The stack's other VMs (AKS node pool, managed endpoint instances): a block on one of their sizes or
+   * quota families rules the region out for this stack whatever the Databricks node type.
+   */
+  stack?: { sizes: readonly string[]; families: readonly string[] };
 }
 
 /** The active entries that rule out this region for this node type. */
@@ -59,10 +64,11 @@ export function matchingBlocks(entries: readonly BlockEntry[], query: BlockQuery
   return activeEntries(entries, now).filter((entry) => {
     if (normalizeLocation(entry.region) !== region) return false;
     if (entry.feature === "serving") return query.servingRequired;
-    if (entry.nodeType) return sameSize(entry.nodeType, query.nodeType);
+    if (entry.nodeType) return sameSize(entry.nodeType, query.nodeType) || (query.stack?.sizes ?? []).some((size) => sameSize(entry.nodeType!, size));
     if (entry.family) {
       const family = normalizeFamily(entry.family);
-      return family === "cores" || (query.family !== undefined && normalizeFamily(query.family) === family);
+      const families = [query.family, ...(query.stack?.families ?? [])].filter((f): f is string => f !== undefined);
+      return family === "cores" || families.some((f) => normalizeFamily(f) === family);
     }
     return true; // the whole region
   });

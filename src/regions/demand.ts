@@ -1,5 +1,6 @@
 import type { UserLocation } from "./geography";
 import { namespaceOf, normalizeLocation } from "./normalize";
+import { stackVmsFromEndpoints, type StackVm } from "./stack-vms";
 
 /**
  * What a stack asks of a region, derived from its lab config. Only the fields region selection needs
@@ -15,7 +16,7 @@ export interface RegionDemandConfig {
   workers?: number;
   databricksServing?: { enabled?: boolean };
   azureMl?: boolean;
-  endpoints?: ReadonlyArray<{ kind: string }>;
+  endpoints?: ReadonlyArray<{ name?: string; kind: string; size?: string }>;
 }
 
 export interface Demand {
@@ -33,6 +34,8 @@ export interface Demand {
   resourceTypes: string[];
   /** Provider namespaces that must be registered on the subscription. */
   providers: string[];
+  /** The stack's VMs besides the Databricks node (AKS node pool, managed endpoint instances). */
+  stackVms?: StackVm[];
   /** Whether the region must support Databricks Core Model Serving, and why. */
   servingRequired: boolean;
   servingReason: string;
@@ -55,6 +58,17 @@ export const RESOURCE_TYPES = {
  */
 export const BASE_NAMESPACES = ["Microsoft.Compute", "Microsoft.Storage"] as const;
 const SERVERLESS_BASE_NAMESPACES = ["Microsoft.Storage"] as const;
+
+/**
+ * Namespaces of the resource types the program creates besides the ones region selection checks for
+ * offering (src/lab: the Azure ML workspace's Key Vault, Log Analytics workspace, Application Insights
+ * component and, for online endpoints, container registry; the AKS Azure ML extension). Each must be
+ * registered before `up`, or ARM answers MissingSubscriptionRegistration half-way through.
+ */
+export const AZURE_ML_NAMESPACES = ["Microsoft.KeyVault", "Microsoft.OperationalInsights", "Microsoft.Insights"] as const;
+export const REGISTRY_NAMESPACE = "Microsoft.ContainerRegistry";
+export const AKS_EXTENSION_NAMESPACE = "Microsoft.KubernetesConfiguration";
+export const EXTRA_NAMESPACES: readonly string[] = [...AZURE_ML_NAMESPACES, REGISTRY_NAMESPACE, AKS_EXTENSION_NAMESPACE];
 
 const ENDPOINT_RESOURCE_TYPE: Record<string, string> = {
   aci: RESOURCE_TYPES.containerGroups,
@@ -83,7 +97,16 @@ export function demandFromConfig(config: RegionDemandConfig): Demand {
   }
   const types = unique(resourceTypes);
   const compute = config.compute ?? "classic";
-  const providers = unique([...types.map(namespaceOf), ...(compute === "serverless" ? SERVERLESS_BASE_NAMESPACES : BASE_NAMESPACES)]);
+  const endpoints = config.endpoints ?? [];
+  const extra: string[] = [];
+  if (config.azureMl) extra.push(...AZURE_ML_NAMESPACES);
+  // The program adds a registry to the workspace for online deployments (src/lab/index.ts).
+  if (config.azureMl && endpoints.some((e) => e.kind === "managed" || e.kind === "aks")) extra.push(REGISTRY_NAMESPACE);
+  if (endpoints.some((e) => e.kind === "aks")) extra.push(AKS_EXTENSION_NAMESPACE);
+  const stackVms = stackVmsFromEndpoints(endpoints);
+  // AKS nodes and managed endpoint instances are VMs too, so a serverless lab with them needs Microsoft.Compute.
+  const base = compute === "serverless" && stackVms.length === 0 ? SERVERLESS_BASE_NAMESPACES : BASE_NAMESPACES;
+  const providers = unique([...types.map(namespaceOf), ...base, ...extra]);
   const serving = config.databricksServing?.enabled === true;
   return {
     compute,
@@ -91,6 +114,7 @@ export function demandFromConfig(config: RegionDemandConfig): Demand {
     nodes: 1 + Math.max(0, Math.floor(config.workers ?? 0)),
     resourceTypes: types,
     providers,
+    stackVms,
     servingRequired: true,
     servingReason: serving
       ? "the stack creates a Databricks serving endpoint"

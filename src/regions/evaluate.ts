@@ -4,10 +4,12 @@ import type { Demand } from "./demand";
 import { parseNodeType } from "../config/lab-config";
 import { KNOWN_SERVING_DISCREPANCIES } from "./model-serving-regions";
 import { serverlessWorkspaceSignals, type ServerlessWorkspaceSignals } from "./serverless-regions";
-import { normalizeFamily, normalizeLocation, normalizeResourceType } from "./normalize";
+import { normalizeLocation, normalizeResourceType } from "./normalize";
 import { rankNearUser, regionGeography, userGeography } from "./geography";
 import { pickIndex } from "./seeded-random";
-import { normalizeSnapshot, type ModelServingSignals, type RegionSignals, type RegionSignalsSnapshot, type SkuRow, type UsageRow } from "./signals";
+import { findUsage, quotaLine, restrictionReason } from "./quota-rows";
+import { checkStackVms } from "./stack-quota";
+import { normalizeSnapshot, type ModelServingSignals, type RegionSignals, type RegionSignalsSnapshot } from "./signals";
 
 /**
  * Pure region evaluation: signals × demand → a verdict for every region and one choice. No I/O, no
@@ -129,39 +131,6 @@ function sizeCatalog(regions: readonly RegionSignals[]): Map<string, SizeInfo> {
   return catalog;
 }
 
-function findUsage(rows: readonly UsageRow[], name: string): UsageRow | undefined {
-  const key = normalizeFamily(name);
-  return rows.find((row) => normalizeFamily(row.name) === key);
-}
-
-/** Restriction text when the size cannot be deployed here, else undefined (zone-only restrictions keep it usable). */
-function restrictionReason(sku: SkuRow): string | undefined {
-  const restrictedZones = new Set<string>();
-  let zoneReason: string | undefined;
-  for (const restriction of sku.restrictions) {
-    const type = restriction.type.toLowerCase();
-    const code = restriction.reasonCode ?? "restricted";
-    if (type === "location") return `${sku.name} ${code}`;
-    if (type === "zone") {
-      for (const zone of restriction.zones ?? []) restrictedZones.add(zone);
-      // A zone restriction that names no zones restricts them all.
-      if ((restriction.zones ?? []).length === 0) restrictedZones.add("*");
-      zoneReason = code;
-      continue;
-    }
-    return `${sku.name} restricted (${restriction.type}${restriction.reasonCode ? `: ${restriction.reasonCode}` : ""})`;
-  }
-  if (zoneReason === undefined) return undefined;
-  const everyZone = restrictedZones.has("*") || (sku.zones.length > 0 && sku.zones.every((zone) => restrictedZones.has(zone)));
-  return everyZone ? `${sku.name} ${zoneReason} in every zone` : undefined;
-}
-
-function quotaLine(name: string, row: UsageRow, need: number): { free: number; limit: number; text?: string } {
-  const free = Math.max(0, row.limit - row.currentValue);
-  const text = free < need ? `${name}: ${free} of ${row.limit} free, need ${need}` : undefined;
-  return { free, limit: row.limit, text };
-}
-
 function providerState(snapshot: RegionSignalsSnapshot, namespace: string): string | undefined {
   return snapshot.providers[namespace.toLowerCase()];
 }
@@ -226,9 +195,15 @@ export function evaluateRegion(
     }
   }
 
+  // The stack's other VMs (AKS node pool, managed endpoint instances): offered, unrestricted, within quota.
+  const stack = checkStackVms(region, demand.stackVms ?? [], catalog, size?.family);
+
   let headroom: Headroom | null = null;
   if (size) {
     const need = demand.nodes * size.vCPUs;
+    // AKS nodes draw on the same regional cores, and on the node's family when they share it.
+    const familyNeed = need + stack.computeVCPUsOf(size.family);
+    const coresNeed = need + stack.computeVCPUs;
     let family: Headroom["family"] = null;
     let cores: Headroom["cores"] = null;
     if (region.usages === null) {
@@ -237,27 +212,39 @@ export function evaluateRegion(
       const familyRow = findUsage(region.usages, size.family);
       if (!familyRow) notes.push(`${size.family}: no usage row (unknown)`);
       else {
-        const line = quotaLine(size.family, familyRow, need);
+        const line = quotaLine(size.family, familyRow, familyNeed);
         family = { name: size.family, free: line.free, limit: line.limit };
         if (line.text) reasons.push({ constraint: "quota", text: line.text });
       }
       const coresRow = findUsage(region.usages, "cores");
       if (!coresRow) notes.push("cores: no usage row (unknown)");
       else {
-        const line = quotaLine("cores", coresRow, need);
+        const line = quotaLine("cores", coresRow, coresNeed);
         cores = { free: line.free, limit: line.limit };
         if (line.text) reasons.push({ constraint: "quota", text: line.text });
       }
     }
-    const known = [family?.free, cores?.free].filter((v): v is number => v !== undefined);
-    headroom = { vCPUsNeeded: need, family, cores, spare: known.length ? Math.min(...known) - need : null };
+    const known = [family ? family.free - familyNeed : undefined, cores ? cores.free - coresNeed : undefined].filter((v): v is number => v !== undefined);
+    headroom = { vCPUsNeeded: need, family, cores, spare: known.length ? Math.min(...known) : null };
   } else if (region.skus === null && !serverless) {
     notes.push(`${nodeType} vCPUs unknown: quota not checked`);
+  } else if (serverless && stack.computeVCPUs > 0 && region.usages !== null) {
+    // No Databricks node, but the AKS pool still draws on the regional vCPUs.
+    const coresRow = findUsage(region.usages, "cores");
+    if (!coresRow) notes.push("cores: no usage row (unknown)");
+    else {
+      const line = quotaLine("cores", coresRow, stack.computeVCPUs);
+      if (line.text) reasons.push({ constraint: "quota", text: line.text });
+    }
   }
 
-  for (const block of matchingBlocks(options.blocklist ?? [], { region: name, nodeType, family: size?.family, servingRequired: demand.servingRequired }, options.now)) {
-    // Quota and size blocks are about VMs, which a serverless lab does not run.
-    if (serverless && (block.nodeType || block.family)) continue;
+  reasons.push(...stack.reasons);
+  notes.push(...stack.notes);
+
+  // A serverless lab runs no Databricks VM: only blocks on its other VMs' sizes and families apply.
+  const blockQuery = { region: name, nodeType: serverless ? "" : nodeType, family: size?.family, servingRequired: demand.servingRequired, stack: stack.blockScopes };
+  for (const block of matchingBlocks(options.blocklist ?? [], blockQuery, options.now)) {
+    if (serverless && (demand.stackVms ?? []).length === 0 && (block.nodeType || block.family)) continue;
     reasons.push({ constraint: "blocked", text: describeBlock(block) });
   }
 

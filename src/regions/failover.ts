@@ -1,5 +1,6 @@
 import { LAB_CATALOG_MISSING, UNITY_CATALOG_MISSING } from "../lab/databricks/unity-check";
-import { normalizeLocation } from "./normalize";
+import { normalizeLocation, sameSize } from "./normalize";
+import { azureMlFamilyRow } from "./stack-quota";
 import type { BlockEntry } from "./blocklist";
 
 /**
@@ -37,6 +38,19 @@ export interface AttemptContext {
   nodeType: string;
   /** The node type's quota family, when known (used when a quota message names none). */
   family?: string;
+  /**
+   * The stack's other VMs (AKS node pool, managed endpoint instances) with their quota families, so a
+   * failure that names one of them blocks that size or family instead of the Databricks node's.
+   */
+  stackVms?: ReadonlyArray<StackVmFacts>;
+}
+
+export interface StackVmFacts {
+  role: string;
+  vmSize: string;
+  /** Compute family (`standardDSv5Family`), when known. */
+  family?: string;
+  quota: "compute" | "azureml";
 }
 
 const MINUTE = 60_000;
@@ -112,6 +126,44 @@ function short(message: string): string {
   return line.length > 220 ? `${line.slice(0, 217)}...` : line;
 }
 
+const AKS_FAMILY_QUOTA = /Insufficient vcpu quota requested \d+, remaining -?\d+ for family (\w+)/i;
+const AKS_REGIONAL_QUOTA = /Insufficient regional vcpu quota/i;
+const AKS_SIZE_NOT_ALLOWED = /The VM size of AgentPoolProfile:\S+ is not allowed in your subscription/i;
+const AZURE_ML_QUOTA = /Not enough quota available for (Standard_[A-Za-z0-9_-]+)/i;
+
+/** The stack VM a message names by its size, if any (the Databricks node's own size is not a stack VM). */
+function namedStackVm(text: string, context: AttemptContext): StackVmFacts | undefined {
+  return context.stackVms?.find((vm) => new RegExp(`\\b${vm.vmSize}\\b`, "i").test(text) && !sameSize(vm.vmSize, context.nodeType));
+}
+
+/**
+ * Failures of the AKS node pool and of managed endpoint deployments, which quote their own wording:
+ * AKS "ErrCode_InsufficientVCPUQuota: Insufficient vcpu quota requested 2, remaining 0 for family
+ * StandardDasv7Family for region eastus" (1ChristianAlex/motordesk#14) and "The VM size of
+ * AgentPoolProfile:nodepool1 is not allowed in your subscription in location '…'"
+ * (MicrosoftDocs/azure-docs#94262); Azure ML "Not enough quota available for Standard_DS2_v2 …"
+ * (its own quota, counted with a 20% upgrade reserve).
+ */
+function classifyStackVm(error: FlatError, context: AttemptContext, region: string): FailoverDecision | undefined {
+  const text = error.message;
+  const code = error.code;
+  if (/insufficientvcpuquota/i.test(code) || AKS_FAMILY_QUOTA.test(text) || AKS_REGIONAL_QUOTA.test(text)) {
+    const family = AKS_REGIONAL_QUOTA.test(text) ? "cores" : AKS_FAMILY_QUOTA.exec(text)?.[1] ?? context.stackVms?.find((vm) => vm.quota === "compute")?.family;
+    return { action: "failover", scope: family ? { region, family } : { region }, ttlMs: BLOCK_TTL.quota, code: code || "ErrCode_InsufficientVCPUQuota", reason: `quota exceeded for the AKS node pool (${family ?? "compute"}) in ${region}` };
+  }
+  if (AKS_SIZE_NOT_ALLOWED.test(text)) {
+    const aks = context.stackVms?.find((vm) => vm.role.startsWith("AKS"));
+    if (aks) return { action: "failover", scope: { region, nodeType: aks.vmSize }, ttlMs: BLOCK_TTL.regionAccess, code: code || "BadRequest", reason: `${aks.vmSize} for the AKS node pool is not allowed in ${region}` };
+  }
+  const azureMl = AZURE_ML_QUOTA.exec(text);
+  if (azureMl) {
+    const vm = context.stackVms?.find((v) => v.quota === "azureml" && sameSize(v.vmSize, azureMl[1]!));
+    const scope: BlockScope = vm?.family ? { region, family: azureMlFamilyRow(vm.family) } : { region, nodeType: azureMl[1]! };
+    return { action: "failover", scope, ttlMs: BLOCK_TTL.quota, code: code || "QuotaExceeded", reason: `Azure ML quota exceeded for ${azureMl[1]} (managed endpoint) in ${region}` };
+  }
+  return undefined;
+}
+
 /** Classifies one error; undefined when it says nothing decisive (wrappers). */
 function classifyOne(error: FlatError, context: AttemptContext): FailoverDecision | undefined {
   const code = error.code;
@@ -177,6 +229,9 @@ function classifyOne(error: FlatError, context: AttemptContext): FailoverDecisio
     return { action: "stop", code, reason: short(text) || code };
   }
 
+  const stackVm = classifyStackVm(error, context, region);
+  if (stackVm) return stackVm;
+
   // Quota: block the family (or every size, for the regional total) in this region.
   if (lower === "quotaexceeded" || lower === "azure_quota_exceeded_exception" || ((lower === "operationnotallowed" || lower === "azure_operation_not_allowed_exception") && isQuotaMessage(text))) {
     const family = quotaFamily(text, context);
@@ -184,12 +239,15 @@ function classifyOne(error: FlatError, context: AttemptContext): FailoverDecisio
     return { action: "failover", scope, ttlMs: BLOCK_TTL.quota, code, reason: `quota exceeded for ${family ?? "compute"} in ${region}` };
   }
 
-  // Size or capacity: block this size in this region for a while.
+  // Size or capacity: block this size (the stack VM's, when the message names one) in this region for a while.
+  const sized = namedStackVm(text, context);
+  const size = sized?.vmSize ?? context.nodeType;
+  const what = sized ? `${sized.vmSize} (${sized.role}) in ${region}` : here;
   if (lower === "skunotavailable" || /is currently not available in location/i.test(text) || /Capacity Restrictions/i.test(text)) {
-    return { action: "failover", scope: { region, nodeType: context.nodeType }, ttlMs: BLOCK_TTL.capacity, code: code || "SkuNotAvailable", reason: `${here} is not available now` };
+    return { action: "failover", scope: { region, nodeType: size }, ttlMs: BLOCK_TTL.capacity, code: code || "SkuNotAvailable", reason: `${what} is not available now` };
   }
   if (["allocationfailed", "zonalallocationfailed", "overconstrainedallocationrequest", "cloud_provider_resource_stockout", "cloud_provider_launch_failure"].includes(lower)) {
-    return { action: "failover", scope: { region, nodeType: context.nodeType }, ttlMs: BLOCK_TTL.capacity, code, reason: `no capacity for ${here}` };
+    return { action: "failover", scope: { region, nodeType: size }, ttlMs: BLOCK_TTL.capacity, code, reason: `no capacity for ${what}` };
   }
   if (["regiondoesnotallowprovisioning", "unsupportedregion", "locationnotavailableforresourcetype", "noregisteredproviderfound"].includes(lower)) {
     return { action: "failover", scope: { region }, ttlMs: BLOCK_TTL.regionAccess, code, reason: `${region} does not accept this deployment (${code})` };

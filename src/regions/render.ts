@@ -85,6 +85,7 @@ export function demandText(demand: Demand, nodeTypesTried?: readonly NodeTypeAtt
       ? "serverless compute (no VMs), a region with serverless workspaces"
       : `${demand.nodeTypes[0]} x ${demand.nodes} node${demand.nodes === 1 ? "" : "s"}${fallbacks.length ? `, fallbacks ${fallbacks.join(", ")}` : ""}${tried}`,
     `needs ${demand.resourceTypes.join(", ")}`,
+    ...(demand.stackVms ?? []).map((vm) => `${vm.role} ${vm.count} x ${vm.vmSize} (${vm.quota === "azureml" ? "Azure ML quota" : "compute quota"})`),
     demand.servingRequired ? `model serving (${demand.servingReason})` : "",
   ].filter(Boolean).join("; ");
 }

@@ -3,7 +3,8 @@ import type { LabConfig } from "../config/lab-config";
 import { activeEntries, type BlockEntry } from "./blocklist";
 import { demandWithOverrides } from "./stack-demand";
 import { NoEligibleRegionError, selectRegion, type Headroom, type SelectionResult } from "./evaluate";
-import type { Demand } from "./demand";
+import { demandFromConfig, type Demand } from "./demand";
+import { needsAzureMlQuota } from "./stack-vms";
 import { loadExampleSnapshot } from "./example";
 import { servingListFor } from "./model-serving-regions";
 import { serverlessWorkspaceSignals } from "./serverless-regions";
@@ -16,13 +17,15 @@ import { loadSnapshotFile, type RegionSignalsSnapshot } from "./signals";
  */
 
 /** Reads live signals for a subscription (src/regions/sources); injected so tests and plan can swap it. */
-export type LiveSignals = (request: { subscription?: string; env: Env }) => Promise<RegionSignalsSnapshot>;
+export type LiveSignals = (request: { subscription?: string; env: Env; azureMlUsages?: boolean }) => Promise<RegionSignalsSnapshot>;
 
 export interface SignalsRequest {
   fromSnapshot?: string;
   subscription?: string;
   env: Env;
   live?: LiveSignals;
+  /** Read Azure ML's quota too (the demand has managed endpoints). */
+  azureMlUsages?: boolean;
 }
 
 export interface ResolvedSignals {
@@ -33,7 +36,7 @@ export interface ResolvedSignals {
 export async function resolveSignals(request: SignalsRequest): Promise<ResolvedSignals> {
   if (request.fromSnapshot) return { snapshot: loadSnapshotFile(request.fromSnapshot), source: { kind: "file", detail: request.fromSnapshot } };
   if (request.live && hasLiveCredentials(request.env)) {
-    const snapshot = await request.live({ subscription: request.subscription, env: request.env });
+    const snapshot = await request.live({ subscription: request.subscription, env: request.env, ...(request.azureMlUsages ? { azureMlUsages: true } : {}) });
     return { snapshot, source: { kind: "live", detail: snapshot.subscription.id } };
   }
   return { snapshot: loadExampleSnapshot(), source: { kind: "example", detail: "src/regions/example-snapshot.json" } };
@@ -89,7 +92,7 @@ export async function selectRegionForPlan(config: LabConfig, env: Env = process.
   let resolved: ResolvedSignals;
   let liveProblem: string | undefined;
   try {
-    resolved = await resolveSignals({ env, live: options.live });
+    resolved = await resolveSignals({ env, live: options.live, azureMlUsages: needsAzureMlQuota(demandFromConfig(config).stackVms) });
   } catch (error) {
     liveProblem = error instanceof Error ? error.message : String(error);
     resolved = await resolveSignals({ env });

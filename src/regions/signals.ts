@@ -50,6 +50,13 @@ export interface RegionSignals {
   /** Virtual-machine sizes only. null: could not be read (see skusError). */
   skus: SkuRow[] | null;
   skusError?: string;
+  /**
+   * Azure ML's own quota rows (`GET …/Microsoft.MachineLearningServices/locations/{loc}/usages`,
+   * subscription-level rows only), which managed online endpoints draw on. Absent: not read (a stack
+   * without managed endpoints does not need them); null: could not be read (see mlUsagesError).
+   */
+  mlUsages?: UsageRow[] | null;
+  mlUsagesError?: string;
 }
 
 export interface SubscriptionSignals {
@@ -132,6 +139,8 @@ const regionSchema = z.object({
   usagesError: z.string().optional(),
   skus: z.array(skuRowSchema).nullable(),
   skusError: z.string().optional(),
+  mlUsages: z.array(usageRowSchema).nullable().optional(),
+  mlUsagesError: z.string().optional(),
 });
 
 const snapshotSchema = z.object({

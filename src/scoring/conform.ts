@@ -34,6 +34,25 @@ export function compareColumns(columns: readonly string[], specs: readonly Colum
 }
 
 const INTEGER_TYPES = new Set(["integer", "long"]);
+/**
+ * Column types whose cells MLflow's scoring server accepts empty. Before the signature check it casts
+ * each column with pandas `astype` to the column type (mlflow/utils/proto_json_utils.py
+ * cast_df_types_according_to_schema, MLflow 2.22 and 3.17): a missing value is NaN in float32/float64,
+ * None in an object (string) column and NaT for datetime, while integer and long columns cannot hold
+ * one (the cast fails: MLflow's own hint says to declare such columns double), a binary cell is
+ * base64-decoded (None fails), and a boolean column would turn None into False. A column's `required`
+ * flag is about the column being present, not about its cells (_enforce_named_col_schema).
+ */
+const MISSING_ALLOWED_TYPES = new Set(["float", "double", "string", "datetime"]);
+const SCALAR_TYPES = new Set(["boolean", "integer", "long", "float", "double", "string", "binary", "datetime"]);
+
+/** Whether MLflow accepts an empty cell in a column of this spec; composite types follow `required`. */
+export function acceptsMissing(spec: ColumnSpec): boolean {
+  if (SCALAR_TYPES.has(spec.type)) return MISSING_ALLOWED_TYPES.has(spec.type);
+  // `any` is not cast at all; arrays, objects and maps take None only when not required (_enforce_array,
+  // _enforce_object, _enforce_map).
+  return spec.type === "any" || !spec.required;
+}
 const FLOAT_TYPES = new Set(["float", "double"]);
 
 function coerceCell(value: unknown, type: string, where: () => string): unknown {
@@ -76,8 +95,8 @@ export function conformTable(table: Table, signature: ModelSignature | undefined
     rows: table.rows.map((row, r) =>
       specs.map((spec, i) => {
         const value = row[indexes[i]!];
-        if ((value === null || value === undefined) && spec.required) {
-          throw new ScoringInputError(`row ${r + 1}, column ${spec.name}: a value is required by the model signature`);
+        if ((value === null || value === undefined) && !acceptsMissing(spec)) {
+          throw new ScoringInputError(`row ${r + 1}, column ${spec.name}: the model signature's type ${spec.type} takes no empty cells (MLflow accepts them only in float, double, string and datetime columns)`);
         }
         return coerceCell(value, spec.type, () => `row ${r + 1}, column ${spec.name}`);
       }),

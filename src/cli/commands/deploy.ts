@@ -19,6 +19,7 @@ import { headroomText } from "../../regions/render";
 import { runSelection } from "../../regions/select";
 import { chooseSubscription, listVisibleSubscriptions, readLiveSignals, type AskSubscription } from "../../regions/sources/live";
 import { demandForStack } from "../../regions/stack-demand";
+import { needsAzureMlQuota } from "../../regions/stack-vms";
 import { parseSeed } from "./regions";
 
 /**
@@ -128,7 +129,7 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
   const subscriptionId = await chooseSubscriptionFor(options, env, ctx, io);
 
   say(`reading quota, VM sizes, providers and policy of every region in subscription ${subscriptionId} ...`);
-  const snapshot = await readLiveSignals({ subscription: subscriptionId, env, ctx });
+  const snapshot = await readLiveSignals({ subscription: subscriptionId, env, ctx, azureMlUsages: needsAzureMlQuota(demand.stackVms) });
   const blocklist = new BlocklistStore(defaultBlocklistFile(env));
   try {
     const preview = runSelection(snapshot, demand, { seed, blocklist: blocklist.load(), env });

@@ -117,6 +117,7 @@ export async function runPushModel(source: string, options: PushOptions): Promis
     { status: result.status === "unchanged" ? "unchanged (same content already registered)" : "registered" },
     { uploaded: `${mb(result.uploadedBytes)} of ${mb(result.totalBytes)} in ${result.files} files` },
     { path: `${result.datastore}/${result.path}` },
+    ...(result.servingPackagesAdded.length > 0 ? [{ "added for Azure ML serving": result.servingPackagesAdded.join(", ") }] : []),
     { id: result.id },
   );
   process.stdout.write(`${table.toString()}\n`);

@@ -9,6 +9,7 @@ import { noEligibleReport, selectionJson, selectionReport } from "../../regions/
 import { resolveSignals, runSelection, type LiveSignals } from "../../regions/select";
 import { serializeSnapshot } from "../../regions/signals";
 import { demandForStack } from "../../regions/stack-demand";
+import { needsAzureMlQuota } from "../../regions/stack-vms";
 import type { RegionDecider } from "../../plan/region";
 import { planRegionDeciderFromSelection } from "../../regions/plan-decider";
 
@@ -58,7 +59,13 @@ export async function runRegions(options: RegionsOptions, env: NodeJS.ProcessEnv
   const { demand } = demandForStack(options.stack, { region: options.region, nodeType: options.nodeType, geography: options.geography, near: options.near });
   // Checked before the live read, which takes a while: a typo in the path should not cost it.
   if (options.saveSnapshot) checkWritable(options.saveSnapshot);
-  const { snapshot, source } = await resolveSignals({ fromSnapshot: options.fromSnapshot, subscription: options.subscription, env, live: readLive });
+  const { snapshot, source } = await resolveSignals({
+    fromSnapshot: options.fromSnapshot,
+    subscription: options.subscription,
+    env,
+    live: readLive,
+    azureMlUsages: needsAzureMlQuota(demand.stackVms),
+  });
 
   if (options.saveSnapshot) {
     try {

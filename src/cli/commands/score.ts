@@ -157,10 +157,12 @@ export async function runScore(endpoint: string | undefined, options: ScoreOptio
   const paired = inputs && inputs.rows.length === predictions.rows.length;
 
   if (options.json) {
+    // Inputs and predictions stay apart: an input column may share a prediction's name (a label column
+    // left in the data, or a model that echoes a column).
     const rows = paired
       ? inputs!.rows.map((row, i) => ({
-          ...Object.fromEntries(inputs!.columns.map((c, j) => [c, row[j]])),
-          ...Object.fromEntries(predictions.columns.map((c, j) => [c, predictions.rows[i]![j]])),
+          input: Object.fromEntries(inputs!.columns.map((c, j) => [c, row[j]])),
+          prediction: Object.fromEntries(predictions.columns.map((c, j) => [c, predictions.rows[i]![j]])),
         }))
       : undefined;
     const out = { endpoint: where.name, kind: where.kind, url: withoutQuery(where.url), status: result.status, latencyMs: Math.round(result.latencyMs * 10) / 10, predictions: predictions.values, ...(rows ? { rows } : {}) };

@@ -13,8 +13,7 @@ export const AZUREML_NAMESPACE = "azureml";
 export const DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
 
 /**
- * Settings for the Azure ML extension on a small lab cluster. Unlike `az k8s-extension create`, IaC gets
- * no settings injected, so they are all explicit (azurerm#24547, MicrosoftDocs/azure-docs#107910).
+ * The settings the lab chooses for the Azure ML extension on a small lab cluster.
  */
 export const AZUREML_EXTENSION_SETTINGS: Record<string, string> = {
   enableTraining: "False",
@@ -28,6 +27,45 @@ export const AZUREML_EXTENSION_SETTINGS: Record<string, string> = {
   installNvidiaDevicePlugin: "False",
   installDcgmExporter: "False",
 };
+
+export interface ExtensionClusterFacts {
+  /** ARM id of the managed cluster. */
+  clusterId: string;
+  clusterName: string;
+  /** Programmatic region name (the CLI lower-cases the cluster's location). */
+  location: string;
+  /** Nodes over all agent pools. */
+  nodeCount: number;
+}
+
+/**
+ * Every setting `az k8s-extension create --extension-type Microsoft.AzureML.Kubernetes --cluster-type
+ * managedClusters` sends for the lab's own settings: IaC gets none of what the CLI injects, and an
+ * extension created without them has failed (hashicorp/terraform-provider-azurerm#24547). Mirrors
+ * AzureMLKubernetes.Create in Azure/azure-cli-extensions
+ * src/k8s-extension/azext_k8s_extension/partner_extensions/AzureMLKubernetes.py (commit 3f6c0dae, read
+ * 2026-12-03): clusterPurpose DevTest under 3 nodes; cluster_name (the cluster's ARM id, copied into
+ * clusterId and prometheus.prometheusSpec.externalLabels.cluster_name by its reference mapping), domain
+ * `<location>.cloudapp.azure.com`, location, jobSchedulerLocation, cluster_name_friendly; servicebus and,
+ * for managed clusters, relayserver off (no Relay or Service Bus namespace is created), nginxIngress on.
+ * The CLI writes the injected booleans as lower-case strings; they are kept so.
+ */
+export function azureMlExtensionSettings(cluster: ExtensionClusterFacts): Record<string, string> {
+  return {
+    ...AZUREML_EXTENSION_SETTINGS,
+    ...(cluster.nodeCount < 3 ? { clusterPurpose: "DevTest" } : {}),
+    cluster_name: cluster.clusterId,
+    clusterId: cluster.clusterId,
+    "prometheus.prometheusSpec.externalLabels.cluster_name": cluster.clusterId,
+    domain: `${cluster.location}.cloudapp.azure.com`,
+    location: cluster.location,
+    jobSchedulerLocation: cluster.location,
+    cluster_name_friendly: cluster.clusterName,
+    "servicebus.enabled": "false",
+    "relayserver.enabled": "false",
+    "nginxIngress.enabled": "true",
+  };
+}
 
 export interface AksInferenceArgs {
   names: LabNames;
@@ -93,7 +131,11 @@ export class AksInference extends pulumi.ComponentResource {
         autoUpgradeMinorVersion: true,
         scope: { cluster: { releaseNamespace: AZUREML_NAMESPACE } },
         identity: { type: "SystemAssigned" },
-        configurationSettings: AZUREML_EXTENSION_SETTINGS,
+        configurationSettings: pulumi
+          .all([this.cluster.id, this.cluster.name])
+          .apply(([clusterId, clusterName]) =>
+            azureMlExtensionSettings({ clusterId, clusterName, location: args.location, nodeCount: shape.nodeCount }),
+          ),
       },
       { parent: this, customTimeouts: { create: "45m", update: "45m" } },
     );

@@ -59,7 +59,7 @@ export interface UploadProgress {
 
 export interface UploadOptions {
   container: ContainerClient;
-  /** e.g. `LocalUpload/<md5>/model` (no trailing slash). */
+  /** e.g. `LocalUpload/<sha256>/model` (no trailing slash). */
   prefix: string;
   files: ModelFile[];
   assetName: string;

@@ -3,11 +3,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 /**
- * The folder hash azure-ai-ml uses for upload paths (`LocalUpload/<md5>/<folder>`), reproduced so a
+ * The folder hash azure-ai-ml uses for upload paths (`LocalUpload/<hash>/<folder>`), reproduced so a
  * model pushed by us and by the Python SDK / `az ml` lands on the same path and dedup works across
- * tools: MD5 seeded with a fixed phrase; entries sorted by lower-cased path; for each entry its name
- * (UTF-8), then the file's bytes or the directory's contents (recursively); symlinks followed.
- * (.amlignore/.gitignore exclusions are not applied: MLflow model folders don't carry them.)
+ * tools. azure-ai-ml 1.28.0 and later (checked in 1.28.0 and 1.35.2, `_utils/_asset_utils.py`
+ * get_object_hash / _get_dir_hash, read 2026-12-03) hash with SHA-256, 64 hex digits; 1.27.1 and earlier
+ * used MD5 with the same walk. The walk: the digest is seeded with a fixed phrase; entries sorted by
+ * lower-cased path; for each entry its name (UTF-8), then the file's bytes or the directory's contents
+ * (recursively); symlinks followed. (.amlignore/.gitignore exclusions are not applied: MLflow model
+ * folders don't carry them.)
  */
 
 const SEED = "Initialize for october 2021 AML CLI version";
@@ -47,7 +50,7 @@ function feedDir(dir: string, hash: Hash, buffer: Buffer, onBytes?: (n: number) 
 }
 
 export function azureMlObjectHash(target: string, onBytes?: (n: number) => void): string {
-  const hash = createHash("md5").update(SEED);
+  const hash = createHash("sha256").update(SEED);
   const buffer = Buffer.allocUnsafe(CHUNK);
   if (fs.statSync(target).isDirectory()) feedDir(target, hash, buffer, onBytes);
   else feedFile(target, hash, buffer, onBytes);

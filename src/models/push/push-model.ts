@@ -11,6 +11,7 @@ import { resolveModelSource, type ResolveOptions, type ResolvedModel } from "../
 import { AzureMlAssets, workspacePath, type Datastore, type ModelVersionProperties, type WorkspaceRef } from "./azureml-assets";
 import { recordIndicatorVersion, uploadModelFiles, type UploadProgress } from "./blob-upload";
 import { azureMlObjectHash } from "./content-hash";
+import { stageForNoCodeServing } from "./serving-env";
 
 /**
  * push-model: MLflow model (folder, mlruns, runs:/, models:/) → the workspace's default blob
@@ -54,7 +55,15 @@ export interface PushResult {
   uploadedBytes: number;
   source: string;
   runId?: string;
+  /**
+   * Packages added to the uploaded copy's conda.yaml / requirements.txt so Azure ML's no-code deployments
+   * start (./serving-env.ts); empty when the model already named them.
+   */
+  servingPackagesAdded: string[];
 }
+
+/** Positive whole numbers without leading zeros ("03" would be a second name for 3). */
+const MODEL_VERSION_PATTERN = /^[1-9][0-9]{0,8}$/;
 
 export function modelUriFor(ws: WorkspaceRef, datastore: string, path: string): string {
   return `azureml://subscriptions/${ws.subscriptionId}/resourcegroups/${ws.resourceGroup}/workspaces/${ws.workspace}/datastores/${datastore}/paths/${path}`;
@@ -146,19 +155,25 @@ export async function pushModel(request: PushRequest): Promise<PushResult> {
   if (!AZURE_ML_MODEL_NAME.test(request.name)) {
     throw new UserInputError(`--name ${JSON.stringify(request.name)}: Azure ML model names take letters, digits, '-', '_' and '.', starting with a letter or digit`);
   }
-  if (request.version !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$/.test(request.version)) {
-    throw new UserInputError(`--version ${JSON.stringify(request.version)}: give a version such as 1, 2 or 2024.1`);
+  // Azure ML refuses anything but a positive whole number as a model version (Azure/azureml-examples#2725);
+  // checked here, before anything is resolved or uploaded.
+  if (request.version !== undefined && !MODEL_VERSION_PATTERN.test(request.version)) {
+    throw new UserInputError(`--version ${JSON.stringify(request.version)} is not a model version; Azure ML model versions are whole numbers from 1, such as 1, 2 or 3`);
   }
 
   request.onStage?.("resolve", request.source);
   const resolved = await resolveModelSource(request.source, request.resolve);
+  let stage: ReturnType<typeof stageForNoCodeServing> | undefined;
   try {
-    const model = readModelDir(resolved.dir);
+    readModelDir(resolved.dir);
+    // What is hashed and uploaded is the model as Azure ML serves it, with its serving packages.
+    stage = stageForNoCodeServing(resolved.dir);
+    const model = readModelDir(stage.dir);
     const assets = new AzureMlAssets(request.arm, ws);
     await armStep(ws, "reading the workspace", () => assets.getWorkspace());
 
     request.onStage?.("hash", `${model.files.length} files, ${model.totalBytes} bytes`);
-    const contentHash = azureMlObjectHash(resolved.dir);
+    const contentHash = azureMlObjectHash(stage.dir);
     const datastore = await armStep(ws, "finding the default datastore", () => assets.defaultDatastore());
     const path = `LocalUpload/${contentHash}/${folderName(resolved.displayName)}`;
     const modelUri = modelUriFor(ws, datastore.name, path);
@@ -249,6 +264,7 @@ export async function pushModel(request: PushRequest): Promise<PushResult> {
       uploadedBytes: upload.uploadedBytes,
       source: resolved.origin.source,
       ...(resolved.origin.runId ? { runId: resolved.origin.runId } : {}),
+      servingPackagesAdded: stage.added,
     };
 
     function unchanged(id: string, existingVersion: string): PushResult {
@@ -266,9 +282,11 @@ export async function pushModel(request: PushRequest): Promise<PushResult> {
         uploadedBytes: 0,
         source: resolved.origin.source,
         ...(resolved.origin.runId ? { runId: resolved.origin.runId } : {}),
+        servingPackagesAdded: stage!.added,
       };
     }
   } finally {
+    stage?.cleanup();
     await resolved.cleanup();
   }
 }

@@ -7,6 +7,8 @@ import { OperationFailedError, UserInputError } from "../../cli/errors";
 import { modelServingSignals } from "../model-serving-regions";
 import { normalizeLocation } from "../normalize";
 import { SNAPSHOT_FORMAT, type ModelServingSignals, type PolicySignals, type RegionSignals, type RegionSignalsSnapshot, type SkuRow } from "../signals";
+import type { ArmClient } from "../../azure/arm-client";
+import { readAzureMlUsages } from "./azureml-usages";
 import { readAllSkus, readSkus, readUsages } from "./compute";
 import { readPolicy } from "./policy";
 import { locationNamer, readProviders, type ProviderSignals } from "./providers";
@@ -27,6 +29,8 @@ export interface GatherClients {
   resources: ResourceManagementClient;
   subscriptions: SubscriptionClient;
   policy: PolicyClient;
+  /** For Azure ML's quota (./azureml-usages.ts); needed only with `azureMlUsages`. */
+  arm?: ArmClient;
 }
 
 export interface GatherOptions {
@@ -39,6 +43,8 @@ export interface GatherOptions {
   /** One unfiltered SKU listing, or one filtered listing per region; `auto` picks by region count. */
   skuListing?: "all" | "per-region" | "auto";
   persist?: PersistOptions;
+  /** Also read Azure ML's per-region quota (for stacks with managed endpoints): one more call per region. */
+  azureMlUsages?: boolean;
   modelServing?: ModelServingSignals;
   now?: () => Date;
   onProgress?: (done: number, total: number) => void;
@@ -117,9 +123,11 @@ async function gatherWith(
     candidates.map(async (region) => {
       const usages = settle(gate.run(() => read(() => readUsages(clients.compute, region.name))));
       const skus = listAll ? undefined : settle(gate.run(() => read(() => readSkus(clients.compute, region.name))));
-      const [u, s] = await Promise.all([usages, skus]);
+      const arm = clients.arm;
+      const mlUsages = options.azureMlUsages && arm ? settle(gate.run(() => read(() => readAzureMlUsages(arm, subscriptionId, region.name)))) : undefined;
+      const [u, s, ml] = await Promise.all([usages, skus, mlUsages]);
       options.onProgress?.(++done, candidates.length);
-      return { region, usages: u, skus: s };
+      return { region, usages: u, skus: s, mlUsages: ml };
     }),
   );
 
@@ -128,7 +136,7 @@ async function gatherWith(
   const providers = await providersP;
   const toName = locationNamer(displayNameMap(allRegions));
 
-  const regions: RegionSignals[] = perRegion.map(({ region, usages, skus }) => {
+  const regions: RegionSignals[] = perRegion.map(({ region, usages, skus, mlUsages }) => {
     const out: RegionSignals = {
       name: region.name,
       ...(region.displayName ? { displayName: region.displayName } : {}),
@@ -138,6 +146,13 @@ async function gatherWith(
     };
     if (usages.ok) out.usages = usages.value;
     else out.usagesError = describeSdkError(usages.error);
+    if (mlUsages) {
+      if (mlUsages.ok) out.mlUsages = mlUsages.value;
+      else {
+        out.mlUsages = null;
+        out.mlUsagesError = describeSdkError(mlUsages.error);
+      }
+    }
     if (skus) {
       if (skus.ok) out.skus = skus.value;
       else out.skusError = describeSdkError(skus.error);

@@ -83,6 +83,8 @@ export interface LiveRequest {
   env: Env;
   ctx?: SdkContext;
   regions?: readonly string[];
+  /** Also read Azure ML's quota per region (stacks with managed endpoints). */
+  azureMlUsages?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -95,6 +97,7 @@ export async function readLiveSignals(request: LiveRequest): Promise<RegionSigna
     clients,
     subscriptionId,
     regions: request.regions,
+    azureMlUsages: request.azureMlUsages,
     modelServing: modelServingSignals(request.env as NodeJS.ProcessEnv),
     onProgress: request.onProgress,
   });

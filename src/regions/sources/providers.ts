@@ -1,7 +1,7 @@
 import type { ResourceManagementClient } from "@azure/arm-resources";
 import { systemClock, type Clock } from "../../azure/clock";
 import { OperationFailedError } from "../../cli/errors";
-import { BASE_NAMESPACES, RESOURCE_TYPES } from "../demand";
+import { BASE_NAMESPACES, EXTRA_NAMESPACES, RESOURCE_TYPES } from "../demand";
 import { namespaceOf, normalizeLocation, normalizeResourceType } from "../normalize";
 import { describeSdkError, statusOf } from "../../azure/sdk-errors";
 
@@ -14,8 +14,8 @@ import { describeSdkError, statusOf } from "../../azure/sdk-errors";
 /** Every resource type a demand can ask for (src/regions/demand.ts), so none is "offering unknown". */
 export const SIGNAL_RESOURCE_TYPES: readonly string[] = Object.values(RESOURCE_TYPES);
 
-/** The base namespaces first, then those of the resource types. */
-export const SIGNAL_NAMESPACES: readonly string[] = [...new Set([...BASE_NAMESPACES, ...SIGNAL_RESOURCE_TYPES.map(namespaceOf)])];
+/** The base namespaces first, then those of the resource types, then the stack's other namespaces. */
+export const SIGNAL_NAMESPACES: readonly string[] = [...new Set([...BASE_NAMESPACES, ...SIGNAL_RESOURCE_TYPES.map(namespaceOf), ...EXTRA_NAMESPACES])];
 
 export interface ProviderSignals {
   providers: Record<string, string>;

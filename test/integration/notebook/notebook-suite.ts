@@ -178,7 +178,7 @@ export function notebookSuite(runtime: string, venv: PythonEnvName, expectedMlfl
       expect(result.code).toBe(0);
       const out = JSON.parse(result.stdout);
       expect(out.predictions).toEqual([1]);
-      expect(out.rows[0]).toMatchObject({ Island: "Biscoe", CulmenLength: 48.7, prediction: 1 });
+      expect(out.rows[0]).toMatchObject({ input: { Island: "Biscoe", CulmenLength: 48.7 }, prediction: { prediction: 1 } });
     });
   });
 }

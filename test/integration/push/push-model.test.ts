@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RestError } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main";
+import { runCli } from "../../support/cli-output";
 import { OperationFailedError, UserInputError } from "../../../src/cli/errors";
 import { azureMlObjectHash } from "../../../src/models/push/content-hash";
 import { pushModel, type PushRequest, type PushResult } from "../../../src/models/push/push-model";
@@ -36,23 +36,8 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   throw new Error("expected a failure");
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  const saved = { ...process.env };
-  Object.assign(process.env, ws.env);
-  process.stdout.write = ((c: string | Uint8Array) => ((stdout += c.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((stderr += c.toString()), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.env = saved;
-    process.exitCode = undefined;
-  }
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(args, ws.env);
 }
 
 function armModelVersion(name: string, version: string): Record<string, any> | undefined {
@@ -103,7 +88,7 @@ describe("push-model from each source kind", () => {
     const { run_id, accuracy } = trained.penguin.v3_name;
     const result = await push(`runs:/${run_id}/penguin-classifier`, "penguin-run");
     expect(result).toMatchObject({ status: "registered", version: "1", runId: run_id });
-    expect(result.path).toMatch(/^LocalUpload\/[0-9a-f]{32}\/penguin-classifier$/);
+    expect(result.path).toMatch(/^LocalUpload\/[0-9a-f]{64}\/penguin-classifier$/);
     const tags = armModelVersion("penguin-run", "1")!.properties.tags;
     expect(tags).toMatchObject({ "mlflow.run_id": run_id, "mlflow.model_id": trained.penguin.v3_name.model_id, mlflow_version: "3.17.2", flavors: "python_function,sklearn" });
     expect(Number(tags["metric.accuracy"])).toBeCloseTo(accuracy, 10);
@@ -212,11 +197,60 @@ describe("content-addressed, idempotent and resumable", () => {
     const a = makeModelDir(work, "conflict_a", { files: 1, seed: "a" });
     const b = makeModelDir(work, "conflict_b", { files: 1, seed: "b" });
     await push(a, "conflict", { version: "5" });
+    const before = await blobNames(ws.container, "LocalUpload/");
     const error = await failure(push(b, "conflict", { version: "5" }));
     expect(error).toBeInstanceOf(UserInputError);
-    expect(error.message).toMatch(/^conflict:5 already exists in mlw-push01 with different content \(azureml:\/\/.+LocalUpload\/[0-9a-f]{32}\/conflict_a\); push without --version to get the next one, or pick an unused --version$/);
-    expect(await blobNames(ws.container, `LocalUpload/${azureMlObjectHash(b)}/`)).toEqual([]);
+    expect(error.message).toMatch(/^conflict:5 already exists in mlw-push01 with different content \(azureml:\/\/.+LocalUpload\/[0-9a-f]{64}\/conflict_a\); push without --version to get the next one, or pick an unused --version$/);
+    expect(await blobNames(ws.container, "LocalUpload/")).toEqual(before);
     expect(await push(a, "conflict", { version: "5" })).toMatchObject({ status: "unchanged", version: "5" });
+  });
+});
+
+describe("--version", () => {
+  it("pushes the version asked for, spelt --version N or --version=N (the root command's version flag is -V)", async () => {
+    const dir = makeModelDir(work, "versioned", { seed: "v3" });
+    const spaced = await cli(["push-model", dir, "--name", "versioned", "--version", "3", ...wsArgs(), "--json"]);
+    expect(spaced.stderr).toBe("");
+    expect(spaced.code).toBe(0);
+    expect(JSON.parse(spaced.stdout)).toMatchObject({ name: "versioned", version: "3", status: "registered" });
+    expect(armModelVersion("versioned", "3")?.name).toBe("3");
+    const other = makeModelDir(work, "versioned_7", { seed: "v7" });
+    const joined = await cli(["push-model", other, "--name", "versioned", "--version=7", ...wsArgs(), "--json"]);
+    expect(joined.code).toBe(0);
+    expect(JSON.parse(joined.stdout)).toMatchObject({ version: "7", status: "registered" });
+    expect(armModelVersion("versioned", "7")?.name).toBe("7");
+  });
+
+  it("refuses a version that is not a positive whole number in one line naming --version, before anything is read or uploaded", async () => {
+    const dir = makeModelDir(work, "bad_version", { seed: "bad" });
+    const before = await blobNames(ws.container, "LocalUpload/");
+    for (const version of ["abc", "0", "1.5", "-2", "03"]) {
+      const run = await cli(["push-model", dir, "--name", "bad-version", `--version=${version}`, ...wsArgs()]);
+      expect(run).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr).toBe(`error: --version "${version}" is not a model version; Azure ML model versions are whole numbers from 1, such as 1, 2 or 3\n`);
+    }
+    expect(await blobNames(ws.container, "LocalUpload/")).toEqual(before);
+    expect(armModelVersion("bad-version", "abc")).toBeUndefined();
+  });
+});
+
+describe("the copy Azure ML serves", () => {
+  it("names azureml-ai-monitoring in the uploaded conda.yaml and requirements.txt; the user's folder is left as it was", async () => {
+    const dir = makeModelDir(work, "monitored", { seed: "mon", withoutMonitoring: true });
+    fs.writeFileSync(path.join(dir, "conda.yaml"), "channels:\n- conda-forge\ndependencies:\n- python=3.11.7\n- pip<=24.0\n- pip:\n  - mlflow==2.10.0\nname: mlflow-env\n");
+    const original = { conda: fs.readFileSync(path.join(dir, "conda.yaml"), "utf8"), requirements: fs.readFileSync(path.join(dir, "requirements.txt"), "utf8") };
+    const result = await push(dir, "monitored");
+    expect(result.servingPackagesAdded).toEqual(["azureml-ai-monitoring==1.0.0"]);
+    const uploaded = async (name: string) => (await ws.container.getBlobClient(`${result.path}/${name}`).downloadToBuffer()).toString("utf8");
+    expect(await uploaded("conda.yaml")).toBe("channels:\n  - conda-forge\ndependencies:\n  - python=3.11.7\n  - pip<=24.0\n  - pip:\n      - mlflow==2.10.0\n      - azureml-ai-monitoring==1.0.0\nname: mlflow-env\n");
+    expect(await uploaded("requirements.txt")).toBe(`${original.requirements}azureml-ai-monitoring==1.0.0\n`);
+    expect(fs.readFileSync(path.join(dir, "conda.yaml"), "utf8")).toBe(original.conda);
+    expect(fs.readFileSync(path.join(dir, "requirements.txt"), "utf8")).toBe(original.requirements);
+    // A model that already names it goes up byte for byte, on azure-ai-ml's own path for the folder.
+    const ready = makeModelDir(work, "monitored_already", { seed: "ready" });
+    const same = await push(ready, "monitored-already");
+    expect(same.servingPackagesAdded).toEqual([]);
+    expect(same.path).toBe(`LocalUpload/${azureMlObjectHash(ready)}/monitored_already`);
   });
 });
 

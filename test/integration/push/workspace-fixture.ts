@@ -91,7 +91,12 @@ export async function blobNames(container: ContainerClient, prefix: string): Pro
 }
 
 /** A small valid MLflow model folder (pyfunc flavor) with `extra` additional files. */
-export function makeModelDir(root: string, name: string, options: { files?: number; fileBytes?: number; bigFileBytes?: number; seed?: string } = {}): string {
+/**
+ * A small hand-made MLflow model folder. Its requirements.txt names azureml-ai-monitoring, as models
+ * logged for Azure ML no-code deployments now do (Azure/azureml-examples#3902), so push-model uploads it
+ * as it is; `withoutMonitoring` leaves it out, as older models do.
+ */
+export function makeModelDir(root: string, name: string, options: { files?: number; fileBytes?: number; bigFileBytes?: number; seed?: string; withoutMonitoring?: boolean } = {}): string {
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, "data"), { recursive: true });
   fs.writeFileSync(
@@ -109,7 +114,7 @@ export function makeModelDir(root: string, name: string, options: { files?: numb
       "",
     ].join("\n"),
   );
-  fs.writeFileSync(path.join(dir, "requirements.txt"), `mlflow==2.10.0\n# ${options.seed ?? ""}\n`);
+  fs.writeFileSync(path.join(dir, "requirements.txt"), `mlflow==2.10.0\n${options.withoutMonitoring ? "" : "azureml-ai-monitoring==1.0.0\n"}# ${options.seed ?? ""}\n`);
   const fileBytes = options.fileBytes ?? 64;
   for (let i = 0; i < (options.files ?? 0); i++) {
     const body = Buffer.alloc(fileBytes, `${options.seed ?? ""}${i}`);

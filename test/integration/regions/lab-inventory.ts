@@ -24,6 +24,16 @@ const GEOGRAPHY_GROUPS: Record<string, string> = { eastus: "US", eastus2: "US", 
 
 export const DS3 = { name: "Standard_DS3_v2", family: "standardDSv2Family", vCPUs: 4, memoryGB: 14, zones: ["1", "2", "3"] };
 export const D4DS = { name: "Standard_D4ds_v5", family: "standardDDSv5Family", vCPUs: 4, memoryGB: 16, zones: ["1", "2", "3"] };
+/** The AKS node size (src/config/endpoint-sizes.ts). */
+export const D4S = { name: "Standard_D4s_v5", family: "standardDSv5Family", vCPUs: 4, memoryGB: 16, zones: ["1", "2", "3"] };
+
+/** Azure ML's own quota rows as the service names them (Usage/list.json), roomy by default. */
+export const ML_USAGES = [
+  { name: "Total Cluster Dedicated Regional vCPUs", currentValue: 0, limit: 100, type: "Microsoft.MachineLearningServices/dedicatedCores/usages" },
+  { name: "Standard DSv2 Family Cluster Dedicated vCPUs", currentValue: 0, limit: 24 },
+  // The same name again for a workspace: a row the toolkit must not read as the subscription's.
+  { name: "Standard DSv2 Family Cluster Dedicated vCPUs", currentValue: 24, limit: 24, type: "Microsoft.MachineLearningServices/workspaces/usages" },
+];
 
 type UsageSeed = { name: string; currentValue: number; limit: number };
 type SubscriptionSeed = InventoryInput["subscriptions"][number];
@@ -34,6 +44,7 @@ export interface LabInventoryOptions {
   usages?: UsageSeed[];
   usagesByRegion?: Record<string, UsageSeed[]>;
   skusByRegion?: Record<string, Array<typeof DS3 & { restrictions?: unknown[] }>>;
+  mlUsagesByRegion?: Record<string, Array<{ name: string; currentValue: number; limit: number; type?: string }>>;
   databricksRegions?: string[];
   databricksState?: "Registered" | "NotRegistered";
   quotaId?: string;
@@ -47,6 +58,7 @@ export function labInventory(options: LabInventoryOptions = {}): InventoryInput 
     { name: "cores", currentValue: 0, limit: 20 },
     { name: "standardDSv2Family", currentValue: 0, limit: 10 },
     { name: "standardDDSv5Family", currentValue: 0, limit: 10 },
+    { name: "standardDSv5Family", currentValue: 0, limit: 10 },
   ];
   return {
     description: "region-selection test inventory",
@@ -58,7 +70,8 @@ export function labInventory(options: LabInventoryOptions = {}): InventoryInput 
     })),
     defaults: {
       usages: { "*": usages, ...(options.usagesByRegion ?? {}) },
-      skus: { "*": [DS3, D4DS], ...((options.skusByRegion ?? {}) as Record<string, never>) },
+      skus: { "*": [DS3, D4DS, D4S], ...((options.skusByRegion ?? {}) as Record<string, never>) },
+      mlUsages: { "*": ML_USAGES, ...(options.mlUsagesByRegion ?? {}) },
       providers: [
         { namespace: "Microsoft.Compute", resourceTypes: [{ resourceType: "virtualMachines", locations: display(regions) }] },
         { namespace: "Microsoft.Storage", resourceTypes: [{ resourceType: "storageAccounts", locations: display(regions) }] },

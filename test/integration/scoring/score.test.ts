@@ -4,10 +4,11 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main";
+import { runCli as cli } from "../../support/cli-output";
 import { resolveModelSource } from "../../../src/models/sources";
 import { startModelServer, tempDir, trainModels, type TrainedModels } from "../../support/mlflow";
 import type { RunningService } from "../../support/mlflow/process";
+import { copyLabPenguins } from "../../support/penguins";
 
 /**
  * `mlflow-lab score` against a REAL `mlflow models serve --env-manager local` (the course's local
@@ -27,22 +28,6 @@ let churnServer: RunningService;
 const PENGUINS_CSV = "Island,CulmenLength,CulmenDepth,FlipperLength,BodyMass\nBiscoe,48.7,14.1,210,4450\nTorgersen,39.1,18.7,181,3750\nDream,46.5,17.9,192,3500\n";
 const EXPECTED_SPECIES = [1, 0, 2];
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
 
 function file(name: string, content: string): string {
   const target = path.join(work, name);
@@ -96,7 +81,7 @@ describe("score against mlflow models serve", () => {
     const out = JSON.parse(result.stdout);
     expect(out.predictions).toEqual(EXPECTED_SPECIES);
     expect(out.url).toBe(`${penguinServer.url}/invocations`);
-    expect(out.rows[0]).toEqual({ Island: "Biscoe", CulmenLength: 48.7, CulmenDepth: 14.1, FlipperLength: 210, BodyMass: 4450, prediction: 1 });
+    expect(out.rows[0]).toEqual({ input: { Island: "Biscoe", CulmenLength: 48.7, CulmenDepth: 14.1, FlipperLength: 210, BodyMass: 4450 }, prediction: { prediction: 1 } });
     expect(out.latencyMs).toBeGreaterThan(0);
   });
 
@@ -117,6 +102,19 @@ describe("score against mlflow models serve", () => {
     const wrapped = { dataframe_split: { columns: ["Tenure", "MonthlyCharges", "Contract"], data: [[1, 99.5, "Month-to-month"]] } };
     const b = await cli(["score", "--url", churnServer.url, "--data", file("wrapped.json", JSON.stringify(wrapped)), "--format", "records", "--json"]);
     expect(JSON.parse(b.stdout).predictions).toEqual([1]);
+  });
+
+  it("--json keeps an input column apart from a prediction of the same name", async () => {
+    // A label column left in the data, named like the model's output: both values survive.
+    const records = [{ Tenure: 1, MonthlyCharges: 99.5, Contract: "Month-to-month", prediction: 9 }, { Tenure: 60, MonthlyCharges: 20, Contract: "Two year", prediction: 9 }];
+    const result = await cli(["score", "--url", churnServer.url, "--data", file("labelled.json", JSON.stringify(records)), "--json"]);
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.predictions).toEqual([1, 0]);
+    expect(out.rows).toEqual([
+      { input: records[0], prediction: { prediction: 1 } },
+      { input: records[1], prediction: { prediction: 0 } },
+    ]);
   });
 
   it("reads rows from stdin through the real mlflow-lab command", () => {
@@ -149,6 +147,22 @@ describe("score checks before sending and handles endpoint failures", () => {
         "error: columns do not match the model signature: missing CulmenLength; unexpected Culmen_Length (expected Island, CulmenLength, CulmenDepth, FlipperLength, BodyMass); nothing was sent\n",
       );
       expect(endpoint.requests).toHaveLength(0);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("--model lets the lab's blank penguins.csv rows through as nulls, which the signature's double columns accept", async () => {
+    // The lab's own file (a local copy; never committed), without its label column: row 4 has no
+    // measurements at all.
+    const lab = fs.readFileSync(copyLabPenguins(work), "utf8").split("\n").slice(0, 5).map((line) => line.split(",").slice(0, 5).join(",")).join("\n");
+    expect(lab.split("\n")[4]).toBe("Torgersen,,,,");
+    const endpoint = await recorder((res) => res.end('{"predictions": [0, 0, 0, 0]}'));
+    try {
+      const result = await cli(["score", "--url", endpoint.url, "--data", file("lab-penguins.csv", `${lab}\n`), "--model", penguinDir, "--json"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(JSON.parse(endpoint.requests[0]!.body).dataframe_split.data[3]).toEqual(["Torgersen", null, null, null, null]);
     } finally {
       await endpoint.close();
     }

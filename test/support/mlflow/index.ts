@@ -2,9 +2,10 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pythonEnv } from "../python-env";
-import type { PythonEnvName } from "../python-envs";
-import { freePort, startService, type RunningService } from "./process";
+import { createHash } from "node:crypto";
+import { pythonEnv, venvRoot } from "../python-env";
+import { PYTHON_ENVS, type PythonEnvName } from "../python-envs";
+import { startOnFreePort, type RunningService } from "./process";
 
 /**
  * Real MLflow for integration tests: a tracking server with a model registry, `mlflow models serve`,
@@ -30,8 +31,7 @@ export function tempDir(prefix: string): string {
 export async function startMlflowServer(venv: PythonEnvName = "mlflow"): Promise<MlflowServer> {
   const py = pythonEnv(venv);
   const root = tempDir("tracking");
-  const port = await freePort();
-  const service = await startService({
+  const service = await startOnFreePort((port) => ({
     name: "mlflow server",
     command: py.bin("mlflow"),
     args: [
@@ -48,13 +48,15 @@ export async function startMlflowServer(venv: PythonEnvName = "mlflow"): Promise
       "--workers",
       "1",
     ],
-    env: py.env(),
+    // No background job runner (eight huey processes in MLflow 3.17, for GenAI jobs no test runs): the
+    // machine has two cores.
+    env: py.env({ MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false" }),
     cwd: root,
     port,
     readyUrl: `http://127.0.0.1:${port}/health`,
     logFile: path.join(root, "server.log"),
     timeoutMs: 120_000,
-  });
+  }));
   return {
     ...service,
     root,
@@ -69,8 +71,7 @@ export async function startMlflowServer(venv: PythonEnvName = "mlflow"): Promise
 export async function startModelServer(modelUri: string, trackingUri?: string, venv: PythonEnvName = "mlflow"): Promise<RunningService> {
   const py = pythonEnv(venv);
   const dir = tempDir("serve");
-  const port = await freePort();
-  const service = await startService({
+  const service = await startOnFreePort((port) => ({
     name: "mlflow models serve",
     command: py.bin("mlflow"),
     args: ["models", "serve", "-m", modelUri, "--env-manager", "local", "--host", "127.0.0.1", "--port", String(port)],
@@ -80,7 +81,7 @@ export async function startModelServer(modelUri: string, trackingUri?: string, v
     readyUrl: `http://127.0.0.1:${port}/ping`,
     logFile: path.join(dir, "serve.log"),
     timeoutMs: 120_000,
-  });
+  }));
   return {
     ...service,
     stop: async () => {
@@ -114,19 +115,65 @@ export function trainModels(trackingUri: string, options: { registry?: boolean }
   const summary = path.join(work, "summary.json");
   const args = [path.join(__dirname, "train_models.py"), "--tracking-uri", trackingUri, "--work", work, "--summary", summary];
   if (options.registry) args.push("--registry");
+  // The file store is in maintenance mode in MLflow 3; the course's mlruns folders still exist.
+  return runSummaryScript<TrainedModels>(py.python, args, py.env({ MLFLOW_ALLOW_FILE_STORE: "true" }), work, summary, "train_models.py");
+}
+
+export type ScorerModelKind = "spark" | "sklearn2" | "sklearn3" | "pyfunc";
+
+export interface ScorerModel {
+  name: string;
+  version: string;
+  /** models:/<name>/<version> on the tracking server. */
+  model_uri: string;
+  /** The MLflow that logged it. */
+  mlflow_version: string;
+  columns: string[];
+  rows: unknown[][];
+  /** What the model predicts for `rows` in the process that trained it. */
+  expected: number[];
+}
+
+/** The venv that logs each kind: MLflow 2 kinds with MLflow 2.21 (+ Spark 3.5), MLflow 3 kinds with 3.17. */
+const SCORER_MODEL_ENV: Record<ScorerModelKind, "mlflow" | "mlflow2Spark"> = { spark: "mlflow2Spark", sklearn2: "mlflow2Spark", sklearn3: "mlflow", pyfunc: "mlflow" };
+
+/**
+ * Runs test/support/mlflow/scorer_models.py: logs and registers one model of `kind` on the tracking
+ * server, trained on the lab's penguins.csv (a copy at `dataFile`).
+ */
+export function logScorerModel(kind: ScorerModelKind, trackingUri: string, dataFile: string): Promise<ScorerModel> {
+  const py = pythonEnv(SCORER_MODEL_ENV[kind]);
+  const work = tempDir(`scorer-${kind}`);
+  const summary = path.join(work, "summary.json");
+  // The logged model is kept between runs under a name that hashes everything it depends on.
+  const script = path.join(__dirname, "scorer_models.py");
+  const hash = createHash("sha256")
+    .update(fs.readFileSync(script))
+    .update(fs.readFileSync(PYTHON_ENVS[SCORER_MODEL_ENV[kind]].constraintsFile))
+    .update(fs.readFileSync(dataFile))
+    .update(kind)
+    .digest("hex")
+    .slice(0, 16);
+  const cacheRoot = path.join(path.dirname(venvRoot()), "scorer-models");
+  fs.mkdirSync(cacheRoot, { recursive: true });
+  const args = [script, kind, "--tracking-uri", trackingUri, "--data", dataFile, "--work", work, "--summary", summary, "--cache", path.join(cacheRoot, `${kind}-${hash}`)];
+  return runSummaryScript<ScorerModel>(py.python, args, py.env(), work, summary, `scorer_models.py ${kind}`);
+}
+
+/** Runs a fixture script that writes a JSON summary; the work folder is removed afterwards. */
+function runSummaryScript<T>(python: string, args: string[], env: NodeJS.ProcessEnv, work: string, summary: string, label: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    // The file store is in maintenance mode in MLflow 3; the course's mlruns folders still exist.
-    const child = spawn(py.python, args, { env: py.env({ MLFLOW_ALLOW_FILE_STORE: "true" }), cwd: work });
+    const child = spawn(python, args, { env, cwd: work });
     let err = "";
     child.stdout.resume();
     child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
     child.on("error", reject);
     child.on("exit", (code) => {
       try {
-        if (code !== 0) return reject(new Error(`train_models.py failed (exit ${code}):\n${err.slice(-3000)}`));
-        resolve(JSON.parse(fs.readFileSync(summary, "utf8")) as TrainedModels);
+        if (code !== 0) return reject(new Error(`${label} failed (exit ${code}):\n${err.slice(-3000)}`));
+        resolve(JSON.parse(fs.readFileSync(summary, "utf8")) as T);
       } catch (error) {
-        reject(new Error(`train_models.py wrote no JSON summary (${(error as Error).message}):\n${err.slice(-2000)}`));
+        reject(new Error(`${label} wrote no JSON summary (${(error as Error).message}):\n${err.slice(-2000)}`));
       } finally {
         fs.rmSync(work, { recursive: true, force: true });
       }

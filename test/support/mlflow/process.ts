@@ -42,6 +42,28 @@ export interface ServiceSpec {
   readyStatus?: (status: number) => boolean;
 }
 
+/**
+ * freePort() closes its probe before the service binds, so under a busy test run another process can take
+ * the port in between. A service that exits because its port is taken (uvicorn exits 3, gunicorn says
+ * "Connection in use") is started again on a new port, at most `attempts` times.
+ */
+export async function startOnFreePort(
+  spec: (port: number) => ServiceSpec,
+  attempts = 3,
+): Promise<RunningService> {
+  for (let attempt = 1; ; attempt++) {
+    const built = spec(await freePort());
+    try {
+      return await startService(built);
+    } catch (error) {
+      const log = fs.existsSync(built.logFile) ? fs.readFileSync(built.logFile, "utf8") : "";
+      if (attempt >= attempts || !PORT_TAKEN.test(log)) throw error;
+      fs.appendFileSync(built.logFile, `\n--- port ${built.port} was taken; starting again on another port ---\n`);
+    }
+  }
+}
+const PORT_TAKEN = /address already in use|Connection in use|EADDRINUSE/i;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -100,7 +122,8 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
       throw new Error(`${spec.name} exited before it was ready; last log lines:\n${tail(spec.logFile)}`);
     }
     try {
-      const response = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(2_000) });
+      // A redirect is an answer too (Caddy's port 80 answers with one): it is not followed.
+      const response = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(2_000), redirect: "manual" });
       await response.arrayBuffer();
       if ((spec.readyStatus ?? ((s: number) => s >= 200 && s < 300))(response.status)) break;
     } catch {

@@ -43,9 +43,13 @@ describe("help and version", () => {
     expect(stdio.err).toBe("");
   });
 
-  it("--version prints the package version and exits 0", async () => {
-    expect(await main(["--version"])).toBe(0);
+  it("-V prints the package version and exits 0; --version is push-model's, not the root command's", async () => {
+    expect(await main(["-V"])).toBe(0);
     expect(stdio.out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    stdio.out = "";
+    expect(await main(["--version"])).toBe(2);
+    expect(stdio.err).toBe("error: unknown option '--version' (see 'mlflow-lab --help')\n");
+    expect(stdio.out).toBe("");
   });
 
   it("every command names the same thing the same way: --stack <stack>, --subscription <id>, --json on stdout", () => {

@@ -94,10 +94,15 @@ describe("guardrails catch a deliberately broken lab", () => {
       i.containers = i.containers.filter((c: Json) => c.name !== PROXY_CONTAINER);
     });
     expect(rulesBroken(noProxy)).toEqual([`${name}:endpoint-auth`]);
+    // A Caddyfile in the scorer files that proxies without the key check.
     const unchecked = await broken(name, (i) => {
-      proxyOf(i).environmentVariables.find((v: Json) => v.name === "CADDYFILE").value = ":80 {\n reverse_proxy 127.0.0.1:8080\n}";
+      i.volumes.find((v: Json) => v.name === "scorer-files").secret.Caddyfile = Buffer.from(":443 {\n reverse_proxy 127.0.0.1:8080\n}\n").toString("base64");
     });
     expect(checkGuardrails(unchecked)[0].problem).toContain("does not check the Authorization header");
+    const elsewhere = await broken(name, (i) => {
+      proxyOf(i).command = ["caddy", "run", "--config", "/etc/caddy/Caddyfile"];
+    });
+    expect(checkGuardrails(elsewhere)[0].problem).toContain("does not check the Authorization header");
   });
 
   it("an Azure ML endpoint without key or token auth", async () => {

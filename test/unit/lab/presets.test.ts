@@ -5,6 +5,7 @@ import { LabTag, MANAGED_BY } from "../../../src/config/lab-tags";
 import { SUFFIX_PATTERN } from "../../../src/config/suffix";
 import { NOTEBOOK_SOURCE, notebookCells, notebookSummary, readNotebookSource } from "../../../src/lab/databricks/notebook";
 import { KEY_VARIABLE, PROXY_CONTAINER, SCORER_CONTAINER } from "../../../src/lab/endpoints/aci-containers";
+import { readScorerFiles } from "../../../src/lab/endpoints/aci-files";
 import { BuiltInRole } from "../../../src/lab/roles";
 import { runLabProgram } from "../../../src/plan/engine";
 import { DEPLOY_TIME, SECRET } from "../../../src/plan/markers";
@@ -150,7 +151,8 @@ describe.each(PRESETS)("preset %s: what every lab has", (stack) => {
       [LabTag.expiresAt]: DEPLOY_TIME,
       [LabTag.managedBy]: MANAGED_BY,
     };
-    const untaggable = new Set([T.extension, T.role]);
+    // A file share is a child of its storage account and takes no ARM tags (the account carries them).
+    const untaggable = new Set([T.extension, T.role, "azure-native:storage:FileShare"]);
     const azure = run.resources.filter((r) => r.type.startsWith("azure-native:") && !untaggable.has(r.type));
     expect(azure.length).toBeGreaterThan(1);
     for (const resource of azure) expect(inputs(resource).tags, resource.name).toEqual(expected);
@@ -418,7 +420,30 @@ describe("preset full: every endpoint kind", () => {
       clusterResourceName: "managedClusters",
       clusterName: cluster.resourceName,
     });
-    expect(extension.configurationSettings).toMatchObject({ enableInference: "True", enableTraining: "False" });
+    // What `az k8s-extension create` sends for a managed cluster of one node (AzureMLKubernetes.py).
+    const clusterId = `/subscriptions/${DEPLOY_TIME}/resourceGroups/msl-${run.suffix}/providers/Microsoft.ContainerService/managedClusters/${cluster.resourceName}`;
+    expect(extension.configurationSettings).toEqual({
+      enableInference: "True",
+      enableTraining: "False",
+      inferenceRouterServiceType: "LoadBalancer",
+      allowInsecureConnections: "True",
+      inferenceRouterHA: "False",
+      installNvidiaDevicePlugin: "False",
+      installDcgmExporter: "False",
+      clusterPurpose: "DevTest",
+      cluster_name: clusterId,
+      clusterId,
+      "prometheus.prometheusSpec.externalLabels.cluster_name": clusterId,
+      domain: "eastus.cloudapp.azure.com",
+      location: "eastus",
+      jobSchedulerLocation: "eastus",
+      cluster_name_friendly: cluster.resourceName,
+      "servicebus.enabled": "false",
+      "relayserver.enabled": "false",
+      "nginxIngress.enabled": "true",
+    });
+    expect(extension.identity).toEqual({ type: "SystemAssigned" });
+    expect(extension.scope).toEqual({ cluster: { releaseNamespace: "azureml" } });
     const compute = one(run, T.compute);
     expect(inputs(compute).properties).toMatchObject({
       computeType: "Kubernetes",
@@ -434,37 +459,63 @@ describe("preset full: every endpoint kind", () => {
     expect(named(run, "endpoint-penguin-aks-traffic").options.dependsOn).toContain("endpoint-penguin-aks-deployment");
   });
 
-  it("aci: MLflow scorer behind an authenticating proxy with a generated secret key", async () => {
+  it("aci: the MLflow scorer behind Caddy, HTTPS on 443 with the key, the repository's scorer files, Caddy's data on Azure Files", async () => {
     const { run } = await runPreset("full");
     const group = one(run, T.aci);
     const g = inputs(group);
+    const fqdn = `penguin-aci-${run.suffix}.eastus.azurecontainer.io`;
     expect(g.containerGroupName).toBe(`penguin-aci-${run.suffix}`);
     expect(g.osType).toBe("Linux");
-    expect(g.ipAddress).toMatchObject({ type: "Public", dnsNameLabel: `penguin-aci-${run.suffix}`, ports: [{ port: 80, protocol: "TCP" }] });
+    expect(g.ipAddress).toMatchObject({ type: "Public", dnsNameLabel: `penguin-aci-${run.suffix}`, ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }] });
     const proxy = g.containers.find((c: Json) => c.name === PROXY_CONTAINER);
     const scorer = g.containers.find((c: Json) => c.name === SCORER_CONTAINER);
-    expect(proxy.ports).toEqual([{ port: 80, protocol: "TCP" }]);
-    expect(proxy.environmentVariables).toContainEqual({ name: KEY_VARIABLE, secureValue: SECRET });
-    expect(proxy.environmentVariables.find((v: Json) => v.name === "CADDYFILE").value).toContain(
-      `@authorized header Authorization "Bearer {$${KEY_VARIABLE}}"`,
+    expect(proxy.ports).toEqual([{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }]);
+    expect(proxy.image).toMatch(/^caddy:2\.\d+\.\d+-alpine$/);
+    expect(proxy.command).toEqual(["caddy", "run", "--config", "/mnt/scorer/Caddyfile", "--adapter", "caddyfile"]);
+    expect(proxy.environmentVariables).toEqual(
+      expect.arrayContaining([
+        { name: "MLFLOW_LAB_SITE", value: fqdn },
+        { name: "MLFLOW_LAB_TLS_ISSUER", value: "acme" },
+        { name: "MLFLOW_LAB_HTTP_PORT", value: "80" },
+        { name: "MLFLOW_LAB_HTTPS_PORT", value: "443" },
+        { name: "MLFLOW_LAB_SCORER_ADDRESS", value: "127.0.0.1:8080" },
+        { name: "XDG_DATA_HOME", value: "/data" },
+        { name: KEY_VARIABLE, secureValue: SECRET },
+      ]),
     );
-    // The scorer has no port of its own and listens on loopback only.
+    expect(proxy.volumeMounts).toEqual([{ name: "scorer-files", mountPath: "/mnt/scorer", readOnly: true }, { name: "caddy-data", mountPath: "/data" }]);
+    // The scorer has no port of its own (it listens on loopback); its start script is the repository's.
     expect(scorer.ports).toBeUndefined();
-    expect(scorer.command.join(" ")).toContain("--host 127.0.0.1");
-    expect(scorer.environmentVariables).toContainEqual({ name: "MODEL_URI", value: "models:/penguin-classifier/1" });
+    expect(scorer.image).toBe("python:3.12-slim-bookworm");
+    expect(scorer.command).toEqual(["/bin/sh", "/mnt/scorer/start-scorer.sh"]);
+    expect(scorer.environmentVariables).toEqual(
+      expect.arrayContaining([
+        { name: "MODEL_URI", value: "models:/penguin-classifier/1" },
+        { name: "SCORER_FILES", value: "/mnt/scorer" },
+        { name: "MLFLOW_TRACKING_URI", value: expect.stringMatching(/^azureml:\/\/eastus\.api\.azureml\.ms\/mlflow\/v1\.0\/subscriptions\//) },
+      ]),
+    );
+    expect(scorer.volumeMounts).toEqual([{ name: "scorer-files", mountPath: "/mnt/scorer", readOnly: true }]);
     expect(scorer.resources.requests).toEqual({ cpu: 1, memoryInGB: 2 });
+    // The files the group runs are the repository's, byte for byte.
+    const files = g.volumes.find((v: Json) => v.name === "scorer-files").secret as Record<string, string>;
+    const decoded = Object.fromEntries(Object.entries(files).map(([name, b64]) => [name, Buffer.from(b64, "base64").toString("utf8")]));
+    expect(decoded).toEqual(readScorerFiles());
+    expect(Object.keys(decoded).sort()).toEqual(["Caddyfile", "constraints-fetch.txt", "constraints-mlflow-2.txt", "constraints-mlflow-3.txt", "constraints-tools.txt", "scorer_plan.py", "start-scorer.sh"]);
+    // Caddy's certificates on a share of the Azure ML storage account, mounted with its key as a secret.
+    const share = inputs(one(run, "azure-native:storage:FileShare"));
+    const storage = inputs(one(run, T.storage));
+    expect(share).toMatchObject({ shareName: "caddy-penguin-aci", accountName: storage.accountName, resourceGroupName: `msl-${run.suffix}` });
+    expect(g.volumes.find((v: Json) => v.name === "caddy-data").azureFile).toEqual({ shareName: "caddy-penguin-aci", storageAccountName: storage.accountName, storageAccountKey: SECRET });
     expect(g.identity).toEqual({ type: "SystemAssigned" });
     expect(group.options.deleteBeforeReplace).toBe(true);
     expect(group.options.replaceOnChanges).toEqual(
-      expect.arrayContaining(["osType", "restartPolicy", "containers[*].resources"]),
+      expect.arrayContaining(["osType", "restartPolicy", "containers[*].resources", "volumes"]),
     );
     const key = inputs(one(run, T.password));
     expect(key.special).toBe(false);
     expect(key.length).toBeGreaterThanOrEqual(32);
-    expect((run.outputs.endpoints as Json)["penguin-aci"]).toEqual({
-      kind: "aci",
-      scoringUri: `http://penguin-aci-${run.suffix}.eastus.azurecontainer.io/invocations`,
-    });
+    expect((run.outputs.endpoints as Json)["penguin-aci"]).toEqual({ kind: "aci", scoringUri: `https://${fqdn}/invocations` });
   });
 
   it("aci: the group's identity may read the Azure ML model and its storage, as a service principal", async () => {

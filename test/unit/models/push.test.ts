@@ -17,10 +17,12 @@ describe("the azure-ai-ml folder hash", () => {
     fs.writeFileSync(path.join(dir, "b.txt"), "abc");
     fs.writeFileSync(path.join(dir, "A.txt"), "XYZ");
     fs.writeFileSync(path.join(dir, "Sub", "z.bin"), Buffer.from([0, 1]));
-    // Pinned from a Python run of azure-ai-ml's _get_dir_hash over the same folder.
-    expect(azureMlObjectHash(dir)).toBe("d1d3e5c55f57a8d2a597424b17fad317");
+    // Pinned from azure-ai-ml 1.35.2's own get_object_hash over the same folder (SHA-256 since 1.28.0);
+    // the MD5 of the 1.27 walk was d1d3e5c55f57a8d2a597424b17fad317. The second value is the same run
+    // after b.txt changed, so a content change is seen too.
+    expect(azureMlObjectHash(dir)).toBe("e89a9fa6f13c746dbe3498ea6032ccab316339ef7ce68ec1a61eeaafed8c7337");
     fs.writeFileSync(path.join(dir, "b.txt"), "abd");
-    expect(azureMlObjectHash(dir)).not.toBe("d1d3e5c55f57a8d2a597424b17fad317");
+    expect(azureMlObjectHash(dir)).toBe("5b7449a7f842dd8681c7946d0409d29f5ea940b25eaa44260d5125e5a1a6914f");
     fs.rmSync(root, { recursive: true, force: true });
   });
 });

@@ -176,7 +176,8 @@ describe("renderPlan", () => {
     expect(text).toContain(`lab-volume  [databricks:Volume]  managed volume databricks-${DEPLOY_TIME}.mlflow_lab.data`);
     expect(text).toContain(`registers databricks-${DEPLOY_TIME}.mlflow_lab.penguin_predictor (databricks-uc)`);
     expect(text).toContain("SINGLE_USER learner@example.com · engine STANDARD · stops after 20 min idle");
-    expect(text).toContain("auth-proxy caddy:2.8-alpine");
+    expect(text).toContain("public port 80,443 · auth-proxy caddy:2.11.4-alpine");
+    expect(text).toContain("Azure Files caddy-penguin-aci");
     expect(text).toContain("AzureML Data Scientist · on mlw-msl-[deploy-time]");
     expect(text).toMatch(/Estimated cost per hour \(eastus list prices as of \d{4}-\d{2}-\d{2}; estimates, not a quote\)/);
     expect(text).toContain("[deploy-time] marks values only known once deployed; [secret] marks secrets.");

@@ -12,6 +12,13 @@ describe("the signals read for every resource type and namespace a demand can as
       "Microsoft.MachineLearningServices",
       "Microsoft.ContainerInstance",
       "Microsoft.ContainerService",
+      // What the program's other resource types need (Key Vault, Log Analytics, Application Insights,
+      // container registry, the AKS Azure ML extension): registered before `up` too.
+      "Microsoft.KeyVault",
+      "Microsoft.OperationalInsights",
+      "Microsoft.Insights",
+      "Microsoft.ContainerRegistry",
+      "Microsoft.KubernetesConfiguration",
     ]);
   });
 

@@ -16,6 +16,15 @@ export const UsageRowSchema = z.object({
   unit: z.string().optional(),
 });
 
+/**
+ * A row of Azure ML's regional quota (`…/Microsoft.MachineLearningServices/locations/{loc}/usages`).
+ * `type` defaults to the per-family type; the regional total is `…/dedicatedCores/usages`, and rows of
+ * workspaces repeat the family names with `…/workspaces/usages`.
+ */
+export const MlUsageRowSchema = UsageRowSchema.extend({
+  type: z.string().default("Microsoft.MachineLearningServices/vmFamily/usages"),
+});
+
 export const SkuRestrictionSchema = z.object({
   type: z.enum(["Location", "Zone"]).or(z.string()),
   reasonCode: z.enum(["NotAvailableForSubscription", "QuotaId"]).or(z.string()),
@@ -131,6 +140,8 @@ export const SubscriptionSchema = z.object({
   locations: z.array(z.string()).optional(),
   /** Usage rows per location name; "*" applies to locations without their own list. */
   usages: PerLocation(UsageRowSchema).optional(),
+  /** Azure ML quota rows per location name; "*" applies to locations without their own list. */
+  mlUsages: PerLocation(MlUsageRowSchema).optional(),
   skus: PerLocation(SkuSchema).optional(),
   providers: z.array(ProviderSchema).optional(),
   policyAssignments: z.array(PolicyAssignmentSchema).default([]),
@@ -160,6 +171,7 @@ export const InventorySchema = z.object({
   defaults: z
     .object({
       usages: PerLocation(UsageRowSchema).optional(),
+      mlUsages: PerLocation(MlUsageRowSchema).optional(),
       skus: PerLocation(SkuSchema).optional(),
       providers: z.array(ProviderSchema).optional(),
     })
@@ -170,6 +182,7 @@ export const InventorySchema = z.object({
 export type Inventory = z.infer<typeof InventorySchema>;
 export type InventoryInput = z.input<typeof InventorySchema>;
 export type UsageRow = z.infer<typeof UsageRowSchema>;
+export type MlUsageRow = z.infer<typeof MlUsageRowSchema>;
 export type SkuSeed = z.infer<typeof SkuSchema>;
 export type ProviderSeed = z.infer<typeof ProviderSchema>;
 export type PolicyAssignmentSeed = z.infer<typeof PolicyAssignmentSchema>;

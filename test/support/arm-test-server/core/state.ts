@@ -13,6 +13,7 @@ import {
   type PolicyAssignmentSeed,
   type ProviderSeed,
   type SkuSeed,
+  type MlUsageRow,
   type UsageRow,
 } from "./inventory";
 
@@ -94,6 +95,7 @@ export interface SubscriptionState {
   spendingLimit: string;
   locations: string[];
   usages: Record<string, UsageRow[]>;
+  mlUsages: Record<string, MlUsageRow[]>;
   skus: Record<string, SkuSeed[]>;
   providers: Map<string, ProviderState>;
   policyAssignments: PolicyAssignmentSeed[];
@@ -146,6 +148,7 @@ export class ArmState {
         spendingLimit: s.spendingLimit,
         locations: s.locations ?? inventory.locations.map((l) => l.name),
         usages: { ...(d.usages ?? {}), ...(s.usages ?? {}) },
+        mlUsages: { ...(d.mlUsages ?? {}), ...(s.mlUsages ?? {}) },
         skus: { ...(d.skus ?? {}), ...(s.skus ?? {}) },
         providers: new Map(),
         policyAssignments: s.policyAssignments,

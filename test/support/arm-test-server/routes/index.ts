@@ -14,3 +14,4 @@ export * as resourceGraph from "./resource-graph";
 export * as keyVault from "./keyvault";
 export * as logAnalytics from "./log-analytics";
 export * as mlAssets from "./ml-assets";
+export * as mlUsages from "./ml-usages";
