@@ -83,9 +83,13 @@ export function sortGroups(groups: readonly GroupResult[]): GroupResult[] {
   );
 }
 
-/** Colours (cli-table3's red headings, grey borders) when the caller says so, else plain lines. */
-export function tableStyle(color: boolean) {
-  return color ? {} : { style: { head: [], border: [] } };
+/**
+ * A table's headings, bold when the caller says so. The escape codes are written here rather than left to
+ * cli-table3's colour styles: those go through @colors/colors, which decides on its own from the process's
+ * terminal and environment and so drops them whenever output is piped, whatever the caller asked for.
+ */
+export function tableHead(head: readonly string[], color: boolean) {
+  return { head: color ? head.map((text) => `\u001b[1m${text}\u001b[22m`) : [...head], style: { head: [], border: [] } };
 }
 
 export interface RenderOptions {
@@ -132,7 +136,7 @@ const reasonCell = (reason: string, code?: string) => wrapText(code ? `${reason}
 
 /** Subscriptions in full: two subscriptions can share their first characters. */
 export function renderGroupTable(groups: readonly GroupResult[], options: RenderOptions): string {
-  const table = new Table({ head: ["resource group", "subscription", "outcome", "reason"], colWidths: [null, null, null, REASON_WIDTH], ...tableStyle(options.color) });
+  const table = new Table({ ...tableHead(["resource group", "subscription", "outcome", "reason"], options.color), colWidths: [null, null, null, REASON_WIDTH] });
   for (const g of sortGroups(groups)) {
     table.push([g.name, g.subscriptionId, g.outcome, reasonCell(g.reason, g.code)]);
   }
@@ -140,7 +144,7 @@ export function renderGroupTable(groups: readonly GroupResult[], options: Render
 }
 
 export function renderItemTable(items: readonly ItemResult[], options: RenderOptions): string {
-  const table = new Table({ head: ["item", "kind", "subscription", "outcome", "reason"], colWidths: [null, null, null, null, REASON_WIDTH], ...tableStyle(options.color) });
+  const table = new Table({ ...tableHead(["item", "kind", "subscription", "outcome", "reason"], options.color), colWidths: [null, null, null, null, REASON_WIDTH] });
   for (const i of items) table.push([i.name, i.kind, i.subscriptionId, i.outcome, reasonCell(i.reason, i.code)]);
   return table.toString();
 }

@@ -9,7 +9,7 @@ import { GUID_PATTERN } from "../../config/guid";
 import { StackNotFoundError, type Deployer, type StackOutputs } from "../../deploy/deployer";
 import { labNames } from "../../lab/naming";
 import { loadDeployer } from "../../deploy/load-deployer";
-import { renderGroupTable, renderItemTable, tableStyle } from "../../cleanup/results";
+import { renderGroupTable, renderItemTable, tableHead } from "../../cleanup/results";
 import { resolveRunMode } from "../../cleanup/run-guards";
 import { DatabricksServingClient } from "../../cleanup/serving-endpoints";
 import { fileJournalStore, runTeardown, TeardownRefusedError, type JournalStore, type TeardownTarget } from "../../cleanup/teardown";
@@ -117,7 +117,7 @@ export async function runTeardownCommand(options: TeardownCommandOptions, deploy
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     const color = useColor();
-    const steps = new Table({ head: ["step"], ...tableStyle(color) });
+    const steps = new Table(tableHead(["step"], color));
     for (const s of report.steps) steps.push([s]);
     process.stdout.write(`${steps.toString()}\n`);
     if (report.items.length > 0) process.stdout.write(`${renderItemTable(report.items, { color })}\n`);
