@@ -122,12 +122,22 @@ export class MlflowLab extends pulumi.ComponentResource<LabOutputs> {
     this.datasetFetcher =
       args.fetchDataset ?? ((url, sha256) => fetchVerifiedDataset(url, sha256).then((bytes) => bytes.toString("base64")));
     // The engine must not wind down before the children are declared (after the client-config invoke).
+    // `finally` leaves a failure unhandled once, so Pulumi reports it even when nothing reads the outputs.
     const done = pulumi.runtime.rpcKeepAlive();
     const declared = this.getData();
-    declared.then(done, done);
+    void declared.finally(done);
     this.outputs = declared;
+    // Each output is made on first read, so a failure is not reported again for every output nobody reads.
+    const made = new Map<string, pulumi.Output<unknown>>();
     for (const key of OUTPUT_NAMES) {
-      (this as Record<string, unknown>)[key] = pulumi.output(declared.then((outputs) => outputs[key]));
+      Object.defineProperty(this, key, {
+        enumerable: true,
+        get: () => {
+          let output = made.get(key);
+          if (!output) made.set(key, (output = pulumi.output(declared.then((outputs) => outputs[key]))));
+          return output;
+        },
+      });
     }
   }
 
