@@ -98,7 +98,7 @@ export class DatabricksLab extends pulumi.ComponentResource {
     createLabNotebook(config, namePrefix, this.layout, provider, this, notebookAfter);
 
     if (config.databricksServing.enabled) {
-      this.serving = createServingEndpoint(config.databricksServing, `${namePrefix}databricks-serving`, this.layout.modelName, args.tags, provider, this);
+      this.serving = createServingEndpoint(config.databricksServing, namePrefix, this.layout.modelName, args.tags, provider, this);
       this.servingUrl = servingInvocationsUrl(workspace.workspaceUrl, config.databricksServing.name);
     }
     this.registerOutputs({ workspaceUrl: this.workspaceUrl, ...(this.cluster ? { clusterId: this.cluster.id } : {}) });

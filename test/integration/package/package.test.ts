@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -121,7 +122,9 @@ describe("the npm package", () => {
 
   it("installs without tsx: nothing in the project can load it", () => {
     expect(fs.existsSync(path.join(project, "node_modules", "tsx"))).toBe(false);
-    expect(() => require.resolve("tsx", { paths: [project, installed] })).toThrow();
+    for (const from of [project, installed]) {
+      expect(() => createRequire(path.join(from, "package.json")).resolve("tsx"), from).toThrow(/Cannot find module 'tsx'/);
+    }
   });
 });
 
