@@ -17,6 +17,16 @@ export function projectRoot(): string {
 }
 
 /**
+ * The Pulumi project `mlflow-lab deploy` runs: the repository root (Pulumi.yaml: the TypeScript program
+ * through tsx) when this code runs from the sources; dist/ (dist/Pulumi.yaml, written by scripts/build.js:
+ * the compiled program, plain node) when it runs compiled, as in an installed package, which has no tsx.
+ * Both read their stack settings from the same stacks/ folder.
+ */
+export function pulumiProjectDir(): string {
+  return path.extname(__filename) === ".js" ? path.join(projectRoot(), "dist") : projectRoot();
+}
+
+/**
  * The stacks/ folder every command reads stack settings from (`plan --stack`, `deploy --stack`,
  * `regions --stack`) and `push-model --deploy` edits: the toolkit's own, or `<MLFLOW_LAB_PROJECT_DIR>/stacks`
  * when that names another project folder (deploy then copies the file's keys into the stack config, as

@@ -1,5 +1,5 @@
 import { LocalWorkspace, StackNotFoundError as EngineStackNotFoundError, type ConfigMap, type EngineEvent, type LocalProgramArgs, type LocalWorkspaceOptions, type Stack } from "@pulumi/pulumi/automation";
-import { projectRoot } from "../config/stack-settings";
+import { pulumiProjectDir } from "../config/stack-settings";
 import { DeploymentError, StackNotFoundError, type DeployEvents, type Deployer, type StackConfig, type StackOutputs, type UpResult } from "./deployer";
 import { armErrorsFromDiagnostics } from "./engine-errors";
 import { backendSettings } from "./pulumi-backend";
@@ -52,7 +52,7 @@ export class PulumiDeployer implements Deployer {
       // The backend's passphrase variables win over any passed-through PULUMI_* value.
       const envVars = { ...passThrough, ...this.options.extraEnv, ...backendSettings(env).envVars };
       const opener = this.options.opener ?? localWorkspace;
-      const args = { stackName: name, workDir: this.options.projectDir ?? projectRoot() };
+      const args = { stackName: name, workDir: this.options.projectDir ?? pulumiProjectDir() };
       const opening = mode === "create" ? opener.createOrSelect(args, { envVars }) : opener.select(args, { envVars });
       stack = opening.catch((error: unknown) => {
         // Not cached: a later ensureStack may still create it.

@@ -1,3 +1,5 @@
+import { deriveSuffix } from "../config/suffix";
+
 /**
  * Azure names of everything a lab creates, derived from its suffix. setup.ps1's names are kept
  * (`msl-<suffix>`, `databricks-<suffix>`) so instructions written for the lab still match. Names that
@@ -50,6 +52,30 @@ export function labNames(suffix: string): LabNames {
 }
 
 /** The Databricks workspace's managed resource group id: a string, because Databricks creates the group. */
-export function managedResourceGroupId(subscriptionId: string, names: LabNames): string {
+export function managedResourceGroupId(subscriptionId: string, names: Pick<LabNames, "databricksManagedResourceGroup">): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${names.databricksManagedResourceGroup}`;
+}
+
+/**
+ * The name the project's Pulumi program gives its lab (buildLab). Its children keep the logical names
+ * they had before the lab was a reusable component, so `pulumi up` on an existing stack finds every
+ * resource under its old URN.
+ */
+export const PROGRAM_LAB_NAME = "lab";
+
+/**
+ * What a lab's children's Pulumi names start with: `<lab name>-`, so labs with different names never share
+ * a URN; nothing for the program's own lab (PROGRAM_LAB_NAME).
+ */
+export function childNamePrefix(labName: string): string {
+  return labName === PROGRAM_LAB_NAME ? "" : `${labName}-`;
+}
+
+/**
+ * The suffix a lab without a configured one gets: the program's lab keeps the one derived from project,
+ * stack and subscription (src/config/suffix.ts); any other lab adds its name, so two labs in one stack get
+ * different Azure names. (`/` cannot occur in a stack name, so no stack's own suffix is reused.)
+ */
+export function labSuffix(project: string, stack: string, labName: string, subscriptionId: string): string {
+  return deriveSuffix(project, labName === PROGRAM_LAB_NAME ? stack : `${stack}/${labName}`, subscriptionId);
 }

@@ -9,7 +9,9 @@ import type { LabNames } from "../naming";
 import type { TagMap } from "../tags";
 
 export interface MlWorkspaceArgs {
-  names: LabNames;
+  names: Pick<LabNames, "suffix" | "mlWorkspace" | "storageAccount" | "keyVault" | "logAnalytics" | "appInsights" | "containerRegistry">;
+  /** Starts every child's Pulumi name (see childNamePrefix in ../naming.ts). */
+  namePrefix: string;
   resourceGroupName: pulumi.Input<string>;
   location: string;
   tenantId: pulumi.Input<string>;
@@ -33,15 +35,16 @@ export class MlWorkspace extends pulumi.ComponentResource {
   constructor(name: string, args: MlWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("azure-mlflow-lab:azureml:Workspace", name, {}, opts);
     const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags };
+    const prefix = args.namePrefix;
 
     const logs = new operationalinsights.Workspace(
-      "aml-log-analytics",
+      `${prefix}aml-log-analytics`,
       { ...common, workspaceName: args.names.logAnalytics, sku: { name: "PerGB2018" }, retentionInDays: 30 },
       { parent: this },
     );
 
     const insights = new applicationinsights.Component(
-      "aml-app-insights",
+      `${prefix}aml-app-insights`,
       {
         ...common,
         resourceName: args.names.appInsights,
@@ -55,7 +58,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
     );
 
     this.storageAccount = new storage.StorageAccount(
-      "aml-storage",
+      `${prefix}aml-storage`,
       {
         ...common,
         accountName: args.names.storageAccount,
@@ -71,7 +74,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
     );
 
     this.keyVault = new keyvault.Vault(
-      "aml-key-vault",
+      `${prefix}aml-key-vault`,
       {
         ...common,
         vaultName: args.names.keyVault,
@@ -93,14 +96,14 @@ export class MlWorkspace extends pulumi.ComponentResource {
 
     if (args.withContainerRegistry) {
       this.containerRegistry = new containerregistry.Registry(
-        "aml-container-registry",
+        `${prefix}aml-container-registry`,
         { ...common, registryName: args.names.containerRegistry, sku: { name: "Basic" }, adminUserEnabled: false },
         { parent: this },
       );
     }
 
     this.workspace = new machinelearningservices.Workspace(
-      "aml-workspace",
+      `${prefix}aml-workspace`,
       {
         ...common,
         workspaceName: args.names.mlWorkspace,

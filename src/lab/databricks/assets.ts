@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dbx from "@pulumi/databricks";
-import type { LabConfig } from "../../config/lab-config";
+import type { LabSettings } from "../lab-args";
 import { DATASET_DBFS_PATH, type LabDataLayout } from "./lab-data";
 import { notebookAsJupyter, notebookParameters, readNotebookSource, renderNotebook } from "./notebook";
 
@@ -10,20 +10,21 @@ export { DATASET_DBFS_PATH } from "./lab-data";
 /** Base64 content of the dataset, or any placeholder the caller chooses (the offline plan uses a marker). */
 export type DatasetFetcher = (url: string, sha256: string) => pulumi.Input<string>;
 
-export function notebookPath(config: Pick<LabConfig, "owner" | "ownerKind">): string {
+export function notebookPath(config: Pick<LabSettings, "owner" | "ownerKind">): string {
   // A service principal has no home folder people would look in.
   return config.ownerKind === "user" ? `/Users/${config.owner}/MLflow` : "/Shared/MLflow";
 }
 
 /** legacy mode: the dataset on the DBFS root, where the seed lab reads it. */
 export function createDbfsDataset(
-  config: LabConfig,
+  config: Pick<LabSettings, "datasetUrl" | "datasetSha256">,
+  namePrefix: string,
   provider: dbx.Provider,
   fetchDataset: DatasetFetcher,
   parent: pulumi.Resource,
 ): dbx.DbfsFile {
   return new dbx.DbfsFile(
-    "lab-dataset",
+    `${namePrefix}lab-dataset`,
     {
       path: DATASET_DBFS_PATH,
       // Inline content rather than a temp file path: the same bytes give the same input, so an unchanged
@@ -40,7 +41,8 @@ export function createDbfsDataset(
  * The content is inline (a few kB) because it is rendered per lab, not a file on disk.
  */
 export function createLabNotebook(
-  config: LabConfig,
+  config: Pick<LabSettings, "owner" | "ownerKind" | "compute">,
+  namePrefix: string,
   layout: LabDataLayout,
   provider: dbx.Provider,
   parent: pulumi.Resource,
@@ -50,7 +52,7 @@ export function createLabNotebook(
   const serverless = config.compute === "serverless";
   const content = serverless ? notebookAsJupyter(source, "MLflow") : source;
   return new dbx.Notebook(
-    "lab-notebook",
+    `${namePrefix}lab-notebook`,
     {
       path: notebookPath(config),
       language: "PYTHON",

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dbx from "@pulumi/databricks";
-import type { LabConfig } from "../../config/lab-config";
-import type { LabNames } from "../naming";
+import type { LabSettings } from "../lab-args";
 import type { TagMap } from "../tags";
 
 /**
@@ -18,18 +17,20 @@ export const SINGLE_NODE_SPARK_CONF = {
 export const SINGLE_NODE_TAG = { ResourceClass: "SingleNode" } as const;
 
 export interface LabClusterArgs {
-  config: LabConfig;
-  names: LabNames;
+  settings: Pick<LabSettings, "sparkVersion" | "nodeType" | "autoterminationMinutes" | "owner">;
+  clusterName: string;
+  /** Starts the cluster's Pulumi name (see childNamePrefix in ../naming.ts). */
+  namePrefix: string;
   tags: pulumi.Input<TagMap>;
   provider: dbx.Provider;
 }
 
 export function createLabCluster(args: LabClusterArgs, parent: pulumi.Resource): dbx.Cluster {
-  const { config } = args;
+  const { settings: config } = args;
   return new dbx.Cluster(
-    "databricks-cluster",
+    `${args.namePrefix}databricks-cluster`,
     {
-      clusterName: args.names.clusterName,
+      clusterName: args.clusterName,
       // Pinned, not looked up: lookups against a workspace that does not exist yet return nothing during
       // preview (pulumi#10209), and the lab's logging code breaks above 16.4 LTS ML.
       sparkVersion: config.sparkVersion,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as databricks from "@pulumi/azure-native/databricks";
 import type * as dbx from "@pulumi/databricks";
-import type { LabConfig } from "../../config/lab-config";
+import type { LabSettings } from "../lab-args";
 import type { LabNames } from "../naming";
 import type { TagMap } from "../tags";
 import { createDbfsDataset, createLabNotebook, type DatasetFetcher } from "./assets";
@@ -11,9 +11,28 @@ import { createServingEndpoint, servingInvocationsUrl } from "./serving";
 import { createUnityCatalogData } from "./unity-catalog";
 import { createDatabricksWorkspace } from "./workspace";
 
+/** The lab settings the Databricks part reads. */
+export type DatabricksSettings = Pick<
+  LabSettings,
+  | "region"
+  | "owner"
+  | "ownerKind"
+  | "compute"
+  | "catalogMode"
+  | "catalog"
+  | "nodeType"
+  | "sparkVersion"
+  | "autoterminationMinutes"
+  | "databricksServing"
+  | "datasetUrl"
+  | "datasetSha256"
+>;
+
 export interface DatabricksLabArgs {
-  config: LabConfig;
-  names: LabNames;
+  settings: DatabricksSettings;
+  names: Pick<LabNames, "databricksWorkspace" | "databricksManagedResourceGroup" | "clusterName">;
+  /** Starts every child's Pulumi name (see childNamePrefix in ../naming.ts). */
+  namePrefix: string;
   resourceGroupName: pulumi.Input<string>;
   subscriptionId: pulumi.Input<string>;
   tags: pulumi.Input<TagMap>;
@@ -35,10 +54,11 @@ export class DatabricksLab extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabricksLabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("azure-mlflow-lab:databricks:Lab", name, {}, opts);
-    const { config, names } = args;
+    const { settings: config, names, namePrefix } = args;
     const { workspace, provider } = createDatabricksWorkspace(
       {
         names,
+        namePrefix,
         resourceGroupName: args.resourceGroupName,
         location: config.region,
         subscriptionId: args.subscriptionId,
@@ -52,14 +72,15 @@ export class DatabricksLab extends pulumi.ComponentResource {
     this.workspaceUrl = workspace.workspaceUrl;
     this.layout = labDataLayout(config, names);
     if (config.compute === "classic") {
-      this.cluster = createLabCluster({ config, names, tags: args.tags, provider }, this);
+      this.cluster = createLabCluster({ settings: config, clusterName: names.clusterName, namePrefix, tags: args.tags, provider }, this);
     }
 
     let notebookAfter: pulumi.Resource[] = [];
     if (this.layout.catalogMode === "unity") {
       const data = createUnityCatalogData(
         {
-          config,
+          settings: config,
+          namePrefix,
           catalog: this.layout.catalog!,
           workspaceName: names.databricksWorkspace,
           workspaceUrl: workspace.workspaceUrl,
@@ -72,12 +93,12 @@ export class DatabricksLab extends pulumi.ComponentResource {
       // The notebook names the volume and the model's schema: it goes in once they exist.
       notebookAfter = [data.dataset];
     } else {
-      createDbfsDataset(config, provider, args.fetchDataset, this);
+      createDbfsDataset(config, namePrefix, provider, args.fetchDataset, this);
     }
-    createLabNotebook(config, this.layout, provider, this, notebookAfter);
+    createLabNotebook(config, namePrefix, this.layout, provider, this, notebookAfter);
 
     if (config.databricksServing.enabled) {
-      this.serving = createServingEndpoint(config.databricksServing, this.layout.modelName, args.tags, provider, this);
+      this.serving = createServingEndpoint(config.databricksServing, namePrefix, this.layout.modelName, args.tags, provider, this);
       this.servingUrl = servingInvocationsUrl(workspace.workspaceUrl, config.databricksServing.name);
     }
     this.registerOutputs({ workspaceUrl: this.workspaceUrl, ...(this.cluster ? { clusterId: this.cluster.id } : {}) });

@@ -52,7 +52,10 @@ export function registeredModelName(config: Pick<LabConfig, "catalogMode" | "dat
   return `${catalog}.${LAB_SCHEMA}.${name}`;
 }
 
-export function labDataLayout(config: LabConfig, names: Pick<LabNames, "databricksWorkspace">): LabDataLayout {
+export function labDataLayout(
+  config: Pick<LabConfig, "catalogMode" | "catalog" | "databricksServing">,
+  names: Pick<LabNames, "databricksWorkspace">,
+): LabDataLayout {
   if (config.catalogMode === "legacy") {
     return { catalogMode: "legacy", dataPath: DATASET_DBFS_PATH, modelName: registeredModelName(config, undefined), registryUri: "databricks" };
   }

@@ -12,6 +12,7 @@ import { asTagList, type TagMap } from "../tags";
  */
 export function createServingEndpoint(
   serving: DatabricksServingConfig,
+  namePrefix: string,
   modelName: string,
   tags: pulumi.Input<TagMap>,
   provider: dbx.Provider,
@@ -21,7 +22,7 @@ export function createServingEndpoint(
   const modelPart = modelName.split(".").pop() ?? modelName;
   const entityName = `${modelPart}-${serving.model.version}`.toLowerCase().replace(/[^a-z0-9_-]+/g, "-");
   return new dbx.ModelServing(
-    "databricks-serving",
+    `${namePrefix}databricks-serving`,
     {
       name: serving.name,
       config: {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dbx from "@pulumi/databricks";
-import type { LabConfig } from "../../config/lab-config";
+import type { LabSettings } from "../lab-args";
 import type { DatasetFetcher } from "./assets";
 import { DATASET_FILE, LAB_SCHEMA, LAB_VOLUME } from "./lab-data";
 import { unityCheckProvider } from "./unity-check";
@@ -20,7 +20,9 @@ import { unityCheckProvider } from "./unity-check";
  * is deleted whole.
  */
 export interface UnityCatalogDataArgs {
-  config: LabConfig;
+  settings: Pick<LabSettings, "owner" | "datasetUrl" | "datasetSha256">;
+  /** Starts every Pulumi name (see childNamePrefix in ../naming.ts). */
+  namePrefix: string;
   catalog: string;
   workspaceName: string;
   workspaceUrl: pulumi.Input<string>;
@@ -38,15 +40,15 @@ export interface UnityCatalogData {
 }
 
 export function createUnityCatalogData(args: UnityCatalogDataArgs, parent: pulumi.Resource): UnityCatalogData {
-  const { config, provider } = args;
+  const { settings: config, provider, namePrefix } = args;
   const check = new UnityCatalogCheck(
-    "unity-catalog-check",
+    `${namePrefix}unity-catalog-check`,
     { host: pulumi.interpolate`https://${args.workspaceUrl}`, catalog: args.catalog, workspaceName: args.workspaceName },
     { parent, dependsOn: args.after },
   );
   const onDatabricks = { parent, provider, dependsOn: [check] };
   const schema = new dbx.Schema(
-    "lab-schema",
+    `${namePrefix}lab-schema`,
     {
       catalogName: check.catalog,
       name: LAB_SCHEMA,
@@ -56,12 +58,12 @@ export function createUnityCatalogData(args: UnityCatalogDataArgs, parent: pulum
     onDatabricks,
   );
   const volume = new dbx.Volume(
-    "lab-volume",
+    `${namePrefix}lab-volume`,
     { catalogName: check.catalog, schemaName: schema.name, name: LAB_VOLUME, volumeType: "MANAGED", comment: "MLflow lab data" },
     onDatabricks,
   );
   const dataset = new dbx.File(
-    "lab-dataset",
+    `${namePrefix}lab-dataset`,
     {
       path: pulumi.interpolate`/Volumes/${check.catalog}/${schema.name}/${volume.name}/${DATASET_FILE}`,
       // Inline content rather than a temp file path: the same bytes give the same input, so an unchanged
@@ -71,12 +73,12 @@ export function createUnityCatalogData(args: UnityCatalogDataArgs, parent: pulum
     { parent, provider, dependsOn: [volume] },
   );
   new dbx.Grant(
-    "lab-schema-grant",
+    `${namePrefix}lab-schema-grant`,
     { schema: pulumi.interpolate`${check.catalog}.${schema.name}`, principal: config.owner, privileges: ["USE_SCHEMA", "CREATE_MODEL"] },
     { parent, provider },
   );
   new dbx.Grant(
-    "lab-volume-grant",
+    `${namePrefix}lab-volume-grant`,
     { volume: pulumi.interpolate`${check.catalog}.${schema.name}.${volume.name}`, principal: config.owner, privileges: ["READ_VOLUME"] },
     { parent, provider },
   );

@@ -7,7 +7,9 @@ import type { TagMap } from "../tags";
 import { workspaceCatalogName } from "./lab-data";
 
 export interface DatabricksWorkspaceArgs {
-  names: LabNames;
+  names: Pick<LabNames, "databricksWorkspace" | "databricksManagedResourceGroup">;
+  /** Starts the Pulumi names (see childNamePrefix in ../naming.ts). */
+  namePrefix: string;
   resourceGroupName: pulumi.Input<string>;
   location: string;
   subscriptionId: pulumi.Input<string>;
@@ -57,12 +59,12 @@ export function createDatabricksWorkspace(
                 // model registry, which Unity-Catalog-default workspaces restrict.
                 { initialType: "HiveMetastore" },
         };
-  const workspace = new databricks.Workspace("databricks-workspace", { ...common, ...properties }, { parent });
+  const workspace = new databricks.Workspace(`${args.namePrefix}databricks-workspace`, { ...common, ...properties }, { parent });
 
   // Azure auth for the Databricks API: the host plus the workspace's ARM id (not the numeric
   // workspaceId, pulumi-databricks#48); credentials come from the same Azure login as azure-native.
   const provider = new dbx.Provider(
-    "databricks-provider",
+    `${args.namePrefix}databricks-provider`,
     {
       host: pulumi.interpolate`https://${workspace.workspaceUrl}`,
       azureWorkspaceResourceId: workspace.id,

@@ -58,7 +58,7 @@ export class AciEndpoint extends pulumi.ComponentResource {
     const scorer = ACI_SCORER_SHAPE[endpoint.size];
 
     const key = new random.RandomPassword(
-      `endpoint-${endpoint.name}-key`,
+      `${name}-key`,
       // Letters and digits only: the key travels in an HTTP header and in Caddy's config syntax.
       { length: 48, special: false },
       { parent: this },
@@ -67,7 +67,7 @@ export class AciEndpoint extends pulumi.ComponentResource {
     // Caddy's data folder outlives the group (restarts, replacements, redeploys): the certificate is
     // reused instead of asking Let's Encrypt again, which allows 5 duplicate certificates per name a week.
     const caddyData = new storage.FileShare(
-      `endpoint-${endpoint.name}-caddy-data`,
+      `${name}-caddy-data`,
       {
         resourceGroupName: args.resourceGroupName,
         accountName: args.storageAccountName,
@@ -82,7 +82,7 @@ export class AciEndpoint extends pulumi.ComponentResource {
 
     const files = { name: "scorer-files", mountPath: SCORER_FILES_MOUNT, readOnly: true };
     this.group = new containerinstance.ContainerGroup(
-      `endpoint-${endpoint.name}-group`,
+      `${name}-group`,
       {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
@@ -166,7 +166,7 @@ export class AciEndpoint extends pulumi.ComponentResource {
     ];
     for (const [suffix, role, scope] of grants) {
       new authorization.RoleAssignment(
-        `endpoint-${endpoint.name}-${suffix}`,
+        `${name}-${suffix}`,
         {
           principalId,
           // A just-created identity may not have replicated yet; naming the type skips the lookup.

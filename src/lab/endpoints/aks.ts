@@ -68,7 +68,7 @@ export function azureMlExtensionSettings(cluster: ExtensionClusterFacts): Record
 }
 
 export interface AksInferenceArgs {
-  names: LabNames;
+  names: Pick<LabNames, "aksCluster" | "aksCompute">;
   resourceGroupName: pulumi.Input<string>;
   location: string;
   workspaceName: pulumi.Input<string>;
@@ -91,7 +91,7 @@ export class AksInference extends pulumi.ComponentResource {
     const shape = aksShapeFor(args.sizes);
 
     this.cluster = new containerservice.ManagedCluster(
-      "aks-cluster",
+      `${name}-cluster`,
       {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
@@ -119,7 +119,7 @@ export class AksInference extends pulumi.ComponentResource {
     );
 
     const extension = new kubernetesconfiguration.Extension(
-      "aks-azureml-extension",
+      `${name}-azureml-extension`,
       {
         resourceGroupName: args.resourceGroupName,
         clusterRp: "Microsoft.ContainerService",
@@ -141,7 +141,7 @@ export class AksInference extends pulumi.ComponentResource {
     );
 
     this.compute = new machinelearningservices.Compute(
-      "aks-compute",
+      `${name}-compute`,
       {
         resourceGroupName: args.resourceGroupName,
         workspaceName: args.workspaceName,
@@ -173,6 +173,7 @@ export class KubernetesEndpoint extends pulumi.ComponentResource {
   constructor(name: string, args: KubernetesEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     super("azure-mlflow-lab:endpoints:Kubernetes", name, {}, opts);
     this.served = createOnlineEndpoint(
+      name,
       {
         ...args,
         target: {

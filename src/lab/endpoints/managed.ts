@@ -12,6 +12,7 @@ export class ManagedEndpoint extends pulumi.ComponentResource {
     super("azure-mlflow-lab:endpoints:Managed", name, {}, opts);
     const shape = MANAGED_SHAPE[args.endpoint.size];
     this.served = createOnlineEndpoint(
+      name,
       {
         ...args,
         target: { computeType: "Managed", instanceType: shape.instanceType, instanceCount: shape.instanceCount },

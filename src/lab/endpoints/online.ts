@@ -36,7 +36,8 @@ export interface ServedEndpoint {
   key: pulumi.Output<string>;
 }
 
-export function createOnlineEndpoint(args: OnlineEndpointArgs, parent: pulumi.Resource): ServedEndpoint {
+/** `name`: the endpoint component's, which starts its children's names (`<name>-online`, `<name>-deployment`, `<name>-traffic`). */
+export function createOnlineEndpoint(name: string, args: OnlineEndpointArgs, parent: pulumi.Resource): ServedEndpoint {
   const { endpoint, target } = args;
   const common = {
     resourceGroupName: args.resourceGroupName,
@@ -46,7 +47,7 @@ export function createOnlineEndpoint(args: OnlineEndpointArgs, parent: pulumi.Re
   };
 
   const onlineEndpoint = new machinelearningservices.OnlineEndpoint(
-    `endpoint-${endpoint.name}-online`,
+    `${name}-online`,
     {
       ...common,
       endpointName: args.azureName,
@@ -69,7 +70,7 @@ export function createOnlineEndpoint(args: OnlineEndpointArgs, parent: pulumi.Re
     appInsightsEnabled: true,
   };
   const deployment = new machinelearningservices.OnlineDeployment(
-    `endpoint-${endpoint.name}-deployment`,
+    `${name}-deployment`,
     {
       ...common,
       endpointName: onlineEndpoint.name,
@@ -89,7 +90,7 @@ export function createOnlineEndpoint(args: OnlineEndpointArgs, parent: pulumi.Re
   );
 
   new EndpointTraffic(
-    `endpoint-${endpoint.name}-traffic`,
+    `${name}-traffic`,
     {
       endpointId: onlineEndpoint.id,
       traffic: { [DEPLOYMENT_NAME]: 100 },
