@@ -60,6 +60,11 @@ export interface AssignInput {
   seed: string | number;
   /** The class's preferred geography (--geography, the stack's region). */
   geography?: string;
+  /**
+   * Labs of the class that already have their place (deployed, or found in Azure): charged to the pools
+   * first, because their clusters may be stopped now and start again when the class begins.
+   */
+  reserved?: ReadonlyArray<{ size: number; subscription: string; region: string; nodeType: string }>;
 }
 
 export interface Placement {
@@ -96,6 +101,12 @@ export function assignUnits(input: AssignInput): AssignResult {
   for (const c of input.candidates) {
     const key = placeKey(c.subscription, c.region);
     if (!tiebreak.has(key)) tiebreak.set(key, seedState(`${input.seed}|${key}`));
+  }
+  for (const r of input.reserved ?? []) {
+    const c = input.candidates.find((x) => x.subscription === r.subscription && x.region === r.region && x.nodeType === r.nodeType);
+    for (const draw of c?.draws ?? []) free.set(draw.pool, (free.get(draw.pool) ?? 0) - drawOf(draw, r.size));
+    const place = placeKey(r.subscription, r.region);
+    learnersAt.set(place, (learnersAt.get(place) ?? 0) + r.size);
   }
   const bySubscription = new Map<string, Candidate[]>();
   for (const c of input.candidates) bySubscription.set(c.subscription, [...(bySubscription.get(c.subscription) ?? []), c]);

@@ -40,7 +40,7 @@ function fail(file: string, line: number, column: number | undefined, problem: s
 export function parseRoster(text: string, file: string): Roster {
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }) as typeof rows;
+    rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }) as unknown as typeof rows;
   } catch (error) {
     const e = error as { lines?: number; column?: number; message?: string };
     fail(file, e.lines ?? 1, undefined, `not valid CSV (${(e.message ?? String(error)).replace(/\s+/g, " ")})`);

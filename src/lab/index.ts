@@ -6,6 +6,7 @@ import { deriveSuffix } from "../config/suffix";
 import { MlWorkspace } from "./azureml/workspace";
 import { DatabricksLab } from "./databricks";
 import type { DatasetFetcher } from "./databricks/assets";
+import { grantLearnersReader } from "./class-access";
 import { AciEndpoint } from "./endpoints/aci";
 import { AksInference, KubernetesEndpoint } from "./endpoints/aks";
 import { ManagedEndpoint } from "./endpoints/managed";
@@ -83,7 +84,7 @@ export class MlflowLab extends pulumi.ComponentResource {
     const { config, names, client } = args;
 
     const lease = new LabLease("lab-lease", { ttl: config.ttl, ttlSeconds: config.ttlSeconds }, { parent: this });
-    const tags = labTagsOutput(names.labId, config.owner, lease);
+    const tags = labTagsOutput(names.labId, config.owner, lease, config.classId);
 
     const group = new resources.ResourceGroup(
       "resource-group",
@@ -91,6 +92,7 @@ export class MlflowLab extends pulumi.ComponentResource {
       { parent: this },
     );
     const common = { resourceGroupName: group.name, location: config.region, tags };
+    grantLearnersReader("learner-reader", { learners: config.learners, resourceGroupId: group.id, subscriptionId: client.subscriptionId }, { parent: this });
 
     const databricksLab = new DatabricksLab(
       "databricks",

@@ -22,12 +22,14 @@ export interface LabClusterArgs {
   names: LabNames;
   tags: pulumi.Input<TagMap>;
   provider: dbx.Provider;
+  /** Pulumi name (default `databricks-cluster`); a class's learners' clusters need their own. */
+  resourceName?: string;
 }
 
 export function createLabCluster(args: LabClusterArgs, parent: pulumi.Resource): dbx.Cluster {
   const { config } = args;
   return new dbx.Cluster(
-    "databricks-cluster",
+    args.resourceName ?? "databricks-cluster",
     {
       clusterName: args.names.clusterName,
       // Pinned, not looked up: lookups against a workspace that does not exist yet return nothing during

@@ -6,6 +6,7 @@ import type { LabNames } from "../naming";
 import type { TagMap } from "../tags";
 import { createDbfsDataset, createLabNotebook, type DatasetFetcher } from "./assets";
 import { createLabCluster } from "./cluster";
+import { ClassLearners } from "./learners";
 import { labDataLayout, type LabDataLayout } from "./lab-data";
 import { createServingEndpoint, servingInvocationsUrl } from "./serving";
 import { createUnityCatalogData } from "./unity-catalog";
@@ -32,6 +33,8 @@ export class DatabricksLab extends pulumi.ComponentResource {
   readonly layout: LabDataLayout;
   readonly serving?: dbx.ModelServing;
   readonly servingUrl?: pulumi.Output<string>;
+  /** A class's learners: their users, clusters, folders and permissions (./learners.ts). */
+  readonly learners?: ClassLearners;
 
   constructor(name: string, args: DatabricksLabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("azure-mlflow-lab:databricks:Lab", name, {}, opts);
@@ -53,6 +56,9 @@ export class DatabricksLab extends pulumi.ComponentResource {
     this.layout = labDataLayout(config, names);
     if (config.compute === "classic") {
       this.cluster = createLabCluster({ config, names, tags: args.tags, provider }, this);
+    }
+    if (config.learners.length > 0) {
+      this.learners = new ClassLearners("learners", { config, names, tags: args.tags, provider, ...(this.cluster ? { labCluster: this.cluster } : {}) }, { parent: this });
     }
 
     let notebookAfter: pulumi.Resource[] = [];
