@@ -4,7 +4,11 @@ import type { SignalsSource } from "./class-plan";
 
 /** The class plan for people: the assignment table, the regions, who does not fit and why, and the cost. */
 
-const plain = { style: { head: [] as string[], border: [] as string[] } };
+/** Long tables: no line between rows. */
+const plain = {
+  style: { head: [] as string[], border: [] as string[] },
+  chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+};
 
 function subscriptionLabel(id: string): string {
   return id.length > 13 ? `${id.slice(0, 8)}…` : id;
@@ -43,11 +47,16 @@ export function planReport(plan: ClassPlan, sources: readonly SignalsSource[]): 
     }
   }
   if (plan.cost) {
-    const sources = [...new Set(plan.cost.prices.map((p) => p.source))];
-    const dated = plan.cost.prices.map((p) => `${p.region} ${p.source} ${p.retrievedAt}${p.problem ? ` (live read failed: ${p.problem})` : ""}`);
-    lines.push(
-      `cost: $${plan.costPerHour.toFixed(2)}/hour for the whole class with every cluster running (${sources.join(" + ")} prices: ${dated.join("; ") || "none needed"})`,
-    );
+    // Regions grouped by where their prices came from and when: "live 2026-12-03T08:00:00Z (12 regions)".
+    const groups = new Map<string, string[]>();
+    for (const p of plan.cost.prices) {
+      const key = `${p.source === "bundled" ? "bundled table" : p.source === "live" ? "live Retail Prices API" : "cached Retail Prices API"} ${p.retrievedAt}`;
+      groups.set(key, [...(groups.get(key) ?? []), p.region]);
+    }
+    const origin = [...groups.entries()].map(([key, regions]) => `${key} (${regions.length <= 4 ? regions.join(", ") : `${regions.length} regions`})`).join("; ");
+    lines.push(`cost: $${plan.costPerHour.toFixed(2)}/hour for the whole class with every cluster running; prices: ${origin || "none needed"}`);
+    const problems = [...new Set(plan.cost.prices.filter((p) => p.problem).map((p) => p.problem!))];
+    if (problems.length > 0) lines.push(`live prices could not be read (${problems.slice(0, 2).join("; ")}), so the cache or the bundled table was used`);
     if (plan.cost.unpriced.length > 0) lines.push(`not priced (left out): ${plan.cost.unpriced.join(", ")}`);
   }
   return `${lines.join("\n")}\n`;

@@ -35,7 +35,9 @@ export function register(program: Command): void {
     .description("assign every learner a subscription, region and node type within quota; print the table and the class's cost per hour")
     .option("--from-snapshot <file>", "signals of one subscription written by 'regions --save-snapshot' (repeat, one per subscription)", collect)
     .option("--prices <mode>", "auto (live Retail Prices API, else cache, else bundled), live, or bundled", "auto")
-    .action(async (options: ClassCommandOptions) => (await loadClass()).runClassPlan(options));
+    .action(async (options: ClassCommandOptions) => {
+      await (await loadClass()).runClassPlan(options);
+    });
 
   layout(common(group.command("up")))
     .description("deploy the plan: bounded and paced, failover per learner, access per learner, resumable; writes the class roster")
