@@ -2,6 +2,7 @@ import type { ArmClient } from "../azure/arm-client";
 import type { Clock } from "../azure/clock";
 import { Semaphore } from "../azure/rate-limit";
 import type { ArmBudget } from "../cleanup/arm-budget";
+import type { WaitOptions } from "../cleanup/group-deletion";
 import type { RunMode } from "../cleanup/run-guards";
 import type { DatabricksServingClient } from "../cleanup/serving-endpoints";
 import { lookupTag } from "../cleanup/tags";
@@ -71,7 +72,15 @@ function destroyOrDeleteGroup(deployer: Deployer, arm: LabArm, resourceGroup: st
 
 export async function classDown(
   deps: ClassDownDeps,
-  options: { classId: string; units: readonly ClassUnit[]; subscriptions: readonly string[]; mode: RunMode; concurrency: number; onStep?: (lab: string, line: string) => void },
+  options: {
+    classId: string;
+    units: readonly ClassUnit[];
+    subscriptions: readonly string[];
+    mode: RunMode;
+    concurrency: number;
+    wait?: Partial<WaitOptions>;
+    onStep?: (lab: string, line: string) => void;
+  },
 ): Promise<{ labs: LabDownResult[]; failed: boolean }> {
   const groups = (await Promise.all(options.subscriptions.map((s) => listClassGroups(deps.budget, s, options.classId)))).flat();
   const unitOf = new Map(options.units.map((u) => [labNames(unitSuffix(options.classId, u.key)).resourceGroup.toLowerCase(), u] as const));
@@ -95,7 +104,7 @@ export async function classDown(
           const report = await runTeardown(
             { client: deps.client, clock: deps.clock, budget: deps.budget, journal: deps.journal, databricks: deps.databricks, deployer: destroyOrDeleteGroup(deps.deployer, deps.labArm(group.subscription), group.name) },
             target,
-            { mode: options.mode, onStep: (line) => options.onStep?.(group.name, line) },
+            { mode: options.mode, ...(options.wait ? { wait: options.wait } : {}), onStep: (line) => options.onStep?.(group.name, line) },
           );
           if (options.mode === "dry-run") return { ...base, outcome: "would-delete", reason: `lab ${target.labId}: ${report.steps.length} steps would run`, report };
           return report.failed

@@ -7,7 +7,8 @@ import { CLASS_ID_TAG } from "../../config/lab-tags";
  * A class's labs as Azure has them: every resource group tagged with the class's id, in each of the
  * class's subscriptions, read with ARM's own tag filter (one strongly consistent list per subscription,
  * not Resource Graph, which can lag behind a deploy that just finished), and each lab's Databricks
- * workspace. Local state can vanish (Cloud Shell); this cannot.
+ * workspace. Local state can vanish (Cloud Shell); this cannot. Managed groups (a Databricks workspace's
+ * `databricks-rg-*`, which gets the workspace's tags) are the workspace's, never a lab of their own.
  */
 export interface ClassGroup {
   subscription: string;
@@ -35,8 +36,9 @@ export async function listClassGroups(budget: ArmBudget, subscription: string, c
   const filter = `tagName eq '${CLASS_ID_TAG}' and tagValue eq '${classId}'`;
   const path = `/subscriptions/${subscription}/resourcegroups?$filter=${encodeURIComponent(filter)}`;
   const { items } = await budget.readAllPages<GroupBody>(subscription, ReadPriority.reRead, path, RESOURCES_API_VERSION);
+  // A Databricks workspace's managed group carries the workspace's tags too; it is the workspace's, not a lab.
   return items
-    .filter((g) => typeof g.name === "string")
+    .filter((g) => typeof g.name === "string" && !g.managedBy)
     .map((g) => ({
       subscription: subscription.toLowerCase(),
       name: g.name!,

@@ -46,6 +46,12 @@ export interface ClassCommandOptions extends ClassOptions {
   yes?: boolean;
 }
 
+/** How often to poll ARM operations (MLFLOW_LAB_CLASS_POLL_MS: tests and the benchmark run scaled time). */
+function pollMs(env: NodeJS.ProcessEnv): number | undefined {
+  const value = Number(env.MLFLOW_LAB_CLASS_POLL_MS);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 function parsePrices(text: string | undefined): PricesMode {
   const mode = (text ?? "auto").toLowerCase();
   if (mode === "auto" || mode === "live" || mode === "bundled") return mode;
@@ -124,7 +130,7 @@ export async function runClassUp(options: ClassCommandOptions, env: NodeJS.Proce
   let result;
   try {
     result = await classUp(
-      { deployer, budget, blocklist, labArm: (subscription) => new SdkLabArm(createSdkClients(ctx, subscription)) },
+      { deployer, budget, blocklist, labArm: (subscription) => new SdkLabArm(createSdkClients(ctx, subscription), pollMs(env) ? { pollMs: pollMs(env)! } : {}) },
       {
         setup,
         plan,
@@ -134,7 +140,7 @@ export async function runClassUp(options: ClassCommandOptions, env: NodeJS.Proce
         concurrency,
         writesPerLab,
         ...(owner ? { owner } : {}),
-        ...(env.MLFLOW_LAB_CLASS_POLL_MS ? { pollMs: Number(env.MLFLOW_LAB_CLASS_POLL_MS) } : {}),
+        ...(pollMs(env) ? { pollMs: pollMs(env)! } : {}),
         onEvent: progress.onEvent,
       },
     );
@@ -191,9 +197,9 @@ export async function runClassDown(options: ClassCommandOptions, env: NodeJS.Pro
       deployer: await loadDeployer(env),
       journal: fileJournalStore(stateDir(env)),
       databricks: databricksClientFactory(env),
-      labArm: (subscription) => new SdkLabArm(createSdkClients(ctx, subscription)),
+      labArm: (subscription) => new SdkLabArm(createSdkClients(ctx, subscription), pollMs(env) ? { pollMs: pollMs(env)! } : {}),
     },
-    { classId: setup.classId, units: setup.units, subscriptions, mode, concurrency, onStep: log },
+    { classId: setup.classId, units: setup.units, subscriptions, mode, concurrency, ...(pollMs(env) ? { wait: { defaultPollMs: pollMs(env)! } } : {}), onStep: log },
   );
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ classId: setup.classId, mode, labs: result.labs.map(({ report: _report, ...lab }) => lab) }, null, 2)}\n`);
