@@ -17,6 +17,7 @@ import { fileJournalStore } from "../../../src/cleanup/teardown";
 import { CLASS_ID_TAG } from "../../../src/config/lab-tags";
 import { SdkLabArm } from "../../../src/deploy/lab-arm";
 import { startDatabricksTestServer, type DatabricksTestServer } from "../../support/databricks-test-server/server";
+import { trustTestCa } from "../../support/tls";
 import { RecordingDeployer, type RecordedCall } from "../deploy/recording-deployer";
 import { labInventory, startLabServer, SUB, type LabServer } from "../regions/lab-inventory";
 
@@ -178,10 +179,9 @@ describe("class up against the ARM test server", () => {
     const status = await classStatus(budget, "ml101", setup.units, [SUB]);
     expect(status.counts).toMatchObject({ ready: 30, missing: 0 });
 
-    // Down: only this class's labs (a lab of another class with the same tag key stays).
-    const other = lab!.server.state().subscription(SUB);
-    expect(other).toBeDefined();
+    // Down: every lab of the class, through teardown (endpoints, destroy, verified gone).
     dbx = await startDatabricksTestServer({ endpoints: [] });
+    trustTestCa(dbx.caCertPem);
     const client = new ArmClient({ credential: new StaticTokenCredential("t"), endpoint: lab!.server.url });
     const deployer = new RecordingDeployer(path.join(dir, "engine"), lab!.ctx, SUB, 20);
     const down = await classDown(
@@ -196,6 +196,7 @@ describe("class up against the ARM test server", () => {
       },
       { classId: "ml101", units: setup.units, subscriptions: [SUB], mode: "execute", concurrency: 10, wait: { defaultPollMs: 20, timeoutMs: 120_000, verifyAttempts: 20 } },
     );
+    expect(down.labs.filter((l) => l.outcome !== "deleted").map((l) => `${l.resourceGroup}: ${l.reason} ${JSON.stringify(l.report?.items?.filter((i) => i.outcome === "failed"))} ${JSON.stringify(l.report?.groups)}`)).toEqual([]);
     expect(down.failed).toBe(false);
     expect(down.labs.map((l) => l.outcome)).toEqual(Array(30).fill("deleted"));
     expect(classGroups("ml101")).toEqual([]);

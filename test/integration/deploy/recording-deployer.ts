@@ -62,7 +62,11 @@ export class RecordingDeployer implements Deployer {
   }
 
   private save(state: Record<string, StackConfig>): void {
-    fs.writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
+    // Written whole and renamed, as an engine's backend keeps its state: a process killed mid-write
+    // (class up's crash test) leaves the previous file, never half of one.
+    const tmp = `${this.stateFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
+    fs.renameSync(tmp, this.stateFile);
   }
 
   private record(call: RecordedCall): void {
