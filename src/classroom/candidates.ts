@@ -35,7 +35,11 @@ function poolKey(subscription: string, region: string, rows: Rows, row: string):
   return `${subscription}|${region}|${rows === "azureml" ? "ml:" : ""}${normalizeFamily(row)}`;
 }
 
-export function classCandidates(snapshots: readonly RegionSignalsSnapshot[], demand: Demand, options: EvaluateOptions): ClassCandidates {
+/**
+ * `ownerCluster`: each lab also runs its owner's cluster besides its learners' (a shared workspace keeps
+ * the lab's own cluster for the instructor who owns it, src/lab/databricks/learners.ts).
+ */
+export function classCandidates(snapshots: readonly RegionSignalsSnapshot[], demand: Demand, options: EvaluateOptions, layout: { ownerCluster?: boolean } = {}): ClassCandidates {
   const out: ClassCandidates = { candidates: [], pools: [], excluded: [], unusable: [] };
   const pools = new Map<string, Pool>();
   for (const input of snapshots) {
@@ -51,7 +55,7 @@ export function classCandidates(snapshots: readonly RegionSignalsSnapshot[], dem
       for (const region of regions) {
         const verdict = evaluateRegion(snapshot, region, { ...demand, preferredRegion: undefined }, nodeType, options, catalog);
         const blocking = verdict.reasons.filter((r: Reason) => r.constraint !== "quota");
-        const draws = blocking.length === 0 ? drawsFor(subscription, region, demand, verdict.nodeType, catalog) : undefined;
+        const draws = blocking.length === 0 ? drawsFor(subscription, region, demand, verdict.nodeType, catalog, layout.ownerCluster === true) : undefined;
         const reasons = blocking.length > 0 ? blocking.map((r) => r.text) : draws && "unknown" in draws ? [draws.unknown] : [];
         if (reasons.length > 0 || !draws || "unknown" in draws) {
           out.excluded.push({ subscription, region: region.name, nodeType: verdict.nodeType, reasons });
@@ -76,7 +80,7 @@ export function classCandidates(snapshots: readonly RegionSignalsSnapshot[], dem
 type DrawsResult = { draws: Draw[]; pools: Map<string, Pool> } | { unknown: string };
 
 /** The pools one learner (the Databricks node) and one lab (AKS nodes, managed instances) draw on here. */
-function drawsFor(subscription: string, region: RegionSignals, demand: Demand, nodeType: string, catalog: ReturnType<typeof sizeCatalog>): DrawsResult {
+function drawsFor(subscription: string, region: RegionSignals, demand: Demand, nodeType: string, catalog: ReturnType<typeof sizeCatalog>, ownerCluster: boolean): DrawsResult {
   const pools = new Map<string, Pool>();
   const draws = new Map<string, Draw>();
   const charge = (rows: Rows, usage: readonly UsageRow[] | null | undefined, row: string, perLearner: number, perUnit: number): string | undefined => {
@@ -99,7 +103,8 @@ function drawsFor(subscription: string, region: RegionSignals, demand: Demand, n
     const size = sizeOf(nodeType);
     if (!size) return { unknown: `${nodeType} vCPUs unknown` };
     const need = demand.nodes * size.vCPUs;
-    problems.push(charge("compute", region.usages, size.family, need, 0), charge("compute", region.usages, "cores", need, 0));
+    const owner = ownerCluster ? need : 0;
+    problems.push(charge("compute", region.usages, size.family, need, owner), charge("compute", region.usages, "cores", need, owner));
   }
   for (const vm of demand.stackVms ?? []) {
     const size = sizeOf(vm.vmSize);

@@ -129,7 +129,7 @@ export async function buildClassPlan(setup: ClassSetup, snapshots: readonly Regi
     modelServing: servingListFor(snapshots[0] ?? { modelServing: { regions: [], retrievedAt: "", source: "" } }, env),
     serverlessWorkspaces: serverlessWorkspaceSignals(env),
   };
-  const candidates = classCandidates(snapshots, setup.demand, evaluate);
+  const candidates = classCandidates(snapshots, setup.demand, evaluate, { ownerCluster: setup.layout.layout === "shared" });
   const allRegions = snapshots.flatMap((s) => s.regions);
   const geography = userGeography(allRegions, setup.demand.preferredRegion, setup.demand.location)?.geography;
   const plan = planClass({

@@ -202,22 +202,22 @@ describe("class up against the ARM test server", () => {
     expect(classGroups("ml101")).toEqual([]);
   }, 300_000);
 
-  it("shared: 30 learners in workspaces of 5 (a family row of 20 vCPUs holds 5 clusters), each learner in the stack's learners with their object id", async () => {
+  it("shared: 30 learners in workspaces of 4 (with the owner's cluster, a family row of 20 vCPUs holds 5 clusters), each learner in the stack's learners with their object id", async () => {
     await startServer();
     const roster = writeRoster(30, "ml102.csv");
     const env = cliEnv("engine");
-    const result = await run(classArgs("up", roster, ["--layout", "shared", "--per-workspace", "5", "--owner", "teacher@contoso.edu", "--out", dir]), env);
+    const result = await run(classArgs("up", roster, ["--layout", "shared", "--per-workspace", "4", "--owner", "teacher@contoso.edu", "--out", dir]), env);
     expect(result.stderr).not.toMatch(/error/);
     expect(result.code).toBe(0);
     const groups = classGroups("ml102");
-    expect(groups).toHaveLength(6);
+    expect(groups).toHaveLength(8);
     const rows = readRoster(path.join(dir, "ml102.roster.json"));
     expect(rows).toHaveLength(30);
-    expect(new Set(rows.map((r) => r.resourceGroup)).size).toBe(6);
+    expect(new Set(rows.map((r) => r.resourceGroup)).size).toBe(8);
     expect(rows.every((r) => r.status === "ready" && r.workspaceUrl.startsWith("https://"))).toBe(true);
-    // The stacks carry the class: owner, class id and exactly their five learners.
+    // The stacks carry the class: owner, class id and exactly their learners.
     const stacks = JSON.parse(fs.readFileSync(path.join(dir, "engine", "stacks.json"), "utf8")) as Record<string, Record<string, { value: string }>>;
-    const setup = classSetup({ roster, stack: "lab", layout: "shared", perWorkspace: "5" });
+    const setup = classSetup({ roster, stack: "lab", layout: "shared", perWorkspace: "4" });
     for (const unit of setup.units) {
       const config = stacks[unitStack("ml102", unit.key)]!;
       expect(config["azure-mlflow-lab:owner"]!.value).toBe("teacher@contoso.edu");
