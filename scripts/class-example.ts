@@ -33,15 +33,17 @@ function unit(name: string): number {
   return hash / 4294967296;
 }
 
-export function exampleSnapshot(regionCount: number, options: { subscription?: string; capturedAt?: string } = {}): RegionSignalsSnapshot {
+/** `scale` multiplies every quota (the benchmark's 1,000 learners need more than a default subscription). */
+export function exampleSnapshot(regionCount: number, options: { subscription?: string; capturedAt?: string; scale?: number } = {}): RegionSignalsSnapshot {
+  const scale = options.scale ?? 1;
   // Past the public regions (58 today), made-up ones: the benchmark plans over 60.
   const names = Array.from({ length: regionCount }, (_, i) => AZURE_PUBLIC_REGIONS[i] ?? `examplecentral${i + 1}`);
   const regions = names.map((name) => {
     const r = unit(name);
     // Most regions: 40-100 cores and 20-40 per family; one in eight nearly used up.
     const tight = r < 0.125;
-    const cores = tight ? 8 : 40 + Math.floor(r * 60);
-    const family = tight ? 4 : 20 + Math.floor(unit(`${name}/f`) * 20);
+    const cores = (tight ? 8 : 40 + Math.floor(r * 60)) * scale;
+    const family = (tight ? 4 : 20 + Math.floor(unit(`${name}/f`) * 20)) * scale;
     const used = (f: number) => (tight ? f - 4 : Math.floor(unit(`${name}/u`) * 4));
     const restricted = unit(`${name}/r`) < 0.1;
     return {

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from "../azure/clock";
 import type { ArmBudget } from "../cleanup/arm-budget";
+import type { TokenBucket } from "../cleanup/pacing";
 import { PROJECT_NAME } from "../config/lab-config";
 import { readStackSettings } from "../config/stack-settings";
 import type { Deployer, StackConfig } from "../deploy/deployer";
@@ -52,6 +53,8 @@ export interface ClassUpOptions {
   concurrency: number;
   /** ARM writes one lab sends (./lab-writes.ts). */
   writesPerLab: number;
+  /** The write bucket to pace starts to (default ARM's documented one: 200, 10 per second). */
+  writeBucket?: TokenBucket;
   /** Owner of shared workspaces (the instructor); per-learner labs belong to their learner. */
   owner?: string;
   pollMs?: number;
@@ -88,7 +91,7 @@ export async function classUp(deps: ClassUpDeps, options: ClassUpOptions): Promi
 
   const placeOf = new Map(plan.assignments.map((a) => [a.workspace, a] as const));
   const unplacedReason = new Map(plan.unassigned.map((u) => [u.learner, u.reason] as const));
-  const gate = new LabStartGate(clock, options.concurrency);
+  const gate = new LabStartGate(clock, options.concurrency, options.writeBucket);
   const counts: Record<UnitPhase, number> = { queued: 0, deploying: 0, ready: 0, failed: 0, unplaced: 0, skipped: 0 };
 
   const update = async (unit: ClassUnit, patch: Partial<UnitState> & { status: UnitState["status"] }) => {
