@@ -104,6 +104,35 @@ function readRoster(file: string): Array<Record<string, string>> {
   return JSON.parse(fs.readFileSync(file, "utf8")) as Array<Record<string, string>>;
 }
 
+/**
+ * Runs `class up` in a child process and kills it (SIGKILL, no goodbye) as soon as its state file says
+ * `ready` labs are ready; returns their stacks. Fails when the run ends on its own first.
+ */
+async function runUntilKilled(args: string[], env: NodeJS.ProcessEnv, stateFile: string, ready: number): Promise<string[]> {
+  const child = spawn(process.execPath, args, { cwd: dir, env, stdio: "ignore" });
+  const stacks = await new Promise<string[]>((resolve, reject) => {
+    const timer = setInterval(() => {
+      try {
+        const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { units: Record<string, { status: string; stack: string }> };
+        const done = Object.values(state.units).filter((u) => u.status === "ready");
+        if (done.length >= ready) {
+          clearInterval(timer);
+          child.kill("SIGKILL");
+          resolve(done.map((u) => u.stack));
+        }
+      } catch {
+        // not written yet
+      }
+    }, 25);
+    child.on("exit", () => {
+      clearInterval(timer);
+      reject(new Error("class up finished before it could be killed"));
+    });
+  });
+  await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.on("exit", resolve)));
+  return stacks;
+}
+
 describe("class up against the ARM test server", () => {
   it("per-learner: 30 labs, killed half-way and run again, each learner deployed once, with Reader on their own group", async () => {
     await startServer();
@@ -113,27 +142,7 @@ describe("class up against the ARM test server", () => {
     const stateFile = path.join(dir, "state", "classes", "ml101", "state.json");
 
     // First run: killed (SIGKILL, no goodbye) once a third of the labs are ready.
-    const child = spawn(process.execPath, args, { cwd: dir, env, stdio: "ignore" });
-    const readyBeforeCrash = await new Promise<string[]>((resolve, reject) => {
-      const timer = setInterval(() => {
-        try {
-          const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { units: Record<string, { status: string; stack: string }> };
-          const ready = Object.values(state.units).filter((u) => u.status === "ready");
-          if (ready.length >= 10) {
-            clearInterval(timer);
-            child.kill("SIGKILL");
-            resolve(ready.map((u) => u.stack));
-          }
-        } catch {
-          // not written yet
-        }
-      }, 25);
-      child.on("exit", () => {
-        clearInterval(timer);
-        reject(new Error("class up finished before it could be killed"));
-      });
-    });
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.on("exit", resolve)));
+    const readyBeforeCrash = await runUntilKilled(args, env, stateFile, 10);
     const upsBeforeRerun = calls("engine").length;
     expect(classGroups("ml101").length).toBeLessThan(30);
 
@@ -202,15 +211,30 @@ describe("class up against the ARM test server", () => {
     expect(classGroups("ml101")).toEqual([]);
   }, 300_000);
 
-  it("shared: 30 learners in workspaces of 4 (with the owner's cluster, a family row of 20 vCPUs holds 5 clusters), each learner in the stack's learners with their object id", async () => {
+  it("shared: 30 learners in workspaces of 4 (with the owner's cluster, a family row of 20 vCPUs holds 5 clusters), killed half-way and run again, each learner in the stack's learners with their object id", async () => {
     await startServer();
     const roster = writeRoster(30, "ml102.csv");
     const env = cliEnv("engine");
-    const result = await run(classArgs("up", roster, ["--layout", "shared", "--per-workspace", "4", "--owner", "teacher@contoso.edu", "--out", dir]), env);
+    const args = classArgs("up", roster, ["--layout", "shared", "--per-workspace", "4", "--owner", "teacher@contoso.edu", "--concurrency", "2", "--out", dir]);
+
+    // First run: killed once two of the eight workspaces are ready.
+    const readyBeforeCrash = await runUntilKilled(args, env, path.join(dir, "state", "classes", "ml102", "state.json"), 2);
+    const upsBeforeRerun = calls("engine").length;
+    expect(classGroups("ml102").length).toBeLessThan(8);
+
+    // Second run: continues; the ready workspaces are neither deployed again nor made twice.
+    const result = await run(args, env);
     expect(result.stderr).not.toMatch(/error/);
     expect(result.code).toBe(0);
+    const summary = /class ml102: (\d+) deployed, (\d+) already ready, 0 failed, 0 without a place/.exec(result.stdout);
+    expect(summary, result.stdout).not.toBeNull();
+    expect(Number(summary![2])).toBeGreaterThanOrEqual(readyBeforeCrash.length);
+    expect(Number(summary![1]) + Number(summary![2])).toBe(8);
+    const afterRerun = calls("engine").slice(upsBeforeRerun);
+    for (const stack of readyBeforeCrash) expect(afterRerun.filter((c) => c.op === "up" && c.stack === stack)).toEqual([]);
     const groups = classGroups("ml102");
     expect(groups).toHaveLength(8);
+    expect(new Set(groups.map((g) => g.name)).size).toBe(8);
     const rows = readRoster(path.join(dir, "ml102.roster.json"));
     expect(rows).toHaveLength(30);
     expect(new Set(rows.map((r) => r.resourceGroup)).size).toBe(8);
