@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { UserInputError } from "../cli/errors";
+import { GUID_PATTERN } from "../config/guid";
 import type { LabConfig } from "../config/lab-config";
 import { regionPrices, type PricesMode } from "../plan/sources/retail-prices";
 import { activeEntries, type BlockEntry } from "../regions/blocklist";
@@ -69,6 +70,15 @@ export interface SignalsSource {
   example?: string;
 }
 
+/** `--subscription` values, lower case; a value that is not a subscription id is a one-line error. */
+export function subscriptionOptions(values: readonly string[] | undefined): string[] {
+  return (values ?? []).map((value) => {
+    const id = value.trim();
+    if (!GUID_PATTERN.test(id)) throw new UserInputError(`--subscription '${value}' is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000)`);
+    return id.toLowerCase();
+  });
+}
+
 export type LiveReader = (subscription: string | undefined) => Promise<RegionSignalsSnapshot>;
 
 /**
@@ -82,7 +92,7 @@ export async function classSignals(
   live: LiveReader | undefined,
 ): Promise<{ snapshots: RegionSignalsSnapshot[]; sources: SignalsSource[] }> {
   const pinned = [...new Set(setup.roster.learners.map((l) => l.subscription).filter((s): s is string => s !== undefined))];
-  const requested = [...new Set([...(options.subscription ?? []).map((s) => s.toLowerCase()), ...pinned])];
+  const requested = [...new Set([...subscriptionOptions(options.subscription), ...pinned])];
   let snapshots: RegionSignalsSnapshot[];
   let sources: SignalsSource[];
   if (options.fromSnapshot && options.fromSnapshot.length > 0) {

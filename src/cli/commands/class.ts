@@ -5,7 +5,7 @@ import { systemClock } from "../../azure/clock";
 import { armScope } from "../../azure/credentials";
 import { createSdkClients, sdkContextFromEnv } from "../../azure/sdk-clients";
 import { classDown } from "../../classroom/class-down";
-import { buildClassPlan, classSetup, classSignals, type ClassOptions, type ClassSetup, type LiveReader } from "../../classroom/class-plan";
+import { buildClassPlan, classSetup, classSignals, subscriptionOptions, type ClassOptions, type ClassSetup, type LiveReader } from "../../classroom/class-plan";
 import { classStatus } from "../../classroom/class-status";
 import { classUp } from "../../classroom/class-up";
 import { armWritesPerLab } from "../../classroom/lab-writes";
@@ -70,7 +70,7 @@ function liveReader(setup: ClassSetup, env: NodeJS.ProcessEnv): LiveReader {
 
 /** The class's subscriptions for status and down: the roster's and --subscription's, else the signed-in default. */
 async function classSubscriptions(setup: ClassSetup, options: ClassCommandOptions, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const named = [...new Set([...(options.subscription ?? []).map((s) => s.toLowerCase()), ...setup.roster.learners.map((l) => l.subscription).filter((s): s is string => !!s)])];
+  const named = [...new Set([...subscriptionOptions(options.subscription), ...setup.roster.learners.map((l) => l.subscription).filter((s): s is string => !!s)])];
   if (named.length > 0) return named;
   const fromEnv = env.AZURE_SUBSCRIPTION_ID?.trim();
   if (fromEnv) return [fromEnv.toLowerCase()];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { notThisClass } from "../../../src/classroom/class-down";
+import { subscriptionOptions } from "../../../src/classroom/class-plan";
 import { labStatus } from "../../../src/classroom/class-status";
 import { classCost } from "../../../src/classroom/cost";
 import { rosterCsv } from "../../../src/classroom/roster-out";
@@ -131,5 +132,11 @@ describe("pacing, prices and cost", () => {
     expect(rosterCsv([{ learner: "a@x.edu", workspaceUrl: "https://adb-1.azuredatabricks.net", region: "eastus", expiresAt: "2026-12-03T16:00:00Z", status: "ready", subscription: "s", resourceGroup: "msl-a", stack: "c-a" }])).toBe(
       "learner,workspaceUrl,region,expiresAt,status,subscription,resourceGroup,stack\na@x.edu,https://adb-1.azuredatabricks.net,eastus,2026-12-03T16:00:00Z,ready,s,msl-a,c-a\n",
     );
+  });
+
+  it("takes --subscription ids in any case and refuses anything else in one line naming the flag", () => {
+    expect(subscriptionOptions([" 10000000-0000-4000-8000-00000000000A"])).toEqual(["10000000-0000-4000-8000-00000000000a"]);
+    expect(subscriptionOptions(undefined)).toEqual([]);
+    expect(() => subscriptionOptions(["my-sub"])).toThrow(/^--subscription 'my-sub' is not a subscription id \(a GUID/);
   });
 });
