@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readStackSettings } from "../../../src/config/stack-settings";
 import { checkGuardrails } from "../../../src/plan/guardrails";
 import { byType, one, runConfig } from "./lab-runs";
 
@@ -59,6 +60,15 @@ describe("a class's lab", () => {
     expect((group.inputs.tags as Record<string, string>)["class-id"]).toBe("ml101");
     expect((one(run, "azure-native:databricks:Workspace").inputs.tags as Record<string, string>)["class-id"]).toBe("ml101");
     expect(checkGuardrails(run.resources)).toEqual([]);
+    // Everything that takes tags, with every kind of endpoint: Azure tags, cluster custom tags, serving tag lists.
+    const full = await runConfig({ ...readStackSettings("full").config, owner: "teacher@contoso.edu", classId: "ml101", learners: [ANN, BOB] }, "class-full");
+    const tagged = full.resources.filter((r) => r.custom && (r.inputs.tags !== undefined || r.inputs.customTags !== undefined));
+    expect(tagged.length).toBeGreaterThanOrEqual(8);
+    for (const r of tagged) {
+      const tags = r.inputs.customTags ?? r.inputs.tags;
+      const value = Array.isArray(tags) ? (tags as Array<{ key: string; value: string }>).find((t) => t.key === "class-id")?.value : (tags as Record<string, string>)["class-id"];
+      expect(value, `${r.type} ${r.name}`).toBe("ml101");
+    }
     const plain = await runConfig({}, "no-class");
     expect((one(plain, "azure-native:resources:ResourceGroup").inputs.tags as Record<string, string>)["class-id"]).toBeUndefined();
   });
