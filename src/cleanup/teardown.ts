@@ -80,6 +80,8 @@ export interface TeardownDeps {
   journal: JournalStore;
   /** A client for a Databricks workspace's REST API, from its `workspaceUrl` (host without scheme). */
   databricks(workspaceUrl: string): DatabricksServingClient;
+  /** The paced budget to share with other teardowns running at once (class down); default: its own. */
+  budget?: ArmBudget;
 }
 
 export interface TeardownOptions {
@@ -161,7 +163,7 @@ function parseGroupId(id: string): { subscriptionId: string; name: string } | un
 export async function runTeardown(deps: TeardownDeps, target: TeardownTarget, options: TeardownOptions): Promise<TeardownReport> {
   const execute = options.mode === "execute";
   const wait = { ...DEFAULT_WAIT, ...options.wait };
-  const budget = new ArmBudget(deps.client, deps.clock, options.buckets);
+  const budget = deps.budget ?? new ArmBudget(deps.client, deps.clock, options.buckets);
   const steps: string[] = [];
   const items: ItemResult[] = [];
   const groups: GroupResult[] = [];

@@ -40,7 +40,10 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCommands(program);
   oneLineUsageErrors(program, "mlflow-lab");
-  for (const command of program.commands) oneLineUsageErrors(command, `mlflow-lab ${command.name()}`);
+  for (const command of program.commands) {
+    oneLineUsageErrors(command, `mlflow-lab ${command.name()}`);
+    for (const sub of command.commands) oneLineUsageErrors(sub, `mlflow-lab ${command.name()} ${sub.name()}`);
+  }
   // Progress is for people: the command's --json turns it off everywhere (see output-mode.ts).
   program.hook("preAction", (_program, action) => setJsonOutput(action.opts().json === true));
   return program;

@@ -85,6 +85,17 @@ export interface LabConfig {
   endpoints: EndpointConfig[];
   datasetUrl: string;
   datasetSha256: string;
+  /** Set when the lab is one of a class's (`mlflow-lab class up`): every resource gets a `class-id` tag. */
+  classId?: string;
+  /** The class's learners this lab is for: each gets workspace access, their own cluster and folder. */
+  learners: ClassLearner[];
+}
+
+export interface ClassLearner {
+  /** User principal name or email. */
+  learner: string;
+  /** Entra object id, for the Reader role on the lab's resource group. */
+  objectId?: string;
 }
 
 export const LAB_DATASET_URL =
@@ -208,6 +219,18 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     default: LAB_DATASET_SHA256,
     description: "Expected sha256 of the dataset; the deploy stops if the download differs.",
   },
+  {
+    key: "classId",
+    pulumiType: "string",
+    description:
+      "Set by `mlflow-lab class up`: the class this lab belongs to, written to a class-id tag on everything the lab creates (class status and class down find the class's labs by it).",
+  },
+  {
+    key: "learners",
+    default: [],
+    description:
+      "Set by `mlflow-lab class up`: the learners of this lab [{learner, objectId}]. Each becomes a workspace user with their own single-user cluster and folder and permissions on nothing else; with an objectId also Reader on the lab's resource group.",
+  },
 ];
 
 /** The model the notebook registers when config names none, per catalog mode. */
@@ -218,6 +241,9 @@ export const DEFAULT_SERVING_MODEL: Readonly<Record<CatalogMode, string>> = {
 const KNOWN_KEYS = new Set(CONFIG_KEYS.map((spec) => spec.key));
 const SERVING_KEYS = new Set(["enabled", "name", "model", "size", "scaleToZero"]);
 const ENDPOINT_KEYS = new Set(["name", "kind", "model", "size"]);
+const LEARNER_KEYS = new Set(["learner", "objectId"]);
+/** Class ids become tag values, stack and file names (src/classroom/units.ts CLASS_ID_PATTERN). */
+const CLASS_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 /** Databricks node type ids look like `Standard_DS3_v2`, `Standard_D4ds_v5`, `Standard_M8-2ms`. */
 export const NODE_TYPE_PATTERN = /^Standard_[A-Z][A-Za-z0-9]*(?:-\d+[a-z]*)?(?:_v\d+)?$/;
@@ -299,6 +325,12 @@ export function parseLabConfig(raw: Raw): LabConfig {
     fail("datasetSha256", "is not a sha256 hex digest (64 hex characters)");
   }
 
+  const classId = optionalString("classId", raw.classId);
+  if (classId !== undefined && classId !== "" && !CLASS_ID_PATTERN.test(classId)) {
+    fail("classId", `'${classId}' is not a class id (1-40 lower-case letters, digits and '-')`);
+  }
+  const learners = parseLearners(raw.learners);
+
   return {
     region,
     owner,
@@ -318,7 +350,29 @@ export function parseLabConfig(raw: Raw): LabConfig {
     endpoints,
     datasetUrl,
     datasetSha256,
+    ...(classId ? { classId } : {}),
+    learners,
   };
+}
+
+function parseLearners(value: unknown): ClassLearner[] {
+  const list = optionalList("learners", value) ?? [];
+  const seen = new Set<string>();
+  return list.map((item, index) => {
+    const at = `learners[${index}]`;
+    if (item === null || typeof item !== "object" || Array.isArray(item)) fail(at, "is not an object {learner, objectId}");
+    const entry = item as Raw;
+    for (const field of Object.keys(entry)) {
+      if (!LEARNER_KEYS.has(field)) fail(`${at}.${field}`, "is not a known field; use learner, objectId");
+    }
+    const learner = optionalString(`${at}.learner`, entry.learner);
+    if (!learner || !UPN_PATTERN.test(learner)) fail(`${at}.learner`, `'${learner ?? ""}' is not a user principal name or email (ann@contoso.edu)`);
+    if (seen.has(learner.toLowerCase())) fail(`${at}.learner`, `'${learner}' is listed twice`);
+    seen.add(learner.toLowerCase());
+    const objectId = optionalString(`${at}.objectId`, entry.objectId);
+    if (objectId !== undefined && objectId !== "" && !GUID_PATTERN.test(objectId)) fail(`${at}.objectId`, `'${objectId}' is not an Entra object id (a GUID)`);
+    return { learner, ...(objectId ? { objectId: objectId.toLowerCase() } : {}) };
+  });
 }
 
 function parseRegion(value: unknown): string {

@@ -12,6 +12,12 @@ export const LabTag = {
 
 export type LabTagKey = (typeof LabTag)[keyof typeof LabTag];
 
+/**
+ * The tag a class's labs carry besides the lab tags (`mlflow-lab class up`): `class status` and `class
+ * down` find a class's labs by it, and class down deletes only labs whose tag names its class.
+ */
+export const CLASS_ID_TAG = "class-id";
+
 /** The value of the `managed-by` tag on everything this toolkit creates. */
 export const MANAGED_BY = "azure-mlflow-lab";
 

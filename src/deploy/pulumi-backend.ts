@@ -21,8 +21,11 @@ export interface BackendSettings {
 export function backendSettings(env: NodeJS.ProcessEnv = process.env): BackendSettings {
   const dir = stateDir(env);
   const pulumiDir = path.join(dir, "pulumi");
-  fs.mkdirSync(pulumiDir, { recursive: true });
-  const backendUrl = `file://${pulumiDir}`;
+  // A backend the user chose (CI shards share one: azblob://<container>?storage_account=<name>, which
+  // signs in with the Azure CLI's credential since pulumi/pulumi#10900) wins over the local file backend.
+  const chosen = env.PULUMI_BACKEND_URL?.trim();
+  if (!chosen) fs.mkdirSync(pulumiDir, { recursive: true });
+  const backendUrl = chosen || `file://${pulumiDir}`;
   const envVars: Record<string, string> = { PULUMI_BACKEND_URL: backendUrl, PULUMI_SKIP_UPDATE_CHECK: "true" };
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) {
     envVars.PULUMI_CONFIG_PASSPHRASE = env.PULUMI_CONFIG_PASSPHRASE;

@@ -91,6 +91,19 @@ export interface MlflowLabArgs {
    */
   datasetSha256?: string;
   /**
+   * The class this lab belongs to (`mlflow-lab class`): 1-40 lower-case letters, digits and `-`, written to
+   * the `class-id` tag on everything the lab creates, which `class status` and `class down` find it by.
+   * @default none: not a class's lab
+   */
+  classId?: string;
+  /**
+   * The class's learners this lab is for. Each becomes a workspace user (not an admin) with a single-user
+   * cluster and a folder of their own and permissions on those alone; with an `objectId` (Entra object id)
+   * also Reader on the lab's resource group.
+   * @default []
+   */
+  learners?: ClassLearnerArgs[];
+  /**
    * Supplies the dataset's content (base64) for `datasetUrl` and `datasetSha256`. Tests and offline runs
    * pass a placeholder so nothing is downloaded.
    * @default downloads the file during preview and up and checks its sha256 (`fetchVerifiedDataset`)
@@ -125,6 +138,16 @@ export interface DatabricksServingArgs {
    * @default true
    */
   scaleToZero?: boolean;
+}
+
+export interface ClassLearnerArgs {
+  /** The learner's user principal name or email, as the workspace knows them. */
+  learner: string;
+  /**
+   * The learner's Entra object id (GUID), for the Reader role on the lab's resource group.
+   * @default none: no role in Azure, only the Databricks access
+   */
+  objectId?: string;
 }
 
 export interface EndpointArgs {
@@ -181,5 +204,7 @@ export function labArgsFromConfig(config: LabSettings): MlflowLabArgs {
     endpoints: config.endpoints.map((endpoint) => ({ ...endpoint, model: ref(endpoint.model) })),
     datasetUrl: config.datasetUrl,
     datasetSha256: config.datasetSha256,
+    ...(config.classId !== undefined ? { classId: config.classId } : {}),
+    learners: config.learners.map((learner) => ({ ...learner })),
   };
 }

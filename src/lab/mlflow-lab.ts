@@ -5,6 +5,7 @@ import type { LabConfig } from "../config/lab-config";
 import { MlWorkspace } from "./azureml/workspace";
 import { DatabricksLab } from "./databricks";
 import { fetchVerifiedDataset } from "./databricks/dataset";
+import { grantLearnersReader } from "./class-access";
 import { AciEndpoint } from "./endpoints/aci";
 import { AksInference, KubernetesEndpoint } from "./endpoints/aks";
 import { ManagedEndpoint } from "./endpoints/managed";
@@ -159,7 +160,7 @@ export class MlflowLab extends pulumi.ComponentResource<LabOutputs> {
     const child = { parent: this };
 
     const lease = new LabLease(`${prefix}lab-lease`, { ttl: settings.ttl, ttlSeconds: settings.ttlSeconds }, child);
-    const tags = labTagsOutput(names.labId, settings.owner, lease);
+    const tags = labTagsOutput(names.labId, settings.owner, lease, settings.classId);
 
     const group = new resources.ResourceGroup(
       `${prefix}resource-group`,
@@ -167,6 +168,7 @@ export class MlflowLab extends pulumi.ComponentResource<LabOutputs> {
       child,
     );
     const common = { resourceGroupName: group.name, location: settings.region, tags };
+    grantLearnersReader(`${prefix}learner-reader`, { learners: settings.learners, resourceGroupId: group.id, subscriptionId: client.subscriptionId }, child);
 
     const databricksLab = new DatabricksLab(
       `${prefix}databricks`,

@@ -1,14 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import { labTags } from "../config/lab-tags";
+import { CLASS_ID_TAG, labTags } from "../config/lab-tags";
 import type { LabLease } from "./lease";
 
 export type TagMap = Record<string, string>;
 
-/** The lab tags for every taggable resource, with created/expires from the lease (deploy-time values). */
-export function labTagsOutput(labId: string, owner: string, lease: LabLease): pulumi.Output<TagMap> {
+/**
+ * The lab tags for every taggable resource, with created/expires from the lease (deploy-time values), and
+ * the class's id when the lab is one of a class's.
+ */
+export function labTagsOutput(labId: string, owner: string, lease: LabLease, classId?: string): pulumi.Output<TagMap> {
   return pulumi
     .all([lease.createdAt, lease.expiresAt])
-    .apply(([createdAt, expiresAt]): TagMap => ({ ...labTags({ labId, owner, createdAt, expiresAt }) }));
+    .apply(([createdAt, expiresAt]): TagMap => ({ ...labTags({ labId, owner, createdAt, expiresAt }), ...(classId ? { [CLASS_ID_TAG]: classId } : {}) }));
 }
 
 /** Databricks Model Serving takes tags as a list of {key, value}. */

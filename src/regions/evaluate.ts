@@ -113,14 +113,14 @@ export function isUsableSubscriptionState(state: string): boolean {
 }
 const TRIAL_QUOTA_IDS = /freetrial|azureforstudents|azurepass|msdn|sponsored/i;
 
-interface SizeInfo {
+export interface SizeInfo {
   name: string;
   family: string;
   vCPUs: number;
 }
 
 /** Family and vCPUs of a size do not depend on the region: learn them from any region that lists it. */
-function sizeCatalog(regions: readonly RegionSignals[]): Map<string, SizeInfo> {
+export function sizeCatalog(regions: readonly RegionSignals[]): Map<string, SizeInfo> {
   const catalog = new Map<string, SizeInfo>();
   for (const region of regions) {
     for (const sku of region.skus ?? []) {

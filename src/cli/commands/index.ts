@@ -6,6 +6,7 @@ import { register as registerRegions } from "./register/regions";
 import { register as registerDeploy } from "./register/deploy";
 import { register as registerCleanup } from "./register/cleanup";
 import { register as registerTeardown } from "./register/teardown";
+import { register as registerClass } from "./register/class";
 
 /**
  * Every `mlflow-lab` command registers itself here. One line per command file keeps merges trivial.
@@ -22,6 +23,7 @@ const registrations: Register[] = [
   registerDeploy,
   registerCleanup,
   registerTeardown,
+  registerClass,
 ];
 
 export function registerCommands(program: Command): void {

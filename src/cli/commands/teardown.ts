@@ -85,7 +85,7 @@ class WorkspaceServingClient extends DatabricksServingClient {
   }
 }
 
-function databricksClientFactory(env: NodeJS.ProcessEnv) {
+export function databricksClientFactory(env: NodeJS.ProcessEnv) {
   // MLFLOW_LAB_DATABRICKS_TOKEN: a Databricks token for hosted labs and tests; otherwise an Entra token
   // for the Azure Databricks resource from the usual credential chain.
   const credential = env.MLFLOW_LAB_DATABRICKS_TOKEN ? new StaticTokenCredential(env.MLFLOW_LAB_DATABRICKS_TOKEN) : createCredential(env);

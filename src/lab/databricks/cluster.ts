@@ -23,12 +23,14 @@ export interface LabClusterArgs {
   namePrefix: string;
   tags: pulumi.Input<TagMap>;
   provider: dbx.Provider;
+  /** Pulumi name (default `databricks-cluster`); a class's learners' clusters need their own. */
+  resourceName?: string;
 }
 
 export function createLabCluster(args: LabClusterArgs, parent: pulumi.Resource): dbx.Cluster {
   const { settings: config } = args;
   return new dbx.Cluster(
-    `${args.namePrefix}databricks-cluster`,
+    args.resourceName ?? `${args.namePrefix}databricks-cluster`,
     {
       clusterName: args.clusterName,
       // Pinned, not looked up: lookups against a workspace that does not exist yet return nothing during

@@ -6,6 +6,7 @@ import type { LabNames } from "../naming";
 import type { TagMap } from "../tags";
 import { createDbfsDataset, createLabNotebook, type DatasetFetcher } from "./assets";
 import { createLabCluster } from "./cluster";
+import { ClassLearners } from "./learners";
 import { labDataLayout, type LabDataLayout } from "./lab-data";
 import { createServingEndpoint, servingInvocationsUrl } from "./serving";
 import { createUnityCatalogData } from "./unity-catalog";
@@ -26,6 +27,7 @@ export type DatabricksSettings = Pick<
   | "databricksServing"
   | "datasetUrl"
   | "datasetSha256"
+  | "learners"
 >;
 
 export interface DatabricksLabArgs {
@@ -51,6 +53,8 @@ export class DatabricksLab extends pulumi.ComponentResource {
   readonly layout: LabDataLayout;
   readonly serving?: dbx.ModelServing;
   readonly servingUrl?: pulumi.Output<string>;
+  /** A class's learners: their users, clusters, folders and permissions (./learners.ts). */
+  readonly learners?: ClassLearners;
 
   constructor(name: string, args: DatabricksLabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("azure-mlflow-lab:databricks:Lab", name, {}, opts);
@@ -73,6 +77,13 @@ export class DatabricksLab extends pulumi.ComponentResource {
     this.layout = labDataLayout(config, names);
     if (config.compute === "classic") {
       this.cluster = createLabCluster({ settings: config, clusterName: names.clusterName, namePrefix, tags: args.tags, provider }, this);
+    }
+    if (config.learners.length > 0) {
+      this.learners = new ClassLearners(
+        `${namePrefix}learners`,
+        { settings: config, clusterName: names.clusterName, namePrefix, tags: args.tags, provider, ...(this.cluster ? { labCluster: this.cluster } : {}) },
+        { parent: this },
+      );
     }
 
     let notebookAfter: pulumi.Resource[] = [];

@@ -3,7 +3,9 @@ import * as path from "node:path";
 import { createCredential, armEndpoint } from "../../../src/azure/credentials";
 import { createSdkClients, type SdkContext } from "../../../src/azure/sdk-clients";
 import { readStackSettings } from "../../../src/config/stack-settings";
-import { LabTag, MANAGED_BY } from "../../../src/config/lab-tags";
+import { createHash } from "node:crypto";
+import { CLASS_ID_TAG, LabTag, MANAGED_BY } from "../../../src/config/lab-tags";
+import { BuiltInRole } from "../../../src/lab/roles";
 import { labNames } from "../../../src/lab/naming";
 import { DeploymentError, StackNotFoundError, type DeployEvents, type Deployer, type StackConfig, type StackOutputs, type UpResult } from "../../../src/deploy/deployer";
 import { armErrorsFromDiagnostics } from "../../../src/deploy/engine-errors";
@@ -60,7 +62,11 @@ export class RecordingDeployer implements Deployer {
   }
 
   private save(state: Record<string, StackConfig>): void {
-    fs.writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
+    // Written whole and renamed, as an engine's backend keeps its state: a process killed mid-write
+    // (class up's crash test) leaves the previous file, never half of one.
+    const tmp = `${this.stateFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
+    fs.renameSync(tmp, this.stateFile);
   }
 
   private record(call: RecordedCall): void {
@@ -127,6 +133,8 @@ export class RecordingDeployer implements Deployer {
       catalogMode: value("catalogMode") === "legacy" ? "legacy" : "unity",
       catalog: value("catalog"),
       onlineEndpoints: onlineEndpointNames(value("endpoints")),
+      classId: value("classId"),
+      learners: (value("learners") ? JSON.parse(value("learners")!) : []) as Array<{ learner: string; objectId?: string }>,
     };
   }
 
@@ -142,10 +150,22 @@ export class RecordingDeployer implements Deployer {
       [LabTag.createdAt]: created.toISOString(),
       [LabTag.expiresAt]: new Date(created.getTime() + t.ttlHours * 3600_000).toISOString(),
       [LabTag.managedBy]: MANAGED_BY,
+      // A class's lab (src/lab/tags.ts): the class-id tag on everything.
+      ...(t.classId ? { [CLASS_ID_TAG]: t.classId } : {}),
     };
     try {
       events?.onProgress?.(`+ resource group ${rg} (${t.region})`);
       await clients.resources.resourceGroups.createOrUpdate(rg, { location: t.region, tags });
+      // A class's learners with an object id get Reader on the group (src/lab/class-access.ts).
+      for (const learner of t.learners.filter((l) => l.objectId)) {
+        events?.onProgress?.(`+ role assignment Reader for ${learner.learner}`);
+        await clients.arm.request({
+          method: "PUT",
+          path: `/subscriptions/${t.subscription}/resourceGroups/${rg}/providers/Microsoft.Authorization/roleAssignments/${roleAssignmentName(rg, learner.objectId!)}`,
+          apiVersion: "2022-04-01",
+          body: { properties: { roleDefinitionId: `/subscriptions/${t.subscription}/providers/Microsoft.Authorization/roleDefinitions/${BuiltInRole.reader}`, principalId: learner.objectId, principalType: "User" } },
+        });
+      }
       if (t.azureMl) {
         // Like the program's MlWorkspace: these come up before the Databricks workspace can fail, and
         // their names (the Key Vault's globally) stay held by soft delete once the group is deleted.
@@ -243,6 +263,12 @@ export class RecordingDeployer implements Deployer {
     this.existing(stack);
     return {};
   }
+}
+
+/** A role assignment's name is a GUID; the engine's is random, this one stable per group and principal. */
+function roleAssignmentName(scope: string, principal: string): string {
+  const h = createHash("sha256").update(`${scope}|${principal}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The names of the Azure ML online endpoints (kind managed or aks) in a stack's `endpoints` config. */

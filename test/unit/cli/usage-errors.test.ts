@@ -54,8 +54,9 @@ describe("help and version", () => {
 
   it("every command names the same thing the same way: --stack <stack>, --subscription <id>, --json on stdout", () => {
     const program = buildProgram();
-    expect(program.commands.map((c) => c.name()).sort()).toEqual(["cleanup", "deploy", "help", "plan", "push-model", "regions", "score", "teardown"].filter((n) => n !== "help"));
-    for (const command of program.commands) {
+    expect(program.commands.map((c) => c.name()).sort()).toEqual(["class", "cleanup", "deploy", "help", "plan", "push-model", "regions", "score", "teardown"].filter((n) => n !== "help"));
+    // A command group (class) is checked through its subcommands.
+    for (const command of program.commands.flatMap((c) => (c.commands.length > 0 ? c.commands : [c]))) {
       const option = (long: string) => command.options.find((o) => o.long === long);
       expect(option("--json")?.description, command.name()).toMatch(/as JSON/);
       if (option("--stack")) expect(option("--stack")!.flags, command.name()).toBe("--stack <stack>");

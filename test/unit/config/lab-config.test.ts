@@ -41,6 +41,7 @@ describe("parseLabConfig defaults", () => {
       endpoints: [],
       datasetUrl: LAB_DATASET_URL,
       datasetSha256: LAB_DATASET_SHA256,
+      learners: [],
     });
   });
 

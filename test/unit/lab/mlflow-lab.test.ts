@@ -25,9 +25,13 @@ function rolesOf(resources: RecordedResource[], prefix: string): string[] {
 }
 
 describe("two MlflowLab instances in one program, under a user's component", () => {
-  const teamA: MlflowLabArgs = { owner: "ada@contoso.com", region: "westeurope", fetchDataset: placeholder };
+  // The same learner in both labs: their users, clusters, folders and role assignments must not collide either.
+  const learners = [{ learner: "linus@contoso.edu", objectId: "00000000-0000-4000-9000-000000000001" }];
+  const teamA: MlflowLabArgs = { owner: "ada@contoso.com", region: "westeurope", classId: "ml104", learners, fetchDataset: placeholder };
   const teamB: MlflowLabArgs = {
     owner: "grace@contoso.com",
+    classId: "ml104",
+    learners,
     compute: "serverless",
     azureMl: true,
     endpoints: [{ name: "penguin-aci", kind: "aci", model: "penguin-classifier:1" }],
@@ -157,7 +161,7 @@ describe("MlflowLab args", () => {
     };
     const labFields = documented.get("MlflowLabArgs")!;
     expect([...labFields.keys()].sort()).toEqual(
-      ["owner", "region", "suffix", "ttl", "catalogMode", "catalog", "compute", "nodeType", "sparkVersion", "autoterminationMinutes", "databricksServing", "azureMl", "endpoints", "datasetUrl", "datasetSha256", "fetchDataset"].sort(),
+      ["owner", "region", "suffix", "ttl", "catalogMode", "catalog", "compute", "nodeType", "sparkVersion", "autoterminationMinutes", "databricksServing", "azureMl", "endpoints", "datasetUrl", "datasetSha256", "classId", "learners", "fetchDataset"].sort(),
     );
     const defaults = resolveLabArgs("lab", { owner: OWNER }) as unknown as Record<string, unknown>;
     let checked = 0;
@@ -168,7 +172,7 @@ describe("MlflowLab args", () => {
       else expect(defaults[field], field).toEqual(parsed.value);
       checked++;
     }
-    expect(checked).toBe(12);
+    expect(checked).toBe(13);
     for (const [field, text] of documented.get("DatabricksServingArgs")!) {
       const parsed = json(text);
       if (parsed) expect((defaults.databricksServing as Record<string, unknown>)[field], field).toEqual(parsed.value);
@@ -185,6 +189,7 @@ describe("MlflowLab args", () => {
       { catalogMode: "legacy", databricksServing: { enabled: true, size: "medium" }, ttl: "90m", region: "West Europe" },
       { owner: "0B1F6471-1BF0-4DDA-AEC3-111122223333", suffix: "abc1234", catalog: "main", autoterminationMinutes: "45", datasetSha256: "CD482E6A864DC8796271948C031EEEE8987146DFAF4B1A40451FAB967B2A334A" },
       { azureMl: "true", endpoints: [{ name: "big-managed", kind: "managed", model: "a.b-c:12", size: "large" }], nodeTypeFallbacks: ["Standard_D8ds_v5"] },
+      { classId: "ml104", learners: [{ learner: "linus@contoso.edu", objectId: "00000000-0000-4000-9000-000000000001" }, { learner: "ada@contoso.edu" }] },
     ];
     for (const raw of raws) {
       const { nodeTypeFallbacks: _fallbacks, ...config } = parseLabConfig({ owner: OWNER, ...raw });

@@ -20,6 +20,9 @@ import type { RouteContext, RouteDef } from "../core/router";
 import { bodyObject, ok, tagsFrom } from "../core/route-helpers";
 import { normalizeLocation, rgId, type ResourceState, type SubscriptionState } from "../core/state";
 
+/** Resource types without a location of their own (extension resources). */
+const LOCATIONLESS_TYPES = new Set(["microsoft.authorization/roleassignments"]);
+
 interface ParsedPath {
   namespace: string;
   /** e.g. "Microsoft.MachineLearningServices/workspaces/onlineEndpoints". */
@@ -92,7 +95,10 @@ function put(ctx: RouteContext) {
     }
   }
   const requested = typeof body.location === "string" ? body.location : undefined;
-  if (!requested && !parent && !existing) throw new ArmHttpError(400, "LocationRequired", "The location property is required for this definition.");
+  // Extension resources such as role assignments have no location of their own (Authorization
+  // RoleAssignments_Create takes only properties); they sit where their scope is.
+  const locationless = LOCATIONLESS_TYPES.has(p.type.toLowerCase());
+  if (!requested && !parent && !existing && !locationless) throw new ArmHttpError(400, "LocationRequired", "The location property is required for this definition.");
   const location = normalizeLocation(requested ?? existing?.location ?? parent?.location ?? rg.location);
   if (existing?.location && requested && normalizeLocation(requested) !== existing.location) {
     throw new ArmHttpError(409, "InvalidResourceLocation", `The resource '${p.names.join("/")}' already exists in location '${existing.location}' in resource group '${rg.name}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`);
