@@ -10,7 +10,8 @@ import { runNotebooks, type NotebookSummary } from "./index";
 
 /**
  * The lab notebook as the stack deploys it, run through the harness: the notebook tests check what it does,
- * the ACI scorer tests serve the model it registers. One invocation for both.
+ * the ACI scorer tests serve the model it registers. One way to run it for both (each suite runs it
+ * itself; the scorer tests keep the model between runs, test/support/scorer-models.ts).
  */
 
 /** The lab's suffix in these tests (its Unity Catalog catalog is databricks-<suffix>). */
