@@ -7,7 +7,7 @@
  * the tests reuse), and an estimate for ACI with the image pull and the Java install added.
  * Figures only: no assertion (speed is not a test).
  *
- *   npm run bench:aci [-- --kinds spark,sklearn2,sklearn3,pyfunc] [--pull-mbps 25]
+ *   npm run bench:aci [-- --kinds spark,spark4,sklearn2,sklearn3,pyfunc] [--pull-mbps 25]
  *
  * This machine downloads from PyPI far faster than a container group will, so the bench also measures
  * what each kind downloads (the compressed distributions of every environment it builds, fetched again
@@ -26,12 +26,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startScorer, writeScorerFiles } from "../test/support/aci-scorer";
-import { logScorerModel, startMlflowServer, type ScorerModelKind } from "../test/support/mlflow";
+import { startMlflowServer } from "../test/support/mlflow";
 import { copyLabPenguins } from "../test/support/penguins";
 import { ensurePythonEnv } from "../test/support/python-env";
 import { PYTHON_ENVS } from "../test/support/python-envs";
+import { logScorerModel, SCORER_MODEL_KINDS, type ScorerModelKind } from "../test/support/scorer-models";
 
-const ALL_KINDS: ScorerModelKind[] = ["spark", "sklearn2", "sklearn3", "pyfunc"];
 const IMAGE_MB = { scorer: 45, proxy: 20 };
 
 function option(name: string): string | undefined {
@@ -74,7 +74,7 @@ function javaDownload(dir: string): { seconds: number; mb: number } | undefined 
 }
 
 async function main(): Promise<void> {
-  const kinds = (option("kinds")?.split(",") as ScorerModelKind[] | undefined) ?? ALL_KINDS;
+  const kinds = (option("kinds")?.split(",") as ScorerModelKind[] | undefined) ?? SCORER_MODEL_KINDS;
   const pullMbps = Number(option("pull-mbps") ?? 5);
   const pypiMbps = Number(option("pypi-mbps") ?? 20);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-aci-"));
@@ -130,9 +130,10 @@ async function main(): Promise<void> {
     const mb = downloads.get(kind) ?? 0;
     const transfer = mb / pypiMbps;
     const serveEnv = Number(row[6]) + transfer;
-    const javaExtra = kind === "spark" && javaSeconds !== undefined ? Math.max(0, javaSeconds * 5 - serveEnv) : 0;
+    const spark = kind === "spark" || kind === "spark4";
+    const javaExtra = spark && javaSeconds !== undefined ? Math.max(0, javaSeconds * 5 - serveEnv) : 0;
     const total = pull + Number(row[8]) + transfer + javaExtra;
-    process.stdout.write(`  ${kind.padEnd(9)} pull ${pull.toFixed(0)} + ready here ${row[8]} + ${mb.toFixed(0)} MB of packages ${transfer.toFixed(0)} s${kind === "spark" ? ` + Java beyond the install ${javaExtra.toFixed(0)} s (Debian mirror assumed 5x slower than here)` : ""} = ${total.toFixed(0)} s\n`);
+    process.stdout.write(`  ${kind.padEnd(9)} pull ${pull.toFixed(0)} + ready here ${row[8]} + ${mb.toFixed(0)} MB of packages ${transfer.toFixed(0)} s${spark ? ` + Java beyond the install ${javaExtra.toFixed(0)} s (Debian mirror assumed 5x slower than here)` : ""} = ${total.toFixed(0)} s\n`);
   }
   fs.rmSync(work, { recursive: true, force: true });
 }

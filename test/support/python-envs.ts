@@ -24,17 +24,12 @@ export const PYTHON_ENVS = {
   "notebook-dbr16": {
     name: "notebook-dbr16",
     constraintsFile: here("python", "notebook-dbr16", "constraints.txt"),
-    purpose: "the lab notebook on local Spark as Databricks Runtime 16.4 LTS ML (PySpark 3.5.2, MLflow 2.21.3)",
+    purpose: "the lab notebook on local Spark as Databricks Runtime 16.4 LTS ML (PySpark 3.5.2, MLflow 2.21.3, scikit-learn 1.4.2), and the MLflow 2 sklearn model for the ACI scorer tests",
   },
   "notebook-dbr17": {
     name: "notebook-dbr17",
     constraintsFile: here("python", "notebook-dbr17", "constraints.txt"),
     purpose: "the lab notebook on local Spark as Databricks Runtime 17.3 LTS ML (PySpark 4.0.0, MLflow 3.0.1)",
-  },
-  mlflow2Spark: {
-    name: "mlflow2-spark",
-    constraintsFile: here("python", "mlflow2-spark", "constraints.txt"),
-    purpose: "MLflow 2.21 with PySpark 3.5 (Databricks Runtime 16.4 LTS ML): the lab's Spark pipeline and an MLflow 2 sklearn model for the ACI scorer tests",
   },
 } satisfies Record<string, PythonEnvSpec>;
 

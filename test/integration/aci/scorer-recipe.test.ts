@@ -4,20 +4,25 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli as cli } from "../../support/cli-output";
 import { caddyVersion, sharedScorerRoot, startCaddy, startScorer, writeScorerFiles, type CaddyRun, type ScorerRun } from "../../support/aci-scorer";
-import { logScorerModel, startMlflowServer, tempDir, type MlflowServer, type ScorerModel, type ScorerModelKind } from "../../support/mlflow";
-import { copyLabPenguins } from "../../support/penguins";
+import { startMlflowServer, tempDir, type MlflowServer, type ScorerModel } from "../../support/mlflow";
+import { labNotebook } from "../../support/notebook/lab-notebook";
+import { copyLabPenguins, LAB_GENTOO_ROW, LAB_SAMPLE } from "../../support/penguins";
+import { logScorerModel, type ScorerModelKind } from "../../support/scorer-models";
 import { trustTestCa } from "../../support/tls";
 
 /**
  * The ACI scorer recipe executed for real: the repository's start-scorer.sh and Caddyfile (the files the
- * container group receives) with Debian's Caddy and real MLflow, for the four kinds of model the lab and
- * the course produce, each registered on a local MLflow tracking server by the MLflow that would log it.
- * Scoring goes through Caddy over HTTPS (`tls internal`) with the key; without it Caddy answers 401 and
- * the scorer's own access log shows nothing arrived; port 80 only redirects.
+ * container group receives) with Debian's Caddy and real MLflow, for the kinds of model the lab and the
+ * course produce, each registered on a local MLflow tracking server by the MLflow that would log it: the
+ * model the lab notebook itself registers (run through the notebook harness on Databricks Runtime 16.4 LTS
+ * ML's and 17.3 LTS ML's Spark and MLflow), an MLflow 2 sklearn model, an MLflow 3 sklearn (skops) model
+ * and a pyfunc with code. Scoring goes through Caddy over HTTPS (`tls internal`) with the key; without it
+ * Caddy answers 401 and the scorer's own access log shows nothing arrived; port 80 only redirects.
  */
 
 const KINDS: Array<{ kind: ScorerModelKind; line: string; loggedBy: RegExp }> = [
   { kind: "spark", line: "mlflow-2", loggedBy: /^2\.21\./ },
+  { kind: "spark4", line: "mlflow-3", loggedBy: /^3\.0\./ },
   { kind: "sklearn2", line: "mlflow-2", loggedBy: /^2\.21\./ },
   { kind: "sklearn3", line: "mlflow-3", loggedBy: /^3\./ },
   { kind: "pyfunc", line: "mlflow-3", loggedBy: /^3\./ },
@@ -52,8 +57,8 @@ beforeAll(async () => {
   const t0 = Date.now(); const mark = (what: string) => process.stderr.write(`[recipe] ${what} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   tracking = await startMlflowServer();
   mark("tracking");
-  // Two at a time: the machine has two cores.
-  for (const pair of [["spark", "sklearn3"], ["sklearn2", "pyfunc"]] as ScorerModelKind[][]) {
+  // Two at a time: the machine has two cores (a Spark notebook next to a light fixture).
+  for (const pair of [["spark", "sklearn3"], ["spark4", "sklearn2"], ["pyfunc"]] as ScorerModelKind[][]) {
     const logged = await Promise.all(pair.map((kind) => logScorerModel(kind, tracking.url, penguins)));
     pair.forEach((kind, i) => models.set(kind, logged[i]!));
     mark(`logged ${pair.join(",")}`);
@@ -143,9 +148,30 @@ describe.each(KINDS)("the $kind model", ({ kind, line, loggedBy }) => {
 });
 
 describe("model specifics", () => {
-  it("the Spark pipeline runs on a JVM (the flavor asks for Java); the MLflow 3 sklearn model is a skops file", () => {
-    expect(fs.readFileSync(path.join(work, "model-spark", "MLmodel"), "utf8")).toMatch(/^ {2}spark:/m);
-    expect(scorers.get("spark")!.log()).toMatch(/scorer: plan: mlflow-2 line; Java needed; packages: .*\bpyspark\b/);
+  it.each([
+    ["spark", "unity"],
+    ["spark4", "legacy"],
+  ] as const)("the %s model is the lab notebook's, registered under the name the stack gives it (%s catalog mode)", (kind, mode) => {
+    expect(models.get(kind)!.name).toBe(labNotebook(mode).layout.modelName);
+    expect(models.get(kind)!.columns).toEqual(["Island", "CulmenLength", "CulmenDepth", "FlipperLength", "BodyMass"]);
+  });
+
+  it.each(["spark", "spark4"] as const)("%s: the lab's row (Biscoe, 48.7, 14.1, 210, 4450) is a Gentoo (1) through the proxy with the key", async (kind) => {
+    const model = models.get(kind)!;
+    expect(LAB_GENTOO_ROW).toEqual(["Biscoe", 48.7, 14.1, 210, 4450]);
+    // What the notebook's model answers in the notebook's own process, and what the scorer answers.
+    expect(model.expected[LAB_SAMPLE.species.indexOf(1)]).toBe(1);
+    const result = await cli(["score", "--url", `${proxies.get(kind)!.httpsUrl}/invocations`, "--kind", "aci", "--key-env", "ACI_TEST_KEY", "--data", csv(model, [LAB_GENTOO_ROW]), "--json"], { ACI_TEST_KEY: KEY });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).predictions).toEqual([1]);
+  });
+
+  it("the Spark pipelines run on a JVM (the flavor asks for Java); the MLflow 3 sklearn model is a skops file", () => {
+    for (const [kind, line] of [["spark", "mlflow-2"], ["spark4", "mlflow-3"]] as const) {
+      expect(fs.readFileSync(path.join(work, `model-${kind}`, "MLmodel"), "utf8")).toMatch(/^ {2}spark:/m);
+      expect(scorers.get(kind)!.log()).toMatch(new RegExp(`scorer: plan: ${line} line; Java needed; packages: .*\\bpyspark\\b`));
+    }
     for (const kind of ["sklearn2", "sklearn3", "pyfunc"] as const) expect(scorers.get(kind)!.log()).toMatch(/scorer: plan: mlflow-\d line; Java not needed; /);
     // This machine has Java, so the scorer skips apt-get; the package it would install exists in Debian 12,
     // the release of the scorer's image (python:3.12-slim-bookworm).

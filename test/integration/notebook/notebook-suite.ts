@@ -1,17 +1,16 @@
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main";
-import { LAB_DATASET_SHA256, parseLabConfig, type CatalogMode } from "../../../src/config/lab-config";
-import { labDataLayout, type LabDataLayout } from "../../../src/lab/databricks/lab-data";
-import { notebookParameters, readNotebookSource, renderNotebook } from "../../../src/lab/databricks/notebook";
-import { labNames } from "../../../src/lab/naming";
+import type { CatalogMode } from "../../../src/config/lab-config";
+import type { LabDataLayout } from "../../../src/lab/databricks/lab-data";
 import { parseMlmodel } from "../../../src/models/mlmodel";
 import { resolveModelSource, type ResolvedModel } from "../../../src/models/sources";
+import { runCli as cli } from "../../support/cli-output";
 import { startMlflowServer, startModelServer, tempDir, type MlflowServer } from "../../support/mlflow";
 import type { RunningService } from "../../support/mlflow/process";
-import { runNotebooks, type NotebookSummary } from "../../support/notebook";
+import type { NotebookSummary } from "../../support/notebook";
+import { LAB_SUFFIX as SUFFIX, runLabNotebook } from "../../support/notebook/lab-notebook";
+import { LAB_GENTOO_ROW, LAB_SAMPLE, LAB_SAMPLE_FILE } from "../../support/penguins";
 import type { PythonEnvName } from "../../support/python-envs";
 
 /**
@@ -24,23 +23,8 @@ import type { PythonEnvName } from "../../support/python-envs";
  * at /work/shared/data/penguins.csv, checked against the sha256 the stack checks.
  */
 const MODES: CatalogMode[] = ["unity", "legacy"];
-const SUFFIX = "abc1234";
 // The lab's row: a Gentoo (species 1).
-const LAB_ROW = "Island,CulmenLength,CulmenDepth,FlipperLength,BodyMass\nBiscoe,48.7,14.1,210,4450\n";
-
-function penguinsCsv(): Buffer {
-  const file = process.env.MLFLOW_LAB_PENGUINS_CSV ?? "/work/shared/data/penguins.csv";
-  if (!fs.existsSync(file)) throw new Error(`the lab dataset is not at ${file}; set MLFLOW_LAB_PENGUINS_CSV to a copy of the lab's penguins.csv`);
-  const bytes = fs.readFileSync(file);
-  const sha = createHash("sha256").update(bytes).digest("hex");
-  if (sha !== LAB_DATASET_SHA256) throw new Error(`${file} has sha256 ${sha}, not the lab dataset's ${LAB_DATASET_SHA256}`);
-  return bytes;
-}
-
-/** Where the harness maps a Databricks path: /Volumes/… as is, DBFS root paths under dbfs/. */
-function localDataPath(dataRoot: string, dataPath: string): string {
-  return dataPath.startsWith("/Volumes/") ? path.join(dataRoot, dataPath) : path.join(dataRoot, "dbfs", dataPath);
-}
+const LAB_ROW = `${LAB_SAMPLE.columns.join(",")}\n${LAB_GENTOO_ROW.join(",")}\n`;
 
 async function mlflowRest<T>(server: MlflowServer, method: "GET" | "POST", route: string, body?: unknown): Promise<T> {
   const response = await fetch(`${server.url}/api/2.0/mlflow/${route}`, {
@@ -50,23 +34,6 @@ async function mlflowRest<T>(server: MlflowServer, method: "GET" | "POST", route
   });
   if (!response.ok) throw new Error(`${method} ${route}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
 }
 
 interface RunData {
@@ -79,30 +46,16 @@ export function notebookSuite(runtime: string, venv: PythonEnvName, expectedMlfl
     let work: string;
     let tracking: MlflowServer;
     let summary: NotebookSummary;
-    const layouts = new Map<CatalogMode, LabDataLayout>();
+    let layouts: Map<CatalogMode, LabDataLayout>;
     const models = new Map<CatalogMode, ResolvedModel>();
     const servers = new Map<CatalogMode, RunningService>();
 
     beforeAll(async () => {
       work = tempDir(`notebook-${venv}`);
-      const dataRoot = path.join(work, "data");
-      const csv = penguinsCsv();
       tracking = await startMlflowServer(venv);
-      const names = labNames(SUFFIX);
-      const runs = MODES.map((mode) => {
-        // The notebook exactly as the stack renders it for this mode.
-        const config = parseLabConfig({ owner: "learner@example.com", suffix: SUFFIX, catalogMode: mode });
-        const layout = labDataLayout(config, names);
-        layouts.set(mode, layout);
-        const file = path.join(work, `MLflow-${mode}.py`);
-        fs.writeFileSync(file, renderNotebook(readNotebookSource(), notebookParameters(layout)));
-        const local = localDataPath(dataRoot, layout.dataPath);
-        fs.mkdirSync(path.dirname(local), { recursive: true });
-        fs.writeFileSync(local, csv);
-        // The registry the stack names (databricks-uc, databricks) is Databricks': here the local server.
-        return { name: mode, file, widgets: { registry_uri: tracking.url } };
-      });
-      summary = await runNotebooks({ venv, runs, dataRoot, trackingUri: tracking.url, work });
+      const ran = await runLabNotebook({ venv, modes: MODES, trackingUri: tracking.url, work, predict: LAB_SAMPLE_FILE });
+      summary = ran.summary;
+      layouts = new Map(MODES.map((mode) => [mode, ran.notebooks.get(mode)!.layout]));
       for (const mode of MODES) {
         const registered = summary.runs[mode]!.registered!;
         models.set(mode, await resolveModelSource(`models:/${registered.name}/${registered.version}`, { trackingUri: tracking.url, env: {} }));
@@ -179,6 +132,17 @@ export function notebookSuite(runtime: string, venv: PythonEnvName, expectedMlfl
       const out = JSON.parse(result.stdout);
       expect(out.predictions).toEqual([1]);
       expect(out.rows[0]).toMatchObject({ input: { Island: "Biscoe", CulmenLength: 48.7 }, prediction: { prediction: 1 } });
+    });
+
+    it.each(MODES)("%s: loaded back in the notebook's process, the registered model names each sample row's species, as the served model does", async (mode) => {
+      // One row of each species from the lab's data (test/support/lab-sample.json): what the ACI scorer
+      // tests expect this model to answer through the scorer.
+      expect(summary.runs[mode]!.predictions).toEqual(LAB_SAMPLE.species);
+      const data = path.join(work, `sample-${mode}.csv`);
+      fs.writeFileSync(data, `${LAB_SAMPLE.columns.join(",")}\n${LAB_SAMPLE.rows.map((row) => row.join(",")).join("\n")}\n`);
+      const result = await cli(["score", "--url", servers.get(mode)!.url, "--data", data, "--model", models.get(mode)!.dir, "--json"]);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).predictions).toEqual(summary.runs[mode]!.predictions);
     });
   });
 }

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { runCli as cli } from "../../support/cli-output";
 import { pushModel, type PushResult } from "../../../src/models/push/push-model";
-import { freePort, logScorerModel, startMlflowServer, tempDir, type MlflowServer, type ScorerModel } from "../../support/mlflow";
+import { freePort, startMlflowServer, tempDir, type MlflowServer, type ScorerModel } from "../../support/mlflow";
 import { startService, type RunningService } from "../../support/mlflow/process";
 import { copyLabPenguins } from "../../support/penguins";
+import { logScorerModel } from "../../support/scorer-models";
 import { ensurePythonEnv, venvRoot } from "../../support/python-env";
 import { startPushWorkspace, WORKSPACE, type PushWorkspace } from "./workspace-fixture";
 

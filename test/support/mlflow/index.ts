@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { pythonEnv, venvRoot } from "../python-env";
 import { PYTHON_ENVS, type PythonEnvName } from "../python-envs";
+import { LAB_SAMPLE_FILE } from "../penguins";
 import { startOnFreePort, type RunningService } from "./process";
 
 /**
@@ -119,8 +120,7 @@ export function trainModels(trackingUri: string, options: { registry?: boolean }
   return runSummaryScript<TrainedModels>(py.python, args, py.env({ MLFLOW_ALLOW_FILE_STORE: "true" }), work, summary, "train_models.py");
 }
 
-export type ScorerModelKind = "spark" | "sklearn2" | "sklearn3" | "pyfunc";
-
+/** A model registered for the ACI scorer tests, with the rows to score and what it answers for them. */
 export interface ScorerModel {
   name: string;
   version: string;
@@ -130,38 +130,59 @@ export interface ScorerModel {
   mlflow_version: string;
   columns: string[];
   rows: unknown[][];
-  /** What the model predicts for `rows` in the process that trained it. */
+  /** What the model predicts for `rows` in the process that logged it. */
   expected: number[];
 }
 
-/** The venv that logs each kind: MLflow 2 kinds with MLflow 2.21 (+ Spark 3.5), MLflow 3 kinds with 3.17. */
-const SCORER_MODEL_ENV: Record<ScorerModelKind, "mlflow" | "mlflow2Spark"> = { spark: "mlflow2Spark", sklearn2: "mlflow2Spark", sklearn3: "mlflow", pyfunc: "mlflow" };
+/** Models test/support/mlflow/scorer_models.py logs (the lab notebook logs the Spark one: test/support/scorer-models.ts). */
+export type FixtureModelKind = "sklearn2" | "sklearn3" | "pyfunc";
+
+/**
+ * The venv that logs each kind: the MLflow 2 model with Databricks Runtime 16.4 LTS ML's MLflow 2.21 and
+ * scikit-learn (the notebook-dbr16 venv), the MLflow 3 ones with MLflow 3.17.
+ */
+const FIXTURE_MODEL_ENV: Record<FixtureModelKind, PythonEnvName> = { sklearn2: "notebook-dbr16", sklearn3: "mlflow", pyfunc: "mlflow" };
+
+/** model_cache.py: keeps a logged model between runs and registers it again. */
+export const MODEL_CACHE_SCRIPT = path.join(__dirname, "model_cache.py");
+
+/**
+ * Where a logged model is kept between runs (model_cache.py): a folder next to the venvs named after a
+ * hash of everything the model depends on, so a change to any of them logs it afresh.
+ */
+export function modelCacheDir(label: string, dependsOn: Array<string | Buffer>): string {
+  const hash = createHash("sha256");
+  for (const part of dependsOn) hash.update(part).update("\0");
+  const root = path.join(path.dirname(venvRoot()), "scorer-models");
+  fs.mkdirSync(root, { recursive: true });
+  return path.join(root, `${label}-${hash.digest("hex").slice(0, 16)}`);
+}
 
 /**
  * Runs test/support/mlflow/scorer_models.py: logs and registers one model of `kind` on the tracking
- * server, trained on the lab's penguins.csv (a copy at `dataFile`).
+ * server, trained on the lab's penguins.csv (a copy at `dataFile`), with its predictions for the rows of
+ * test/support/lab-sample.json.
  */
-export function logScorerModel(kind: ScorerModelKind, trackingUri: string, dataFile: string): Promise<ScorerModel> {
-  const py = pythonEnv(SCORER_MODEL_ENV[kind]);
+export function logFixtureModel(kind: FixtureModelKind, trackingUri: string, dataFile: string): Promise<ScorerModel> {
+  const venv = FIXTURE_MODEL_ENV[kind];
+  const py = pythonEnv(venv);
   const work = tempDir(`scorer-${kind}`);
   const summary = path.join(work, "summary.json");
-  // The logged model is kept between runs under a name that hashes everything it depends on.
   const script = path.join(__dirname, "scorer_models.py");
-  const hash = createHash("sha256")
-    .update(fs.readFileSync(script))
-    .update(fs.readFileSync(PYTHON_ENVS[SCORER_MODEL_ENV[kind]].constraintsFile))
-    .update(fs.readFileSync(dataFile))
-    .update(kind)
-    .digest("hex")
-    .slice(0, 16);
-  const cacheRoot = path.join(path.dirname(venvRoot()), "scorer-models");
-  fs.mkdirSync(cacheRoot, { recursive: true });
-  const args = [script, kind, "--tracking-uri", trackingUri, "--data", dataFile, "--work", work, "--summary", summary, "--cache", path.join(cacheRoot, `${kind}-${hash}`)];
+  const cache = modelCacheDir(kind, [
+    fs.readFileSync(script),
+    fs.readFileSync(MODEL_CACHE_SCRIPT),
+    fs.readFileSync(PYTHON_ENVS[venv].constraintsFile),
+    fs.readFileSync(dataFile),
+    fs.readFileSync(LAB_SAMPLE_FILE),
+    kind,
+  ]);
+  const args = [script, kind, "--tracking-uri", trackingUri, "--data", dataFile, "--rows", LAB_SAMPLE_FILE, "--work", work, "--summary", summary, "--cache", cache];
   return runSummaryScript<ScorerModel>(py.python, args, py.env(), work, summary, `scorer_models.py ${kind}`);
 }
 
 /** Runs a fixture script that writes a JSON summary; the work folder is removed afterwards. */
-function runSummaryScript<T>(python: string, args: string[], env: NodeJS.ProcessEnv, work: string, summary: string, label: string): Promise<T> {
+export function runSummaryScript<T>(python: string, args: string[], env: NodeJS.ProcessEnv, work: string, summary: string, label: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(python, args, { env, cwd: work });
     let err = "";

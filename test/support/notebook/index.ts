@@ -26,10 +26,15 @@ export interface NotebookRunSummary {
   runs: [string, string][];
   registered: { name: string; version: string } | null;
   experiment: string;
+  /** With `predict`: what the registered model, loaded back in the notebook's process, answers for the rows. */
+  predictions?: number[];
 }
 
 export interface NotebookSummary {
   sparkStartSeconds: number;
+  /** The MLflow and PySpark the notebook ran with. */
+  mlflowVersion: string;
+  sparkVersion: string;
   runs: Record<string, NotebookRunSummary>;
   /** Wall time of the whole harness process, Spark start included. */
   wallSeconds: number;
@@ -42,6 +47,8 @@ export function runNotebooks(options: {
   dataRoot: string;
   trackingUri: string;
   work: string;
+  /** A JSON file {columns, rows} (test/support/lab-sample.json) to score with each registered model. */
+  predict?: string;
   timeoutMs?: number;
 }): Promise<NotebookSummary> {
   const java = spawnSync("java", ["-version"], { encoding: "utf8" });
@@ -55,6 +62,7 @@ export function runNotebooks(options: {
     args.push("--run", `${run.name}=${run.file}`);
     for (const [key, value] of Object.entries(run.widgets ?? {})) args.push("--widget", `${run.name}=${key}=${value}`);
   }
+  if (options.predict) args.push("--predict", options.predict);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const log = fs.openSync(logFile, "w");

@@ -3,7 +3,7 @@
 Usage:
   python run_notebook.py --data-root DIR --summary FILE
       --run NAME=NOTEBOOK_FILE [--run NAME=NOTEBOOK_FILE ...]
-      [--widget NAME=KEY=VALUE ...]
+      [--widget NAME=KEY=VALUE ...] [--predict SAMPLE_JSON]
 
 Each --run executes one notebook file in fresh globals, in its own MLflow experiment (named NAME, as a
 Databricks notebook logs to its own experiment), against MLFLOW_TRACKING_URI. The runs share one local
@@ -16,8 +16,11 @@ What the harness supplies, and nothing else (the notebook's code runs unchanged)
   - `display(df)`: prints the first rows.
   - `dbutils.widgets`: text()/get() with values from --widget NAME=KEY=VALUE (what a Databricks widget
     or job parameter would set), else the widget's default.
-Markdown (`# MAGIC %md`) cells are skipped. The summary (JSON) records, per run, the cells executed, the
-seconds taken and the values of the notebook variables the tests look at.
+Markdown (`# MAGIC %md`) cells are skipped. The summary (JSON) records the MLflow and PySpark versions and,
+per run, the cells executed, the seconds taken and the values of the notebook variables the tests look at.
+With --predict (a JSON {"columns", "rows"}), each run's registered model is loaded back from the registry
+with mlflow.pyfunc in this same process and Spark session, and its predictions for those rows are recorded:
+what the model itself answers, for a server that serves it to be compared with.
 """
 
 import argparse
@@ -142,7 +145,25 @@ def local_spark():
     )
 
 
-def run_one(name, notebook_file, spark, mapper, widget_values):
+def predict_registered(registered, sample_file):
+    import mlflow.pyfunc
+    import pandas as pd
+
+    with open(sample_file, encoding="utf-8") as handle:
+        sample = json.load(handle)
+    model = mlflow.pyfunc.load_model(f"models:/{registered.name}/{registered.version}")
+    frame = pd.DataFrame(sample["rows"], columns=sample["columns"])
+    # The column types the signature names (the notebook casts the measurements to float32).
+    schema = model.metadata.get_input_schema()
+    for spec in schema.inputs if schema is not None else []:
+        frame[spec.name] = frame[spec.name].astype(spec.type.to_numpy())
+    predictions = model.predict(frame)
+    if hasattr(predictions, "iloc") and hasattr(predictions, "columns"):
+        predictions = predictions.iloc[:, 0]
+    return [float(p) for p in list(predictions)]
+
+
+def run_one(name, notebook_file, spark, mapper, widget_values, sample_file=None):
     import mlflow
 
     mlflow.set_experiment(name)
@@ -161,7 +182,7 @@ def run_one(name, notebook_file, spark, mapper, widget_values):
         except Exception:
             raise RuntimeError(f"cell {index} of {notebook_file} failed:\n{traceback.format_exc()}") from None
     registered = scope.get("registered")
-    return {
+    summary = {
         "cells": len(cells),
         "seconds": round(time.time() - started, 1),
         "rows": scope["penguins"].count(),
@@ -169,6 +190,9 @@ def run_one(name, notebook_file, spark, mapper, widget_values):
         "registered": {"name": registered.name, "version": str(registered.version)} if registered is not None else None,
         "experiment": name,
     }
+    if sample_file and registered is not None:
+        summary["predictions"] = predict_registered(registered, sample_file)
+    return summary
 
 
 def main():
@@ -177,6 +201,7 @@ def main():
     parser.add_argument("--summary", required=True)
     parser.add_argument("--run", action="append", required=True, help="NAME=NOTEBOOK_FILE")
     parser.add_argument("--widget", action="append", default=[], help="NAME=KEY=VALUE")
+    parser.add_argument("--predict", help="JSON {columns, rows} to score with each registered model")
     args = parser.parse_args()
 
     widgets = {}
@@ -186,12 +211,15 @@ def main():
 
     started = time.time()
     spark = local_spark()
-    summary = {"sparkStartSeconds": round(time.time() - started, 1), "runs": {}}
+    import mlflow
+    import pyspark
+
+    summary = {"sparkStartSeconds": round(time.time() - started, 1), "mlflowVersion": mlflow.__version__, "sparkVersion": pyspark.__version__, "runs": {}}
     mapper = PathMapper(args.data_root)
     try:
         for spec in args.run:
             name, notebook_file = spec.split("=", 1)
-            summary["runs"][name] = run_one(name, notebook_file, spark, mapper, widgets.get(name, {}))
+            summary["runs"][name] = run_one(name, notebook_file, spark, mapper, widgets.get(name, {}), args.predict)
     finally:
         spark.stop()
     with open(args.summary, "w", encoding="utf-8") as handle:
