@@ -2,7 +2,7 @@
  * The guards that stand between a decision list and the first DELETE: dry-run unless `--yes`, and the
  * `--max` blast-radius cap, checked before anything is sent (like Cloud Custodian's max-resources).
  */
-import { OperationFailedError, UserInputError } from "../cli/errors";
+import { OperationFailedError, UserInputError } from "../errors";
 
 export type RunMode = "dry-run" | "execute";
 

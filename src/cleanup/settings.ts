@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { GUID_PATTERN } from "../config/guid";
 import { stateDir } from "../config/state-dir";
 import { DEFAULT_PROTECTED_NAME_PATTERNS } from "./name-patterns";

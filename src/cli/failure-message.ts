@@ -1,4 +1,4 @@
-import { oneLine } from "./errors";
+import { oneLine } from "../errors";
 import { redactSecrets } from "./redact";
 
 /**

@@ -1,4 +1,4 @@
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { parseRegionName } from "./azure-regions";
 import { formatDuration, parseDurationSeconds } from "./duration";
 import { GUID_PATTERN } from "./guid";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { PROJECT_NAME } from "./lab-config";
 
 /**

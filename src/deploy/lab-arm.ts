@@ -6,7 +6,7 @@ import { DEFAULT_WAIT, deleteLabGroup, type WaitOptions } from "../cleanup/group
 import { freeLabSoftDeletables, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "../cleanup/lab-soft-delete";
 import type { ItemResult } from "../cleanup/results";
 import { getGroup } from "../cleanup/sources/arm-groups";
-import { OperationFailedError } from "../cli/errors";
+import { OperationFailedError } from "../errors";
 import { registerProviders } from "../regions/sources/providers";
 
 /**

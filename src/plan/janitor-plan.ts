@@ -5,7 +5,7 @@
  */
 import { readStackSettings } from "../config/stack-settings";
 import { buildJanitor, janitorArgs, JANITOR_NAMESPACE, parseJanitorConfig } from "../lab/janitor";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { BuiltInRole } from "../lab/roles";
 import { runProgram } from "./engine";
 import type { PlanResource } from "./plan";

@@ -1,4 +1,4 @@
-import { OperationFailedError } from "../cli/errors";
+import { OperationFailedError } from "../errors";
 import { parseLabConfig, type LabConfig } from "../config/lab-config";
 import { projectRoot, readStackSettings } from "../config/stack-settings";
 import { estimateCostPerHour, type CostEstimate } from "./cost";

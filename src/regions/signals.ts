@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { z } from "zod";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { normalizeLocation, normalizeResourceType } from "./normalize";
 
 /**

@@ -1,4 +1,4 @@
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { parseRegionName } from "../config/azure-regions";
 import { parseLabConfig, parseNodeType, type LabConfig } from "../config/lab-config";
 import { readStackSettings } from "../config/stack-settings";

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import Table from "cli-table3";
 import { armScope } from "../../azure/credentials";
 import { createSdkClients, sdkContextFromEnv } from "../../azure/sdk-clients";
-import { OperationFailedError, UserInputError } from "../errors";
+import { OperationFailedError, UserInputError } from "../../errors";
 import { StackNotFoundError, type Deployer, type StackConfig } from "../../deploy/deployer";
 import { loadDeployer } from "../../deploy/load-deployer";
 import { describeCompute } from "../../config/compute";

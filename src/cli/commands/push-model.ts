@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import Table from "cli-table3";
 import { createArmClient, createCredential } from "../../azure";
-import { UserInputError } from "../errors";
+import { UserInputError } from "../../errors";
 import { progressBar } from "../output-mode";
 import { registerUriCredentials } from "../redact";
 import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-assets";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomInt } from "node:crypto";
-import { OperationFailedError, UserInputError } from "../errors";
+import { OperationFailedError, UserInputError } from "../../errors";
 import { progressBar } from "../output-mode";
 import { BlocklistStore, defaultBlocklistFile } from "../../regions/blocklist-store";
 import { NoEligibleRegionError } from "../../regions/evaluate";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import Table from "cli-table3";
-import { OperationFailedError, UserInputError } from "../errors";
+import { OperationFailedError, UserInputError } from "../../errors";
 import { registerSecret } from "../redact";
 import { readModelDir } from "../../models/model-dir";
 import { MlmodelError, parseMlmodel } from "../../models/mlmodel";

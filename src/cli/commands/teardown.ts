@@ -13,7 +13,7 @@ import { renderGroupTable, renderItemTable, tableStyle } from "../../cleanup/res
 import { resolveRunMode } from "../../cleanup/run-guards";
 import { DatabricksServingClient } from "../../cleanup/serving-endpoints";
 import { fileJournalStore, runTeardown, TeardownRefusedError, type JournalStore, type TeardownTarget } from "../../cleanup/teardown";
-import { OperationFailedError, UserInputError } from "../errors";
+import { OperationFailedError, UserInputError } from "../../errors";
 import { useColor } from "../output-mode";
 
 /** `mlflow-lab teardown`: what runs once the command is chosen (options: ./register/teardown.ts). */

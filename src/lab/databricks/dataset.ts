@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { OperationFailedError } from "../../cli/errors";
+import { OperationFailedError } from "../../errors";
 
 /**
  * Fetches the lab dataset at deploy time and proves it is the file the lab was written for. The file is

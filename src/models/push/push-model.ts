@@ -2,7 +2,7 @@ import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } from
 import type { TokenCredential } from "@azure/core-auth";
 import { ArmError, type ArmClient } from "../../azure";
 import { describeNetworkFailure } from "../../azure/retry";
-import { OperationFailedError, UserInputError } from "../../cli/errors";
+import { OperationFailedError, UserInputError } from "../../errors";
 import { registerSecret } from "../../cli/redact";
 import { AZURE_ML_MODEL_NAME } from "../../config/model-ref";
 import { azureMlFlavors } from "../mlmodel";
