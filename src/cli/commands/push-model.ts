@@ -3,7 +3,7 @@ import Table from "cli-table3";
 import { createArmClient, createCredential } from "../../azure";
 import { UserInputError } from "../../errors";
 import { progressBar } from "../output-mode";
-import { registerUriCredentials } from "../redact";
+import { registerUriCredentials } from "../../secrets/redact";
 import { parseWorkspaceId, type WorkspaceRef } from "../../models/push/azureml-assets";
 import { pushModel, type PushResult } from "../../models/push/push-model";
 import { configSetCommand, setEndpointModel, StackConfigError } from "../../models/push/stack-config";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import Table from "cli-table3";
 import { OperationFailedError, UserInputError } from "../../errors";
-import { registerSecret } from "../redact";
+import { registerSecret } from "../../secrets/redact";
 import { readModelDir } from "../../models/model-dir";
 import { MlmodelError, parseMlmodel } from "../../models/mlmodel";
 import type { ModelSignature } from "../../models/signature";

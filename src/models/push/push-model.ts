@@ -3,7 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { ArmError, type ArmClient } from "../../azure";
 import { describeNetworkFailure } from "../../azure/retry";
 import { OperationFailedError, UserInputError } from "../../errors";
-import { registerSecret } from "../../cli/redact";
+import { registerSecret } from "../../secrets/redact";
 import { AZURE_ML_MODEL_NAME } from "../../config/model-ref";
 import { azureMlFlavors } from "../mlmodel";
 import { readModelDir, type LocalModel } from "../model-dir";
