@@ -13,7 +13,7 @@ import { LabTag } from "../config/lab-tags";
 import { presentTags } from "./tags";
 import type { Clock } from "../azure/clock";
 import { formatSpan } from "../config/duration";
-import { ArmBudget, type ArmBudgetOptions } from "./arm-budget";
+import { ArmBudget, type ArmBudgetOptions } from "../azure/arm-budget";
 import { describeScopeLocked } from "./lock-scope";
 import { awaitExistingDeletion, DEFAULT_GROUP_WAIT_MS, DEFAULT_WAIT, deleteGroup, type WaitOptions } from "./group-deletion";
 import { decideGroup, type CleanupPolicySettings, type GroupDecision } from "./policy";

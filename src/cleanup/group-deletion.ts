@@ -4,7 +4,7 @@
  * with a GET that answers 404. Used by cleanup for many groups at once, by teardown to wait for its
  * groups to go, and by the deploy flow for a failed attempt's group (deleteLabGroup).
  */
-import { ReadPriority, type ArmBudget } from "./arm-budget";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import { pollOnce, startDelete, type RunningOperation } from "./operations";
 import { decideTeardownGroup } from "./policy";
 import { getGroup, groupPath, readGroup, RESOURCES_API_VERSION } from "./sources/arm-groups";

@@ -5,7 +5,7 @@
  * region attempts, because the next attempt reuses the same suffix and so the same names.
  * Only items whose own tags name this lab are touched (soft-delete.ts's purge rules, teardown scope).
  */
-import { ReadPriority, type ArmBudget } from "./arm-budget";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import type { WaitOptions } from "./group-deletion";
 import type { PurgePolicySettings } from "./purge-policy";
 import type { ItemResult } from "./results";

@@ -7,7 +7,7 @@ import type { ArmRequest, ArmResponse } from "../azure/arm-client";
 import { ArmError, operationFailureError, parseArmError } from "../azure/errors";
 import { isTerminal, nextPollUrl, planLro, statusFromPoll, type LroMode, type OperationStatus } from "../azure/lro";
 import { parseRetryAfterMs } from "../azure/retry";
-import { ReadPriority, type ArmBudget } from "./arm-budget";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 
 /** What a running operation needs to be polled. */
 export interface RunningOperation {

@@ -20,7 +20,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/core-auth";
 import { decideRetry, DEFAULT_RETRY_OPTIONS, parseRetryAfterMs, type RetryOptions } from "../azure/retry";
-import { ReadPriority, type ArmBudget } from "./arm-budget";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import { DEFAULT_WAIT, type WaitOptions } from "./group-deletion";
 import type { ItemResult } from "./results";
 import { ML_API_VERSION, runToCompletion } from "./soft-delete";

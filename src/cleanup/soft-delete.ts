@@ -9,7 +9,7 @@
  * Every purge goes through the purge policy (purge-policy.ts) first.
  */
 import type { ArmRequest } from "../azure/arm-client";
-import { ReadPriority, type ArmBudget } from "./arm-budget";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import { DEFAULT_WAIT, isProtectionRefusal, waitForOperation, type WaitOptions } from "./group-deletion";
 import { startDelete } from "./operations";
 import { decidePurge, isNotOurs, type PurgePolicySettings } from "./purge-policy";

@@ -20,7 +20,7 @@ import * as path from "node:path";
 import type { ArmClient } from "../azure/arm-client";
 import type { Clock } from "../azure/clock";
 import { StackNotFoundError, type Deployer } from "../deploy/deployer";
-import { ArmBudget, ReadPriority, type ArmBudgetOptions } from "./arm-budget";
+import { ArmBudget, ReadPriority, type ArmBudgetOptions } from "../azure/arm-budget";
 import { DEFAULT_WAIT, pollUntilGone, type WaitOptions } from "./group-deletion";
 import { decideTeardownGroup } from "./policy";
 import type { GroupResult, ItemResult } from "./results";

@@ -1,7 +1,7 @@
 import type { SdkClients } from "../azure/sdk-clients";
 import { systemClock, type Clock } from "../azure/clock";
 import { describeSdkError, statusOf } from "../azure/sdk-errors";
-import { ArmBudget, ReadPriority } from "../cleanup/arm-budget";
+import { ArmBudget, ReadPriority } from "../azure/arm-budget";
 import { DEFAULT_WAIT, deleteLabGroup, type WaitOptions } from "../cleanup/group-deletion";
 import { freeLabSoftDeletables, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "../cleanup/lab-soft-delete";
 import type { ItemResult } from "../cleanup/results";

@@ -5,7 +5,7 @@
  */
 import type { ArmResponse } from "../../azure/arm-client";
 import { ArmError } from "../../azure/errors";
-import { ReadPriority, type ArmBudget } from "../arm-budget";
+import { ReadPriority, type ArmBudget } from "../../azure/arm-budget";
 import type { LockRecord, ResourceGroupRecord } from "../records";
 
 export const RESOURCES_API_VERSION = "2025-04-01";
