@@ -23,10 +23,9 @@ export interface LroPlan {
   initialStatus: OperationStatus;
 }
 
-const TERMINAL = new Set<OperationStatus>(["succeeded", "failed", "canceled"]);
-
+// No module-level Set here or in the other modules the dynamic resources use: Pulumi cannot serialize one.
 export function isTerminal(status: OperationStatus): boolean {
-  return TERMINAL.has(status);
+  return status === "succeeded" || status === "failed" || status === "canceled";
 }
 
 /** Maps a status string (status monitor `status` or `provisioningState`) to our four states. */

@@ -11,7 +11,7 @@
 import type { ArmRequest } from "../azure/arm-client";
 import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import { DEFAULT_WAIT, isProtectionRefusal, waitForOperation, type WaitOptions } from "./group-deletion";
-import { startDelete } from "./operations";
+import { startDelete } from "../azure/paced-operations";
 import { decidePurge, isNotOurs, type PurgePolicySettings } from "./purge-policy";
 import { SOFT_DELETED_LABELS, type SoftDeletedKind, type SoftDeletedRecord } from "./records";
 import type { ItemOutcome, ItemResult } from "./results";
