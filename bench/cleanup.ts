@@ -20,7 +20,7 @@ import { ArmClient } from "../src/azure/arm-client";
 import { systemClock } from "../src/azure/clock";
 import { StaticTokenCredential } from "../src/azure/credentials";
 import { runCleanup } from "../src/cleanup/executor";
-import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../src/cleanup/name-patterns";
+import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../src/removal/name-patterns";
 import { planDeleteSchedule } from "../src/azure/pacing";
 import { startArmTestServer, type ArmTestServer, type InventoryInput } from "../test/support/arm-test-server";
 import { trustTestCa } from "../test/support/tls";

@@ -3,8 +3,7 @@
  * `--max` blast-radius cap, checked before anything is sent (like Cloud Custodian's max-resources).
  */
 import { OperationFailedError, UserInputError } from "../errors";
-
-export type RunMode = "dry-run" | "execute";
+import type { RunMode } from "../removal/results";
 
 /** Without `--yes` nothing is deleted; `--dry-run` and `--yes` together are contradictory input. */
 export function resolveRunMode(flags: { dryRun?: boolean; yes?: boolean }): RunMode {

@@ -22,10 +22,10 @@ import { z } from "zod";
 import { UserInputError } from "../errors";
 import { GUID_PATTERN } from "../config/guid";
 import { stateDir } from "../config/state-dir";
-import { DEFAULT_PROTECTED_NAME_PATTERNS } from "./name-patterns";
+import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../removal/name-patterns";
 import { DEFAULT_MAX_DELETES, parseMax } from "./run-guards";
 import { formatSpan, parseSpan } from "../config/duration";
-import { DEFAULT_GROUP_WAIT_MS } from "./group-deletion";
+import { DEFAULT_GROUP_WAIT_MS } from "../removal/group-deletion";
 
 export const SUBSCRIPTIONS_ENV = "MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS";
 export const CONFIG_FILE_NAME = "cleanup.yaml";

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "../azure/clock";
-import type { ItemResult } from "../cleanup/results";
+import type { ItemResult } from "../removal/results";
 import { OperationFailedError } from "../errors";
 import { LabTag } from "../config/lab-tags";
 import type { BlockEntry } from "../regions/blocklist";

@@ -11,8 +11,8 @@ import { labNames } from "../../lab/naming";
 import { loadDeployer } from "../../deploy/load-deployer";
 import { renderGroupTable, renderItemTable, tableStyle } from "../../cleanup/results";
 import { resolveRunMode } from "../../cleanup/run-guards";
-import { DatabricksServingClient } from "../../cleanup/serving-endpoints";
-import { fileJournalStore, runTeardown, TeardownRefusedError, type JournalStore, type TeardownTarget } from "../../cleanup/teardown";
+import { DatabricksServingClient } from "../../removal/serving-endpoints";
+import { fileJournalStore, runTeardown, TeardownRefusedError, type JournalStore, type TeardownTarget } from "../../deploy/teardown";
 import { OperationFailedError, UserInputError } from "../../errors";
 import { useColor } from "../output-mode";
 

@@ -23,7 +23,7 @@ import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import { DEFAULT_WAIT, type WaitOptions } from "./group-deletion";
 import type { ItemResult } from "./results";
 import { ML_API_VERSION, runToCompletion } from "./soft-delete";
-import type { LabResource } from "./sources/resource-graph";
+import type { LabResource } from "./records";
 
 interface OnlineEndpointBody {
   id?: string;

@@ -15,7 +15,7 @@ import { startDelete } from "../azure/paced-operations";
 import { decidePurge, isNotOurs, type PurgePolicySettings } from "./purge-policy";
 import { SOFT_DELETED_LABELS, type SoftDeletedKind, type SoftDeletedRecord } from "./records";
 import type { ItemOutcome, ItemResult } from "./results";
-import type { LabResource } from "./sources/resource-graph";
+import type { LabResource } from "./records";
 
 export const KEY_VAULT_API_VERSION = "2024-11-01";
 export const ML_API_VERSION = "2024-10-01";

@@ -7,7 +7,7 @@
 import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import { startDelete, waitForPacedOperation, type RunningOperation } from "../azure/paced-operations";
 import { decideTeardownGroup } from "./policy";
-import { getGroup, groupPath, readGroup, RESOURCES_API_VERSION } from "./sources/arm-groups";
+import { getGroup, groupPath, readGroup, RESOURCES_API_VERSION } from "./arm-groups";
 import { ArmError } from "../azure/errors";
 
 export interface WaitOptions {

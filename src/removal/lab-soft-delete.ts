@@ -12,8 +12,8 @@ import type { ItemResult } from "./results";
 import { deleteWorkspaceEndpoints } from "./serving-endpoints";
 import { listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
 import { labIdOf } from "./tag-checks";
-import { RESOURCES_API_VERSION } from "./sources/arm-groups";
-import type { LabResource } from "./sources/resource-graph";
+import { RESOURCES_API_VERSION } from "./arm-groups";
+import type { LabResource } from "./records";
 
 /** One lab: its id, its group, and the subscription both are in. */
 export interface LabScope {
