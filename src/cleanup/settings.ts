@@ -22,6 +22,7 @@ import { z } from "zod";
 import { UserInputError } from "../errors";
 import { GUID_PATTERN } from "../config/guid";
 import { stateDir } from "../config/state-dir";
+import { zodIssueLine } from "../config/zod-issue";
 import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../removal/name-patterns";
 import { DEFAULT_MAX_DELETES, parseMax } from "./run-guards";
 import { formatSpan, parseSpan } from "../config/duration";
@@ -87,10 +88,7 @@ function readConfigFile(file: string, explicit: boolean): z.infer<typeof FileSch
   }
   const parsed = FileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserInputError(
-      `${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message} (accepted keys: ${FILE_KEYS})`,
-    );
+    throw new UserInputError(`${file}: ${zodIssueLine(parsed.error, raw ?? {})} (accepted keys: ${FILE_KEYS})`);
   }
   return parsed.data;
 }
