@@ -7,7 +7,7 @@ import { StackNotFoundError, type Deployer, type StackConfig } from "../../deplo
 import { loadDeployer } from "../../deploy/load-deployer";
 import { describeCompute } from "../../config/compute";
 import { PROJECT_NAME } from "../../config/lab-config";
-import { engineStackFile, readStackSettings } from "../../config/stack-settings";
+import { engineStackFile, readStackFile, settingsOf, type StackFile } from "../../config/stack-settings";
 import { CONFIG_KEY, deployWithFailover, type DeployOutcome } from "../../deploy/failover-flow";
 import { SdkLabArm } from "../../deploy/lab-arm";
 import { labNames } from "../../lab/naming";
@@ -59,14 +59,14 @@ const OWNER_KEY = `${PROJECT_NAME}:owner`;
  * config when it exists, else the settings file it starts from), then --owner, then the signed-in
  * identity from the access token.
  */
-async function resolveOwner(deployer: Deployer, options: DeployCommandOptions, stack: string, ctx: ReturnType<typeof sdkContextFromEnv>): Promise<string> {
+async function resolveOwner(deployer: Deployer, options: DeployCommandOptions, stackFile: StackFile, stack: string, ctx: ReturnType<typeof sdkContextFromEnv>): Promise<string> {
   let current: StackConfig = {};
   try {
     current = await deployer.getConfig(stack);
   } catch (error) {
     if (!(error instanceof StackNotFoundError)) throw error;
   }
-  const fromFile = readStackSettings(options.stack).config.owner;
+  const fromFile = settingsOf(stackFile).config.owner;
   const configured = current[OWNER_KEY]?.value || (typeof fromFile === "string" ? fromFile.trim() : "");
   if (configured) return configured;
   if (options.owner) return options.owner;
@@ -84,8 +84,8 @@ const FLOW_OWNED_KEYS: ReadonlySet<string> = new Set([CONFIG_KEY.region, CONFIG_
  * the stack: its keys are copied into the engine's config on every deploy, so an edit (such as
  * push-model --deploy changing an endpoint's model) reaches the next `up`. Returns the stack config as it now is.
  */
-async function syncStackFromFile(deployer: Deployer, stackOption: string, stack: string): Promise<StackConfig> {
-  const settings = readStackSettings(stackOption);
+async function syncStackFromFile(deployer: Deployer, stackFile: StackFile, stack: string): Promise<StackConfig> {
+  const settings = settingsOf(stackFile);
   const existing = await deployer.getConfig(stack);
   if (path.resolve(settings.file) === engineStackFile(stack)) return existing;
   const changed: StackConfig = {};
@@ -120,7 +120,9 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
     if (!options.json) io.output.write(`${line}\n`);
   };
   const seed = parseSeed(options.seed);
-  const { demand, stack } = demandForStack(options.stack, { region: options.region, geography: options.geography, near: options.near });
+  // The stack file is read once here and handed to every step that needs it.
+  const stackFile = readStackFile(options.stack);
+  const { demand, stack } = demandForStack(stackFile, { region: options.region, geography: options.geography, near: options.near });
   // Asked now rather than after the live read and the stack set-up: without a terminal there is no one
   // to answer the confirmation, so fail before anything is read or written.
   if (!options.yes && !io.input.isTTY) throw new UserInputError("deploy needs a confirmation and there is no terminal to ask on; pass --yes");
@@ -147,12 +149,12 @@ export async function runDeploy(options: DeployCommandOptions, env: NodeJS.Proce
 
   const deployer = await loadDeployer(env);
   // Settled before the stack is created or seeded: a missing owner must leave nothing behind.
-  const owner = await resolveOwner(deployer, options, stack, ctx);
+  const owner = await resolveOwner(deployer, options, stackFile, stack, ctx);
   const clients = createSdkClients(ctx, subscriptionId);
   const arm = new SdkLabArm(clients);
   await deployer.ensureStack(stack);
   // The stack's config as the engine now has it (the file's edits included), read once here.
-  const existing = await syncStackFromFile(deployer, options.stack, stack);
+  const existing = await syncStackFromFile(deployer, stackFile, stack);
   if (!existing[OWNER_KEY]?.value) await deployer.setConfig(stack, { [OWNER_KEY]: { value: owner } });
 
   const suffix = existing[CONFIG_KEY.suffix]?.value;
