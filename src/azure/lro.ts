@@ -1,6 +1,7 @@
 /**
  * The long-running-operation state machine (pure): which URL to poll and how to read each poll
- * response, exactly as the JS SDK's core-lro does (azure-arm.md §3):
+ * response, exactly as the JS SDK's core-lro does (https://github.com/Azure/azure-sdk-for-js/tree/main/sdk/core/core-lro;
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations):
  * Operation-Location > Azure-AsyncOperation > Location > (PUT/PATCH) re-GET of the request URL.
  */
 

@@ -9,7 +9,8 @@ import { isRetryableStatus, networkErrorCode, parseRetryAfterMs, retrying } from
  * ARM rejects `traffic` naming a deployment that does not exist yet, and the deployment needs the
  * endpoint first, so the endpoint is created without traffic and this small dynamic resource (which
  * depends on the deployment) GETs the endpoint and PUTs it back with `properties.traffic` set
- * (pulumi.md §5 #14). `onlineEndpoints.beginUpdate` in the SDK patches only tags/identity, hence the full
+ * (Azure/azureml-examples#2905 sets traffic in a separate `az ml online-endpoint update --traffic` step).
+ * `onlineEndpoints.beginUpdate` in the SDK patches only tags/identity, hence the full
  * PUT. On delete it sets traffic to {} so the deployment can be deleted.
  *
  * The provider is serialized by Pulumi and runs in its own process: the helpers below use only their
