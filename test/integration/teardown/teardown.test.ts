@@ -14,7 +14,8 @@ import { DatabricksServingClient } from "../../../src/removal/serving-endpoints"
 import { fileJournalStore, runTeardown, TeardownRefusedError, type TeardownTarget } from "../../../src/deploy/teardown";
 import { StackNotFoundError, type Deployer, type StackConfig, type StackOutputs } from "../../../src/deploy/deployer";
 import { PulumiDeployer } from "../../../src/deploy/pulumi-deployer";
-import { resolveTeardownTarget, runTeardownCommand } from "../../../src/cli/commands/teardown";
+import { runTeardownCommand } from "../../../src/cli/commands/teardown";
+import { resolveTeardownTarget } from "../../../src/deploy/teardown-target";
 import { PROJECT_NAME } from "../../../src/config/lab-config";
 import { deriveSuffix } from "../../../src/config/suffix";
 import { labNames } from "../../../src/lab/naming";
