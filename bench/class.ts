@@ -25,7 +25,7 @@ import { createSdkClients, type SdkContext } from "../src/azure/sdk-clients";
 import { buildClassPlan, classSetup } from "../src/classroom/class-plan";
 import { classUp } from "../src/classroom/class-up";
 import { ClassStateStore } from "../src/classroom/state";
-import { ArmBudget } from "../src/cleanup/arm-budget";
+import { ArmBudget } from "../src/azure/arm-budget";
 import { SdkLabArm } from "../src/deploy/lab-arm";
 import { BlocklistStore } from "../src/regions/blocklist-store";
 import { gatherSignals } from "../src/regions/sources/gather";

@@ -20,8 +20,8 @@ import { ArmClient } from "../src/azure/arm-client";
 import { systemClock } from "../src/azure/clock";
 import { StaticTokenCredential } from "../src/azure/credentials";
 import { runCleanup } from "../src/cleanup/executor";
-import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../src/cleanup/name-patterns";
-import { planDeleteSchedule } from "../src/cleanup/pacing";
+import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../src/removal/name-patterns";
+import { planDeleteSchedule } from "../src/azure/pacing";
 import { startArmTestServer, type ArmTestServer, type InventoryInput } from "../test/support/arm-test-server";
 import { trustTestCa } from "../test/support/tls";
 

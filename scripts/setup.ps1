@@ -80,8 +80,8 @@ if ($env:MLFLOW_LAB_DEPLOYER_MODULE) {
 $arguments = @("deploy", "--stack", $Stack)
 if ($Region) { $arguments += @("--region", $Region) }
 if ($Geography) { $arguments += @("--geography", $Geography) }
-# Cloud Shell sets ACC_LOCATION to the region the shell runs in (MicrosoftDocs/azure-docs,
-# includes/cloud-shell-persisting-shell-storage-introblock.md): where the learner is.
+# Cloud Shell sets ACC_LOCATION to the region the shell runs in, i.e. where the learner is
+# (https://github.com/MicrosoftDocs/azure-docs/blob/main/includes/cloud-shell-persisting-shell-storage-introblock.md).
 if ($env:ACC_LOCATION) { $arguments += @("--near", $env:ACC_LOCATION) }
 if ($Subscription) { $arguments += @("--subscription", $Subscription) }
 if ($Owner) { $arguments += @("--owner", $Owner) }

@@ -89,8 +89,8 @@ fi
 args=(deploy --stack "$stack")
 [ -n "$region" ] && args+=(--region "$region")
 [ -n "$geography" ] && args+=(--geography "$geography")
-# Cloud Shell sets ACC_LOCATION to the region the shell runs in (MicrosoftDocs/azure-docs,
-# includes/cloud-shell-persisting-shell-storage-introblock.md): where the learner is.
+# Cloud Shell sets ACC_LOCATION to the region the shell runs in, i.e. where the learner is
+# (https://github.com/MicrosoftDocs/azure-docs/blob/main/includes/cloud-shell-persisting-shell-storage-introblock.md).
 [ -n "${ACC_LOCATION:-}" ] && args+=(--near "$ACC_LOCATION")
 [ -n "$subscription" ] && args+=(--subscription "$subscription")
 [ -n "$owner" ] && args+=(--owner "$owner")

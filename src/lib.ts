@@ -66,8 +66,8 @@ export async function resolveSignals(request: SignalsRequest): Promise<ResolvedS
 }
 
 // Cleanup policy: may this resource group be deleted, and why not.
-export { RULES, decideGroup, decideTeardownGroup, type CleanupPolicySettings, type GroupDecision, type Verdict } from "./cleanup/policy";
-export type { ResourceGroupRecord } from "./cleanup/records";
+export { RULES, decideGroup, decideTeardownGroup, type CleanupPolicySettings, type GroupDecision, type Verdict } from "./removal/policy";
+export type { ResourceGroupRecord } from "./removal/records";
 
 // Push an MLflow model (folder, run or registry URI) into an Azure ML workspace.
 export type { PushRequest, PushResult } from "./models/push/push-model";
@@ -90,4 +90,4 @@ export { endpointFromOutputs, type ResolvedEndpoint } from "./scoring/endpoint-l
 export type { Predictions } from "./scoring/response";
 
 // Error types: UserInputError is bad input (the CLI exits 2), OperationFailedError a failed operation (1).
-export { OperationFailedError, UserInputError } from "./cli/errors";
+export { OperationFailedError, UserInputError } from "./errors";

@@ -18,10 +18,11 @@ import {
 } from "@azure/core-rest-pipeline";
 import { systemClock, type Clock } from "./clock";
 import { armEndpoint, armScope, createCredential, type Env } from "./credentials";
-import { ArmError, operationFailureError, parseArmError } from "./errors";
-import { isTerminal, nextPollUrl, planLro, statusFromPoll, type LroMode, type OperationStatus } from "./lro";
+import { ArmError, parseArmError } from "./errors";
+import { isTerminal, type OperationStatus } from "./lro";
+import { isRunning, operationFromResponse, operationResult, pollOperation, waitForOperation, type OperationState, type OperationStep, type SendRequest } from "./operation";
 import { rateLimitHeaders, Semaphore, type RateLimitRemaining } from "./rate-limit";
-import { DEFAULT_RETRY_OPTIONS, decideRetry, parseRetryAfterMs, type RetryDecision, type RetryOptions } from "./retry";
+import { DEFAULT_RETRY_OPTIONS, parseRetryAfterMs, retrying, type RetryDecision, type RetryOptions } from "./retry";
 
 export type ArmMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "HEAD";
 export type QueryValue = string | number | boolean | undefined;
@@ -81,16 +82,6 @@ export interface OperationPollResult<T> {
   /** How long the service asked us to wait before the next poll (or the default interval). */
   retryAfterMs?: number;
   result?: T;
-}
-
-/** Enough to resume polling with resumeOperation (nothing in src/ persists it; cleanup polls through src/cleanup/operations.ts). */
-export interface OperationState {
-  method: string;
-  requestUrl: string;
-  mode: LroMode | "none";
-  pollUrl?: string;
-  finalUrl?: string;
-  status: OperationStatus;
 }
 
 export class ArmClient {
@@ -161,36 +152,41 @@ export class ArmClient {
   /** Sends one ARM request with retries; throws ArmError for error statuses not in allowStatus. */
   async request<T = unknown>(req: ArmRequest): Promise<ArmResponse<T>> {
     const url = this.buildUrl(req);
-    for (let attempt = 0; ; attempt++) {
-      let response: PipelineResponse;
-      try {
-        response = await this.semaphore.run(() => this.send(req, url));
-      } catch (e) {
-        if (req.abortSignal?.aborted) throw e;
-        const code = networkErrorCode(e);
-        const decision = decideRetry({ attempt, networkErrorCode: code }, this.retryOptions, this.random);
-        if (!decision.retry) {
-          throw new ArmError({ status: 0, code: code ?? "RequestSendError", message: `${req.method} ${stripQuery(url)}: ${(e as Error).message}` });
-        }
-        this.onRetry?.({ method: req.method, url, attempt, networkErrorCode: code, delayMs: decision.delayMs, reason: decision.reason });
-        await this.clock.sleep(decision.delayMs, req.abortSignal);
-        continue;
-      }
-      const headers = headersOf(response);
-      this.recordRateLimit(headers);
-      const status = response.status;
-      const bodyText = response.bodyAsText ?? "";
-      if (status < 400 || req.allowStatus?.includes(status)) {
-        return { status, headers, body: parseBody(bodyText) as T, url };
-      }
-      const retryAfterMs = parseRetryAfterMs((n) => headers[n], this.clock.now());
-      const decision = decideRetry({ attempt, status, retryAfterMs }, this.retryOptions, this.random);
-      if (!decision.retry) {
-        throw parseArmError({ status, bodyText, retryAfterMs, requestId: headers["x-ms-request-id"] });
-      }
-      this.onRetry?.({ method: req.method, url, attempt, status, delayMs: decision.delayMs, reason: decision.reason });
-      await this.clock.sleep(decision.delayMs, req.abortSignal);
+    let response: PipelineResponse;
+    try {
+      response = await retrying(
+        async () => {
+          const answer = await this.semaphore.run(() => this.send(req, url));
+          this.recordRateLimit(headersOf(answer));
+          return answer;
+        },
+        (result) => {
+          if ("error" in result) return { networkErrorCode: networkErrorCode(result.error) };
+          const { status } = result.value;
+          if (status < 400 || req.allowStatus?.includes(status)) return undefined;
+          return { status, retryAfterMs: parseRetryAfterMs((n) => result.value.headers.get(n) ?? undefined, this.clock.now()) };
+        },
+        {
+          retry: this.retryOptions,
+          clock: this.clock,
+          random: this.random,
+          signal: req.abortSignal,
+          onRetry: (event) => this.onRetry?.({ method: req.method, url, attempt: event.attempt, status: event.status, networkErrorCode: event.networkErrorCode, delayMs: event.delayMs, reason: event.reason }),
+        },
+      );
+    } catch (e) {
+      if (req.abortSignal?.aborted) throw e;
+      const code = networkErrorCode(e);
+      throw new ArmError({ status: 0, code: code ?? "RequestSendError", message: `${req.method} ${stripQuery(url)}: ${(e as Error).message}` });
     }
+    const headers = headersOf(response);
+    const status = response.status;
+    const bodyText = response.bodyAsText ?? "";
+    if (status < 400 || req.allowStatus?.includes(status)) {
+      return { status, headers, body: parseBody(bodyText) as T, url };
+    }
+    const retryAfterMs = parseRetryAfterMs((n) => headers[n], this.clock.now());
+    throw parseArmError({ status, bodyText, retryAfterMs, requestId: headers["x-ms-request-id"] });
   }
 
   /** Pages of a list, following absolute nextLinks through empty pages until absent, null or "". */
@@ -208,10 +204,9 @@ export class ArmClient {
   /** Sends the initial request of a long-running operation and returns a handle to poll it. */
   async beginOperation<T = unknown>(req: ArmRequest): Promise<ArmOperation<T>> {
     const res = await this.request<unknown>(req);
-    const plan = planLro(req.method, res.url, { status: res.status, header: (n) => res.headers[n], body: res.body });
-    const state: OperationState = { method: req.method, requestUrl: res.url, mode: plan.mode, pollUrl: plan.pollUrl, finalUrl: plan.finalUrl, status: plan.initialStatus };
+    const { state, step } = operationFromResponse(req.method, res, this.clock.now());
     const op = new ArmOperation<T>(this, state);
-    op.absorbInitial(res, plan.initialStatus);
+    op.absorbInitial(step);
     return op;
   }
 
@@ -227,6 +222,11 @@ export class ArmClient {
 
   now(): number {
     return this.clock.now();
+  }
+
+  /** @internal The client's clock, for the operations it hands out. */
+  clockForOperations(): Clock {
+    return this.clock;
   }
 
   private async send(req: ArmRequest, url: string): Promise<PipelineResponse> {
@@ -279,6 +279,10 @@ export function pageItems<T>(page: ArmResponse<ListPage<T>>): T[] {
   return Array.isArray(page.body?.value) ? page.body.value : [];
 }
 
+/**
+ * A handle on one long-running operation, polled through this client by the shared poller
+ * (operation.ts): poll() takes one step without waiting, pollUntilDone() waits for the end.
+ */
 export class ArmOperation<T = unknown> {
   private current: OperationState;
   private error?: ArmError;
@@ -299,29 +303,22 @@ export class ArmOperation<T = unknown> {
   }
 
   /** @internal Takes what the initial response already told us. */
-  absorbInitial(res: ArmResponse<unknown>, status: OperationStatus): void {
-    this.retryAfterMs = parseRetryAfterMs((n) => res.headers[n], this.client.now());
-    if (status === "failed" || status === "canceled") this.error = operationFailureError(res.status, res.body, status);
+  absorbInitial(step: OperationStep): void {
+    this.retryAfterMs = step.retryAfterMs;
+    this.error = step.error;
     // Answered synchronously: the initial body is the result (a PUT's resource, a POST's answer).
-    if (status === "succeeded" && this.current.mode === "none" && this.current.method !== "DELETE") {
-      this.result = (res.body === "" ? undefined : res.body) as T;
+    if (step.status === "succeeded" && this.current.mode === "none" && this.current.method !== "DELETE") {
+      this.result = (step.response.body === "" ? undefined : step.response.body) as T;
     }
   }
 
   /** One poll (no waiting). After a terminal state it returns that state again without a request. */
   async poll(signal?: AbortSignal): Promise<OperationPollResult<T>> {
-    if (!isTerminal(this.current.status) && this.current.pollUrl && this.current.mode !== "none") {
-      const res = await this.client.request<unknown>({ method: "GET", url: this.current.pollUrl, allowStatus: errorStatuses, abortSignal: signal });
-      const view = { status: res.status, header: (n: string) => res.headers[n], body: res.body };
-      const status = statusFromPoll(this.current.mode, view);
-      this.retryAfterMs = parseRetryAfterMs(view.header, this.client.now());
-      this.current.pollUrl = nextPollUrl(this.current.mode, this.current.pollUrl, view);
-      if (status === "succeeded") {
-        this.result = await this.finalResult(res, signal);
-      } else if (status === "failed" || status === "canceled") {
-        this.error = operationFailureError(res.status, res.body, status);
-      }
-      this.current.status = status;
+    if (isRunning(this.current)) {
+      const step = await pollOperation(this.current, this.sender, () => this.client.now(), signal);
+      this.retryAfterMs = step.retryAfterMs;
+      this.error = step.error;
+      if (step.status === "succeeded") this.result = await operationResult<T>(this.current, step.response, this.sender, signal);
     }
     return {
       status: this.current.status,
@@ -333,39 +330,22 @@ export class ArmOperation<T = unknown> {
 
   /** Polls until terminal, sleeping Retry-After (or the default interval) between polls. */
   async pollUntilDone(options: { signal?: AbortSignal; intervalMs?: number } = {}): Promise<T | undefined> {
-    let r = await this.peek();
-    while (!isTerminal(r.status)) {
-      await this.client.sleep(options.intervalMs ?? r.retryAfterMs ?? this.client.defaultPollIntervalMs, options.signal);
-      r = await this.poll(options.signal);
+    if (isRunning(this.current)) {
+      const outcome = await waitForOperation(this.current, this.sender, this.client.clockForOperations(), {
+        firstWaitMs: this.retryAfterMs,
+        defaultPollMs: this.client.defaultPollIntervalMs,
+        intervalMs: options.intervalMs,
+        signal: options.signal,
+      });
+      if (outcome.kind === "succeeded") this.result = await operationResult<T>(this.current, outcome.response, this.sender, options.signal);
+      else if (outcome.kind === "failed") this.error = outcome.error;
     }
-    if (r.status !== "succeeded") throw r.error ?? new ArmError({ status: 0, code: "OperationFailed", message: `operation ${r.status}` });
-    return r.result;
+    if (this.current.status !== "succeeded") throw this.error ?? new ArmError({ status: 0, code: "OperationFailed", message: `operation ${this.current.status}` });
+    return this.result;
   }
 
-  private async peek(): Promise<OperationPollResult<T>> {
-    return {
-      status: this.current.status,
-      error: this.error,
-      result: this.result,
-      retryAfterMs: this.retryAfterMs ?? this.client.defaultPollIntervalMs,
-    };
-  }
-
-  private async finalResult(last: ArmResponse<unknown>, signal?: AbortSignal): Promise<T | undefined> {
-    const { method, mode, finalUrl } = this.current;
-    if (method === "DELETE") return undefined;
-    if (mode === "body" || mode === "location") {
-      if (last.status !== 204 && last.body !== "" && last.body !== undefined) return last.body as T;
-    }
-    if (finalUrl) {
-      const res = await this.client.request<T>({ method: "GET", url: finalUrl, abortSignal: signal });
-      return res.body;
-    }
-    return undefined;
-  }
+  private readonly sender: SendRequest = (req) => this.client.request(req);
 }
-
-const errorStatuses = Array.from({ length: 200 }, (_, i) => 400 + i).filter((s) => s !== 408 && s !== 429 && !(s >= 500 && s !== 501 && s !== 505));
 
 function headersOf(response: PipelineResponse): Record<string, string> {
   const out: Record<string, string> = {};

@@ -175,9 +175,12 @@ export function operationFailureError(status: number, body: unknown, outcome: "f
   if (detail) {
     return new ArmError({ status: status >= 400 ? status : 200, code: detail.code, message: detail.message, details: detail.details, target: detail.target });
   }
+  // Some status monitors (Azure ML's) give the error a message but no code.
+  const error = body && typeof body === "object" ? (body as { error?: { message?: unknown } }).error : undefined;
+  const message = typeof error?.message === "string" && error.message ? error.message : undefined;
   return new ArmError({
     status: status >= 400 ? status : 200,
     code: outcome === "canceled" ? "OperationCanceled" : "OperationFailed",
-    message: `The operation ${outcome === "canceled" ? "was canceled" : "failed"} without an error body (HTTP ${status}).`,
+    message: message ?? `The operation ${outcome === "canceled" ? "was canceled" : "failed"} without an error body (HTTP ${status}).`,
   });
 }

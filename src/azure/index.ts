@@ -5,3 +5,4 @@ export * from "./errors";
 export * from "./lro";
 export * from "./rate-limit";
 export * from "./retry";
+export * from "./operation";

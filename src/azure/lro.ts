@@ -1,6 +1,7 @@
 /**
  * The long-running-operation state machine (pure): which URL to poll and how to read each poll
- * response, exactly as the JS SDK's core-lro does (azure-arm.md §3):
+ * response, exactly as the JS SDK's core-lro does (https://github.com/Azure/azure-sdk-for-js/tree/main/sdk/core/core-lro;
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations):
  * Operation-Location > Azure-AsyncOperation > Location > (PUT/PATCH) re-GET of the request URL.
  */
 
@@ -23,10 +24,9 @@ export interface LroPlan {
   initialStatus: OperationStatus;
 }
 
-const TERMINAL = new Set<OperationStatus>(["succeeded", "failed", "canceled"]);
-
+// No module-level Set here or in the other modules the dynamic resources use: Pulumi cannot serialize one.
 export function isTerminal(status: OperationStatus): boolean {
-  return TERMINAL.has(status);
+  return status === "succeeded" || status === "failed" || status === "canceled";
 }
 
 /** Maps a status string (status monitor `status` or `provisioningState`) to our four states. */

@@ -1,8 +1,15 @@
 /**
- * Retry decisions for ARM calls (pure: no I/O, no clock). Mirrors the Azure SDK's rules and closes
- * its gap: the SDK retries a 429 only when it carries a Retry-After header, ARM does not always send
- * one, so a 429 without it gets capped exponential backoff with jitter here.
+ * The toolkit's one retry strategy: the decisions (decideRetry, pure) and the one loop that applies them
+ * (retrying). Every HTTP client of the toolkit retries through it: the ArmClient, persist() around the SDK
+ * clients' reads, the SDK clients' and the Databricks serving client's pipeline policy (retry-policy.ts),
+ * the endpoint-traffic and Unity Catalog dynamic resources and the dataset download of the Pulumi program.
+ *
+ * The rules mirror the Azure SDK's and close its gap: the SDK retries a 429 only when it carries a
+ * Retry-After header, ARM does not always send one, so a 429 without it gets capped exponential backoff
+ * with jitter here (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling).
+ * Imports only the clock (no I/O), so the dynamic resources that use it serialize with it.
  */
+import { systemClock, type Clock } from "./clock";
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -159,7 +166,9 @@ export function decideRetry(
 ): RetryDecision {
   if (outcome.attempt >= options.maxRetries) return { retry: false };
   if (outcome.status === undefined) {
-    if (outcome.networkErrorCode && RETRYABLE_NETWORK_CODES.has(outcome.networkErrorCode)) {
+    // The table itself, not the Set: the dynamic resources that retry are serialized by Pulumi, which
+    // cannot serialize a Set.
+    if (outcome.networkErrorCode && Object.hasOwn(NETWORK_FAILURE_WORDS, outcome.networkErrorCode)) {
       return { retry: true, delayMs: backoffDelayMs(outcome.attempt, options, random), reason: "network-error" };
     }
     return { retry: false };
@@ -175,4 +184,56 @@ export function decideRetry(
     return { retry: true, delayMs: backoffDelayMs(outcome.attempt, options, random), reason: "server-error" };
   }
   return { retry: false };
+}
+
+export interface RetryLoopOptions {
+  retry?: Partial<RetryOptions>;
+  clock?: Clock;
+  random?: () => number;
+  /** Once aborted no attempt is retried: the last attempt's error (or the abort) is thrown. */
+  signal?: AbortSignal;
+  /** Give up (as after the last retry) when the next wait would end after this time (clock ms). */
+  deadline?: number;
+  /** Called before each wait. */
+  onRetry?: (event: { attempt: number; delayMs: number; reason: Extract<RetryDecision, { retry: true }>["reason"] } & Omit<AttemptOutcome, "attempt">) => void;
+}
+
+/** What one attempt got: the value it resolved to, or the error it threw. */
+export type AttemptResult<T> = { value: T } | { error: unknown };
+
+/**
+ * The one retry loop: runs `attempt`, asks `outcomeOf` whether what it got is worth another attempt (its
+ * status, network error code and Retry-After; undefined when it is final), and while decideRetry says so,
+ * waits and runs it again. When the retries are spent the last value is returned, or the last error
+ * thrown: the caller words the failure.
+ */
+export async function retrying<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  outcomeOf: (result: AttemptResult<T>) => Omit<AttemptOutcome, "attempt"> | undefined,
+  options: RetryLoopOptions = {},
+): Promise<T> {
+  const retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+  const clock = options.clock ?? systemClock;
+  for (let n = 0; ; n++) {
+    let result: AttemptResult<T>;
+    try {
+      result = { value: await attempt(n) };
+    } catch (error) {
+      result = { error };
+    }
+    const outcome = options.signal?.aborted ? undefined : outcomeOf(result);
+    const decision: RetryDecision = outcome ? decideRetry({ ...outcome, attempt: n }, retry, options.random) : { retry: false };
+    if (decision.retry && (options.deadline === undefined || clock.now() + decision.delayMs <= options.deadline)) {
+      options.onRetry?.({ ...outcome, attempt: n, delayMs: decision.delayMs, reason: decision.reason });
+      try {
+        await clock.sleep(decision.delayMs, options.signal);
+        continue;
+      } catch (aborted) {
+        if ("error" in result) throw result.error;
+        throw aborted;
+      }
+    }
+    if ("error" in result) throw result.error;
+    return result.value;
+  }
 }

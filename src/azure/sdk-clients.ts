@@ -11,9 +11,10 @@ import { PolicyClient } from "@azure/arm-policy";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { ArmClient } from "./arm-client";
-import { systemClock, type Clock } from "./clock";
+import type { Clock } from "./clock";
 import { armEndpoint, armScope, createCredential, type Env } from "./credentials";
-import { backoffDelayMs, DEFAULT_RETRY_OPTIONS, type RetryOptions } from "./retry";
+import type { RetryOptions } from "./retry";
+import { retryPipelinePolicy } from "./retry-policy";
 
 export const THROTTLE_BACKOFF_POLICY_NAME = "mlflowLabThrottleWithoutRetryAfter";
 
@@ -23,21 +24,12 @@ const RETRY_AFTER_HEADERS = ["retry-after", "retry-after-ms", "x-ms-retry-after-
 export function throttleWithoutRetryAfterPolicy(
   options: { retry?: Partial<RetryOptions>; clock?: Clock; random?: () => number } = {},
 ): PipelinePolicy {
-  const retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-  return {
+  return retryPipelinePolicy({
     name: THROTTLE_BACKOFF_POLICY_NAME,
-    async sendRequest(request, next) {
-      for (let attempt = 0; ; attempt++) {
-        const response = await next(request);
-        if (response.status !== 429) return response;
-        if (RETRY_AFTER_HEADERS.some((h) => response.headers.has(h))) return response;
-        if (attempt >= retry.maxRetries) return response;
-        await clock.sleep(backoffDelayMs(attempt, retry, random), request.abortSignal as AbortSignal | undefined);
-      }
-    },
-  };
+    ...options,
+    retries: (response) => (response.status === 429 && !RETRY_AFTER_HEADERS.some((h) => response.headers.has(h)) ? { status: 429 } : undefined),
+    retryNetworkErrors: false,
+  });
 }
 
 export interface SdkContext {

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "./clock";
 import { ArmError } from "./errors";
-import { decideRetry, parseRetryAfterMs, type RetryOptions, DEFAULT_RETRY_OPTIONS } from "./retry";
+import { parseRetryAfterMs, retrying, type RetryOptions } from "./retry";
 
 /**
  * Errors thrown by the official SDK clients (sdk-clients.ts): their status, a one-line description
@@ -54,28 +54,17 @@ export interface PersistOptions {
   signal?: AbortSignal;
 }
 
-/** Runs a read, retrying throttling, 5xx and network errors with the toolkit's retry rules. */
-export async function persist<T>(read: () => Promise<T>, options: PersistOptions = {}): Promise<T> {
-  const retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+/** Runs a read, retrying throttling, 5xx and network errors with the toolkit's retry loop. */
+export function persist<T>(read: () => Promise<T>, options: PersistOptions = {}): Promise<T> {
   const clock = options.clock ?? systemClock;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await read();
-    } catch (error) {
-      if (isAuthError(error)) throw error;
-      const e = error as SdkErrorLike;
+  return retrying(
+    read,
+    (result) => {
+      if (!("error" in result) || isAuthError(result.error)) return undefined;
+      const e = result.error as SdkErrorLike;
       const header = (name: string) => e?.response?.headers?.get(name);
-      const decision = decideRetry(
-        { attempt, status: e?.statusCode, networkErrorCode: e?.statusCode === undefined ? e?.code : undefined, retryAfterMs: parseRetryAfterMs(header, clock.now()) },
-        retry,
-        options.random,
-      );
-      if (!decision.retry || options.signal?.aborted) throw error;
-      try {
-        await clock.sleep(decision.delayMs, options.signal);
-      } catch {
-        throw error;
-      }
-    }
-  }
+      return { status: e?.statusCode, networkErrorCode: e?.statusCode === undefined ? e?.code : undefined, retryAfterMs: parseRetryAfterMs(header, clock.now()) };
+    },
+    { retry: options.retry, clock, random: options.random, signal: options.signal },
+  );
 }

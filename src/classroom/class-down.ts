@@ -1,12 +1,12 @@
 import type { ArmClient } from "../azure/arm-client";
 import type { Clock } from "../azure/clock";
 import { Semaphore } from "../azure/rate-limit";
-import type { ArmBudget } from "../cleanup/arm-budget";
-import type { WaitOptions } from "../cleanup/group-deletion";
-import type { RunMode } from "../cleanup/run-guards";
-import type { DatabricksServingClient } from "../cleanup/serving-endpoints";
-import { lookupTag } from "../cleanup/tags";
-import { runTeardown, TeardownRefusedError, type JournalStore, type TeardownReport } from "../cleanup/teardown";
+import type { ArmBudget } from "../azure/arm-budget";
+import type { WaitOptions } from "../removal/group-deletion";
+import type { RunMode } from "../removal/results";
+import type { DatabricksServingClient } from "../removal/serving-endpoints";
+import { lookupTag } from "../removal/tags";
+import { runTeardown, TeardownRefusedError, type JournalStore, type TeardownReport } from "../deploy/teardown";
 import { CLASS_ID_TAG, LabTag } from "../config/lab-tags";
 import { StackNotFoundError, type Deployer, type DeployEvents } from "../deploy/deployer";
 import type { LabArm } from "../deploy/lab-arm";

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { GUID_PATTERN } from "../config/guid";
 import type { LabConfig } from "../config/lab-config";
 import { regionPrices, type PricesMode } from "../plan/sources/retail-prices";

@@ -1,4 +1,4 @@
-import type { ArmBudget } from "../cleanup/arm-budget";
+import type { ArmBudget } from "../azure/arm-budget";
 import { LabTag } from "../config/lab-tags";
 import { labNames } from "../lab/naming";
 import { listClassGroups, readClassWorkspace, type ClassGroup } from "./sources/class-groups";

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../azure/clock";
-import type { ArmBudget } from "../cleanup/arm-budget";
-import type { TokenBucket } from "../cleanup/pacing";
+import type { ArmBudget } from "../azure/arm-budget";
+import type { TokenBucket } from "../azure/pacing";
 import { PROJECT_NAME } from "../config/lab-config";
 import { readStackSettings } from "../config/stack-settings";
 import type { Deployer, StackConfig } from "../deploy/deployer";

@@ -1,5 +1,5 @@
 import { parse as parseCsv } from "csv-parse/sync";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { parseRegionName } from "../config/azure-regions";
 import { GUID_PATTERN } from "../config/guid";
 

@@ -1,6 +1,6 @@
 import type { Clock } from "../azure/clock";
 import { Semaphore } from "../azure/rate-limit";
-import { ARM_DELETE_BUCKET, type TokenBucket } from "../cleanup/pacing";
+import { ARM_DELETE_BUCKET, type TokenBucket } from "../azure/pacing";
 
 /**
  * When a class's next lab may start deploying. The engine sends a lab's ARM writes itself (one PUT per

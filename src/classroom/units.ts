@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { SUFFIX_LENGTH } from "../config/suffix";
 import type { Learner } from "./roster";
 

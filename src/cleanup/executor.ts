@@ -10,20 +10,21 @@
  */
 import type { ArmClient } from "../azure/arm-client";
 import { LabTag } from "../config/lab-tags";
-import { presentTags } from "./tags";
+import { presentTags } from "../removal/tags";
 import type { Clock } from "../azure/clock";
 import { formatSpan } from "../config/duration";
-import { ArmBudget, type ArmBudgetOptions } from "./arm-budget";
-import { describeScopeLocked } from "./lock-scope";
-import { awaitExistingDeletion, DEFAULT_GROUP_WAIT_MS, DEFAULT_WAIT, deleteGroup, type WaitOptions } from "./group-deletion";
-import { decideGroup, type CleanupPolicySettings, type GroupDecision } from "./policy";
-import { SOFT_DELETED_LABELS, type LockRecord, type ResourceGroupRecord, type SoftDeletedRecord } from "./records";
-import { countOutcomes, type CleanupReport, type GroupResult, type ItemResult } from "./results";
-import { enforceDeleteCap, type RunMode } from "./run-guards";
-import { listDeletedLogAnalytics, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
-import { locksForGroup, readGroup, subscriptionLocks } from "./sources/arm-groups";
-import { discoverLabGroups, discoverLabResources, type LabResource } from "./sources/resource-graph";
-import { freeLabSoftDeletables, softDeletableWorkspaces } from "./lab-soft-delete";
+import { ArmBudget, type ArmBudgetOptions } from "../azure/arm-budget";
+import { describeScopeLocked } from "../removal/lock-scope";
+import { awaitExistingDeletion, DEFAULT_GROUP_WAIT_MS, DEFAULT_WAIT, deleteGroup, type WaitOptions } from "../removal/group-deletion";
+import { decideGroup, type CleanupPolicySettings, type GroupDecision } from "../removal/policy";
+import { SOFT_DELETED_LABELS, type LabResource, type LockRecord, type ResourceGroupRecord, type SoftDeletedRecord } from "../removal/records";
+import type { GroupResult, ItemResult, RunMode } from "../removal/results";
+import { countOutcomes, type CleanupReport } from "./results";
+import { enforceDeleteCap } from "./run-guards";
+import { listDeletedLogAnalytics, listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "../removal/soft-delete";
+import { locksForGroup, readGroup, subscriptionLocks } from "../removal/arm-groups";
+import { discoverLabGroups, discoverLabResources } from "./sources/resource-graph";
+import { freeLabSoftDeletables, softDeletableWorkspaces } from "../removal/lab-soft-delete";
 
 export interface CleanupOptions {
   /** The allowlist: the only subscriptions looked at, and the only ones anything is deleted in. */

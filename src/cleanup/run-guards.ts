@@ -2,9 +2,8 @@
  * The guards that stand between a decision list and the first DELETE: dry-run unless `--yes`, and the
  * `--max` blast-radius cap, checked before anything is sent (like Cloud Custodian's max-resources).
  */
-import { OperationFailedError, UserInputError } from "../cli/errors";
-
-export type RunMode = "dry-run" | "execute";
+import { OperationFailedError, UserInputError } from "../errors";
+import type { RunMode } from "../removal/results";
 
 /** Without `--yes` nothing is deleted; `--dry-run` and `--yes` together are contradictory input. */
 export function resolveRunMode(flags: { dryRun?: boolean; yes?: boolean }): RunMode {

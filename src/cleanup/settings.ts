@@ -19,13 +19,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { GUID_PATTERN } from "../config/guid";
 import { stateDir } from "../config/state-dir";
-import { DEFAULT_PROTECTED_NAME_PATTERNS } from "./name-patterns";
+import { zodIssueLine } from "../config/zod-issue";
+import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../removal/name-patterns";
 import { DEFAULT_MAX_DELETES, parseMax } from "./run-guards";
 import { formatSpan, parseSpan } from "../config/duration";
-import { DEFAULT_GROUP_WAIT_MS } from "./group-deletion";
+import { DEFAULT_GROUP_WAIT_MS } from "../removal/group-deletion";
 
 export const SUBSCRIPTIONS_ENV = "MLFLOW_LAB_CLEANUP_SUBSCRIPTIONS";
 export const CONFIG_FILE_NAME = "cleanup.yaml";
@@ -87,10 +88,7 @@ function readConfigFile(file: string, explicit: boolean): z.infer<typeof FileSch
   }
   const parsed = FileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserInputError(
-      `${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message} (accepted keys: ${FILE_KEYS})`,
-    );
+    throw new UserInputError(`${file}: ${zodIssueLine(parsed.error, raw ?? {})} (accepted keys: ${FILE_KEYS})`);
   }
   return parsed.data;
 }

@@ -1,5 +1,5 @@
-import { oneLine } from "./errors";
-import { redactSecrets } from "./redact";
+import { oneLine } from "../errors";
+import { redactSecrets } from "../secrets/redact";
 
 /**
  * The one line printed for an error: folded to a line, known low-level failures put in words a person

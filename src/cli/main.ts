@@ -2,7 +2,7 @@ import { Command, CommanderError } from "commander";
 import { exitCodeFor } from "./errors";
 import { failureMessage } from "./failure-message";
 import { maskSecretsIn, setJsonOutput } from "./output-mode";
-import { redactSecrets } from "./redact";
+import { redactSecrets } from "../secrets/redact";
 import { registerCommands } from "./commands";
 
 /**

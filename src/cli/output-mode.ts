@@ -1,5 +1,5 @@
 import type { SingleBar } from "cli-progress";
-import { redactSecrets } from "./redact";
+import { redactSecrets } from "../secrets/redact";
 
 /**
  * Whether the running command was asked for --json. Progress (bars, step lines) is for people at a
@@ -76,7 +76,7 @@ export function progressBar(options: ProgressBarOptions): ProgressBar | undefine
 }
 
 /**
- * Masks secrets (see redact.ts) in everything written to `stream` until the returned function is called.
+ * Masks secrets (src/secrets/redact.ts) in everything written to `stream` until the returned function is called.
  * main() puts it on stderr for the whole command, so progress and log lines written from anywhere (deploy's
  * and teardown's step lines, a warning quoting a runtime's message, a progress bar's label) pass through
  * redactSecrets like the final error line does. stdout, which carries the command's result, is left as is.

@@ -1,4 +1,4 @@
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { parseRegionName } from "./azure-regions";
 import { formatDuration, parseDurationSeconds } from "./duration";
 import { GUID_PATTERN } from "./guid";
@@ -103,8 +103,9 @@ export const LAB_DATASET_URL =
 export const LAB_DATASET_SHA256 = "cd482e6a864dc8796271948c031eeee8987146dfaf4b1a40451fab967b2a334a";
 
 /**
- * Every key, its Pulumi.yaml type, default and meaning. Pulumi.yaml declares the same keys (a test keeps
- * the two in step); the README's config table is written from this list.
+ * Every key, declared once: its Pulumi.yaml type, default and meaning. The parser below takes its
+ * defaults from here; Pulumi.yaml declares the same keys and the README's config table shows them, and
+ * test/unit/config/project-file.test.ts keeps both equal to this list.
  */
 export interface ConfigKeySpec {
   key: string;
@@ -114,77 +115,65 @@ export interface ConfigKeySpec {
   description: string;
 }
 
-export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
-  {
-    key: "region",
+const KEYS = {
+  region: {
     pulumiType: "string",
     default: "eastus",
     description: "Azure region for every lab resource (ARM name such as eastus, westeurope).",
   },
-  {
-    key: "owner",
+  owner: {
     pulumiType: "string",
     description:
       "Who the lab belongs to: a user principal name (user@domain) or a service principal application id. Becomes the cluster's single user and the lab-owner tag. Required.",
   },
-  {
-    key: "suffix",
+  suffix: {
     pulumiType: "string",
     description:
       "7 lowercase letters/digits used in every name (msl-<suffix>). Unset: derived from project, stack and subscription, stable for the stack.",
   },
-  {
-    key: "ttl",
+  ttl: {
     pulumiType: "string",
     default: "8h",
     description: "Lab lifetime from creation, e.g. 30m, 8h, 2d, 1h30m; written to the lab-expires-at tag.",
   },
-  {
-    key: "catalogMode",
+  catalogMode: {
     pulumiType: "string",
     default: "unity",
     description:
       "unity: data in a Unity Catalog volume, model in the Unity Catalog registry (accounts created today). legacy: DBFS root, Hive metastore and workspace model registry, for accounts that still have them.",
   },
-  {
-    key: "catalog",
+  catalog: {
     pulumiType: "string",
     description:
       "unity only: the Unity Catalog catalog that holds the lab's schema mlflow_lab. Unset: the workspace's own catalog, named after the workspace (databricks-<suffix>).",
   },
-  {
-    key: "compute",
+  compute: {
     pulumiType: "string",
     default: "classic",
     description:
       "classic: a single-node cluster on VMs (needs vCPU quota in the region). serverless: a Serverless workspace and serverless notebook compute (no VMs, no quota; Unity Catalog only).",
   },
-  {
-    key: "nodeType",
+  nodeType: {
     pulumiType: "string",
     default: "Standard_DS3_v2",
     description: "VM size of the single-node Databricks cluster (non-GPU).",
   },
-  {
-    key: "nodeTypeFallbacks",
+  nodeTypeFallbacks: {
     pulumiType: "array",
     default: ["Standard_D4ds_v5", "Standard_D4ads_v5"],
     description: "Ordered 4-vCPU sizes the region selector may use instead of nodeType when its quota is short.",
   },
-  {
-    key: "sparkVersion",
+  sparkVersion: {
     pulumiType: "string",
     default: "16.4.x-cpu-ml-scala2.12",
     description: "Databricks ML runtime of the cluster; 16.4 LTS ML is the last one the lab's logging code works on.",
   },
-  {
-    key: "autoterminationMinutes",
+  autoterminationMinutes: {
     pulumiType: "integer",
     default: 20,
     description: "Idle minutes before the cluster stops (Databricks accepts 10-10000; the lab guardrail allows at most 60).",
   },
-  {
-    key: "databricksServing",
+  databricksServing: {
     default: {
       enabled: false,
       name: "predict-penguin",
@@ -194,51 +183,47 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     description:
       "Databricks Model Serving endpoint {enabled, name, model 'name:version', size Small|Medium|Large, scaleToZero}. model defaults to the notebook's model: penguin_predictor:1 in the lab's schema (unity) or 'Penguin Predictor:1' (legacy). Enable after the model is registered.",
   },
-  {
-    key: "azureMl",
+  azureMl: {
     pulumiType: "boolean",
     default: false,
     description: "Create the Azure ML workspace (storage, Key Vault, Log Analytics, Application Insights) for the course.",
   },
-  {
-    key: "endpoints",
+  endpoints: {
     default: [],
     description:
       "Azure serving endpoints [{name, kind aci|aks|managed, model 'name:version' of an Azure ML model, size small|medium|large}]; needs azureMl.",
   },
-  {
-    key: "datasetUrl",
+  datasetUrl: {
     pulumiType: "string",
     default: LAB_DATASET_URL,
     description:
       "Public URL of penguins.csv, fetched at deploy time and placed in the lab's volume (unity) or at dbfs:/mlflow_lab/penguins.csv (legacy).",
   },
-  {
-    key: "datasetSha256",
+  datasetSha256: {
     pulumiType: "string",
     default: LAB_DATASET_SHA256,
     description: "Expected sha256 of the dataset; the deploy stops if the download differs.",
   },
-  {
-    key: "classId",
+  classId: {
     pulumiType: "string",
     description:
       "Set by `mlflow-lab class up`: the class this lab belongs to, written to a class-id tag on everything the lab creates (class status and class down find the class's labs by it).",
   },
-  {
-    key: "learners",
+  learners: {
     default: [],
     description:
       "Set by `mlflow-lab class up`: the learners of this lab [{learner, objectId}]. Each becomes a workspace user with their own single-user cluster and folder and permissions on nothing else; with an objectId also Reader on the lab's resource group.",
   },
-];
+} as const satisfies Record<string, Omit<ConfigKeySpec, "key">>;
+
+export const CONFIG_KEYS: readonly ConfigKeySpec[] = Object.entries(KEYS).map(([key, spec]) => ({ key, ...spec }));
 
 /** The model the notebook registers when config names none, per catalog mode. */
 export const DEFAULT_SERVING_MODEL: Readonly<Record<CatalogMode, string>> = {
   unity: "penguin_predictor:1",
   legacy: "Penguin Predictor:1",
 };
-const KNOWN_KEYS = new Set(CONFIG_KEYS.map((spec) => spec.key));
+const KNOWN_KEYS = new Set(Object.keys(KEYS));
 const SERVING_KEYS = new Set(["enabled", "name", "model", "size", "scaleToZero"]);
 const ENDPOINT_KEYS = new Set(["name", "kind", "model", "size"]);
 const LEARNER_KEYS = new Set(["learner", "objectId"]);
@@ -280,7 +265,7 @@ export function parseLabConfig(raw: Raw): LabConfig {
     fail("suffix", `'${suffix}' is not 7 lowercase letters or digits (e.g. a1b2c3d); leave it unset to derive one`);
   }
 
-  const ttlText = optionalString("ttl", raw.ttl) ?? "8h";
+  const ttlText = optionalString("ttl", raw.ttl) ?? KEYS.ttl.default;
   const ttlSeconds = parseDurationSeconds(ttlText);
   if (ttlSeconds === undefined) {
     fail("ttl", `'${ttlText}' is not a duration; use e.g. 30m, 8h, 2d or 1h30m`);
@@ -289,25 +274,22 @@ export function parseLabConfig(raw: Raw): LabConfig {
 
   const { catalogMode, catalog, compute } = parseCatalogAndCompute(raw);
 
-  const nodeType = parseNodeType(configKey("nodeType"), optionalString("nodeType", raw.nodeType) ?? "Standard_DS3_v2");
-  const fallbacks = optionalStringList("nodeTypeFallbacks", raw.nodeTypeFallbacks) ?? [
-    "Standard_D4ds_v5",
-    "Standard_D4ads_v5",
-  ];
+  const nodeType = parseNodeType(configKey("nodeType"), optionalString("nodeType", raw.nodeType) ?? KEYS.nodeType.default);
+  const fallbacks = optionalStringList("nodeTypeFallbacks", raw.nodeTypeFallbacks) ?? [...KEYS.nodeTypeFallbacks.default];
   const nodeTypeFallbacks = fallbacks.map((value, i) => parseNodeType(configKey(`nodeTypeFallbacks[${i}]`), value));
 
-  const sparkVersion = optionalString("sparkVersion", raw.sparkVersion) ?? "16.4.x-cpu-ml-scala2.12";
+  const sparkVersion = optionalString("sparkVersion", raw.sparkVersion) ?? KEYS.sparkVersion.default;
   if (!SPARK_ML_VERSION_PATTERN.test(sparkVersion)) {
     fail("sparkVersion", `'${sparkVersion}' is not a CPU ML runtime; use e.g. 16.4.x-cpu-ml-scala2.12`);
   }
 
-  const autoterminationMinutes = optionalInteger("autoterminationMinutes", raw.autoterminationMinutes) ?? 20;
+  const autoterminationMinutes = optionalInteger("autoterminationMinutes", raw.autoterminationMinutes) ?? KEYS.autoterminationMinutes.default;
   if (autoterminationMinutes < 10 || autoterminationMinutes > 10_000) {
     fail("autoterminationMinutes", `${autoterminationMinutes} is outside 10-10000 minutes (Databricks' range)`);
   }
 
   const databricksServing = parseServing(raw.databricksServing, catalogMode);
-  const azureMl = optionalBoolean("azureMl", raw.azureMl) ?? false;
+  const azureMl = optionalBoolean("azureMl", raw.azureMl) ?? KEYS.azureMl.default;
   const endpoints = parseEndpoints(raw.endpoints);
   if (endpoints.length > 0 && !azureMl) {
     fail(
@@ -316,11 +298,11 @@ export function parseLabConfig(raw: Raw): LabConfig {
     );
   }
 
-  const datasetUrl = optionalString("datasetUrl", raw.datasetUrl) ?? LAB_DATASET_URL;
+  const datasetUrl = optionalString("datasetUrl", raw.datasetUrl) ?? KEYS.datasetUrl.default;
   if (!/^https:\/\/[^\s/]+\/\S+$/.test(datasetUrl)) {
     fail("datasetUrl", `'${datasetUrl}' is not an https URL of a file`);
   }
-  const datasetSha256 = (optionalString("datasetSha256", raw.datasetSha256) ?? LAB_DATASET_SHA256).toLowerCase();
+  const datasetSha256 = (optionalString("datasetSha256", raw.datasetSha256) ?? KEYS.datasetSha256.default).toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(datasetSha256)) {
     fail("datasetSha256", "is not a sha256 hex digest (64 hex characters)");
   }
@@ -356,7 +338,7 @@ export function parseLabConfig(raw: Raw): LabConfig {
 }
 
 function parseLearners(value: unknown): ClassLearner[] {
-  const list = optionalList("learners", value) ?? [];
+  const list = optionalList("learners", value) ?? [...KEYS.learners.default];
   const seen = new Set<string>();
   return list.map((item, index) => {
     const at = `learners[${index}]`;
@@ -376,7 +358,7 @@ function parseLearners(value: unknown): ClassLearner[] {
 }
 
 function parseRegion(value: unknown): string {
-  const text = optionalString("region", value) ?? "eastus";
+  const text = optionalString("region", value) ?? KEYS.region.default;
   return parseRegionName(text, (hint) =>
     fail(
       "region",
@@ -420,10 +402,10 @@ export function parseNodeType(subject: string, value: string): string {
 }
 
 function parseCatalogAndCompute(raw: Raw): { catalogMode: CatalogMode; catalog?: string; compute: ComputeKind } {
-  const modeText = optionalString("catalogMode", raw.catalogMode) ?? "unity";
+  const modeText = optionalString("catalogMode", raw.catalogMode) ?? KEYS.catalogMode.default;
   const catalogMode = CATALOG_MODES.find((mode) => mode === modeText.toLowerCase());
   if (!catalogMode) fail("catalogMode", `'${modeText}' is not a catalog mode; use ${CATALOG_MODES.join(" or ")}`);
-  const computeText = optionalString("compute", raw.compute) ?? "classic";
+  const computeText = optionalString("compute", raw.compute) ?? KEYS.compute.default;
   const compute = COMPUTE_KINDS.find((kind) => kind === computeText.toLowerCase());
   if (!compute) fail("compute", `'${computeText}' is not a compute kind; use ${COMPUTE_KINDS.join(" or ")}`);
   if (compute === "serverless" && catalogMode === "legacy") {
@@ -469,8 +451,9 @@ function parseServing(value: unknown, catalogMode: CatalogMode): DatabricksServi
   for (const field of Object.keys(raw)) {
     if (!SERVING_KEYS.has(field)) fail(`${key}.${field}`, `is not a known field; use ${[...SERVING_KEYS].join(", ")}`);
   }
-  const enabled = optionalBoolean(`${key}.enabled`, raw.enabled) ?? false;
-  const name = optionalString(`${key}.name`, raw.name) ?? "predict-penguin";
+  const defaults = KEYS.databricksServing.default;
+  const enabled = optionalBoolean(`${key}.enabled`, raw.enabled) ?? defaults.enabled;
+  const name = optionalString(`${key}.name`, raw.name) ?? defaults.name;
   if (!SERVING_NAME_PATTERN.test(name)) {
     fail(`${key}.name`, `'${name}' is not a serving endpoint name (letters, digits, - and _, at most 63)`);
   }
@@ -486,15 +469,15 @@ function parseServing(value: unknown, catalogMode: CatalogMode): DatabricksServi
   if (!model) fail(`${key}.model`, `'${modelText}' is not 'name:version' (e.g. '${defaultModel}')`);
   const modelProblem = servingModelProblem(model.name, catalogMode);
   if (modelProblem) fail(`${key}.model`, modelProblem);
-  const sizeText = optionalString(`${key}.size`, raw.size) ?? "Small";
+  const sizeText = optionalString(`${key}.size`, raw.size) ?? defaults.size;
   const size = SERVING_SIZES.find((s) => s.toLowerCase() === sizeText.toLowerCase());
   if (!size) fail(`${key}.size`, `'${sizeText}' is not a workload size; use ${SERVING_SIZES.join(", ")}`);
-  const scaleToZero = optionalBoolean(`${key}.scaleToZero`, raw.scaleToZero) ?? true;
+  const scaleToZero = optionalBoolean(`${key}.scaleToZero`, raw.scaleToZero) ?? defaults.scaleToZero;
   return { enabled, name, model, size, scaleToZero };
 }
 
 function parseEndpoints(value: unknown): EndpointConfig[] {
-  const list = optionalList("endpoints", value) ?? [];
+  const list = optionalList("endpoints", value) ?? [...KEYS.endpoints.default];
   const seen = new Map<string, number>();
   return list.map((item, index) => {
     const at = `endpoints[${index}]`;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { PROJECT_NAME } from "./lab-config";
 
 /**
@@ -54,7 +54,7 @@ function isStackPath(stackOrPath: string): boolean {
  * needs no settings file in stacks/ to be read (score and push-model read only its outputs).
  */
 export function stackNameOf(stackOrPath: string): string {
-  return isStackPath(stackOrPath) ? readStackSettings(stackOrPath).stack : stackOrPath;
+  return isStackPath(stackOrPath) ? stackNameOfFile(resolveStackFile(stackOrPath)) : stackOrPath;
 }
 
 /** Where the settings file of `--stack` is (it may not exist): a path as given, or stacks/Pulumi.<stack>.yaml. */
@@ -92,11 +92,24 @@ export function resolveStackFile(stackOrPath: string): string {
   return file;
 }
 
-/** The settings of `--stack`: the keys of one config namespace (this project's unless another is named). */
-export function readStackSettings(stackOrPath: string, namespace: string = PROJECT_NAME): StackSettings {
+/**
+ * A stack settings file as read once by a command: its stack name, path and `config:` mapping (every
+ * namespace). Commands read it once and hand it down (settingsOf picks a namespace), so one `deploy` or
+ * `plan` parses the file one time.
+ */
+export interface StackFile {
+  stack: string;
+  file: string;
+  /** The file's `config:` mapping, keys with their namespace. */
+  config: Record<string, unknown>;
+}
+
+/** What a command may be given: `--stack` as typed, or the file it already read. */
+export type StackRef = string | StackFile;
+
+export function readStackFile(stackOrPath: string): StackFile {
   const file = resolveStackFile(stackOrPath);
-  const base = path.basename(file);
-  const stack = /^Pulumi\.(.+)\.ya?ml$/i.exec(base)?.[1] ?? base.replace(/\.ya?ml$/i, "");
+  const stack = stackNameOfFile(file);
   let document: unknown;
   try {
     document = parseYaml(fs.readFileSync(file, "utf8"));
@@ -104,10 +117,31 @@ export function readStackSettings(stackOrPath: string, namespace: string = PROJE
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new UserInputError(`stack file ${file} is not valid YAML: ${reason}`);
   }
-  return { stack, file, config: projectConfigOf(document, file, namespace) };
+  return { stack, file, config: configSectionOf(document, file) };
 }
 
-function projectConfigOf(document: unknown, file: string, namespace: string): Record<string, unknown> {
+/** The file a command was given, read now when it was only named. */
+/** `dev` for `…/Pulumi.dev.yaml` (the name without the file's content: nothing is read). */
+function stackNameOfFile(file: string): string {
+  const base = path.basename(file);
+  return /^Pulumi\.(.+)\.ya?ml$/i.exec(base)?.[1] ?? base.replace(/\.ya?ml$/i, "");
+}
+
+export function stackFileOf(ref: StackRef): StackFile {
+  return typeof ref === "string" ? readStackFile(ref) : ref;
+}
+
+/** The keys of one config namespace (this project's unless another is named), without their prefix. */
+export function settingsOf(stackFile: StackFile, namespace: string = PROJECT_NAME): StackSettings {
+  return { stack: stackFile.stack, file: stackFile.file, config: namespaceConfig(stackFile.config, stackFile.file, namespace) };
+}
+
+/** The settings of `--stack`: the keys of one config namespace (this project's unless another is named). */
+export function readStackSettings(stackOrPath: StackRef, namespace: string = PROJECT_NAME): StackSettings {
+  return settingsOf(stackFileOf(stackOrPath), namespace);
+}
+
+function configSectionOf(document: unknown, file: string): Record<string, unknown> {
   if (document === null || document === undefined) return {};
   if (typeof document !== "object" || Array.isArray(document)) {
     throw new UserInputError(`stack file ${file} must be a mapping with a 'config:' section`);
@@ -116,9 +150,13 @@ function projectConfigOf(document: unknown, file: string, namespace: string): Re
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new UserInputError(`stack file ${file}: 'config' must be a mapping of '${PROJECT_NAME}:<key>' to values`);
   }
+  return config as Record<string, unknown>;
+}
+
+function namespaceConfig(config: Record<string, unknown>, file: string, namespace: string): Record<string, unknown> {
   const prefix = `${namespace}:`;
   const result: Record<string, unknown> = {};
-  for (const [fullKey, value] of Object.entries(config as Record<string, unknown>)) {
+  for (const [fullKey, value] of Object.entries(config)) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {

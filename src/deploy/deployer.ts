@@ -3,7 +3,7 @@
  * through the Automation API; tests use a recording fake, because the CLI cannot be installed in CI.
  * Everything above this interface (failover, setup, teardown) is the real code under test.
  */
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 
 /** A stack config value as the Automation API takes it (`secret` values are encrypted in the stack file). */
 export interface StackConfigValue {

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../azure/clock";
-import type { ItemResult } from "../cleanup/results";
-import { OperationFailedError } from "../cli/errors";
+import type { ItemResult } from "../removal/results";
+import { OperationFailedError } from "../errors";
 import { LabTag } from "../config/lab-tags";
 import type { BlockEntry } from "../regions/blocklist";
 import type { Demand } from "../regions/demand";

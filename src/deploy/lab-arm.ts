@@ -1,12 +1,12 @@
 import type { SdkClients } from "../azure/sdk-clients";
 import { systemClock, type Clock } from "../azure/clock";
 import { describeSdkError, statusOf } from "../azure/sdk-errors";
-import { ArmBudget, ReadPriority } from "../cleanup/arm-budget";
-import { DEFAULT_WAIT, deleteLabGroup, type WaitOptions } from "../cleanup/group-deletion";
-import { freeLabSoftDeletables, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "../cleanup/lab-soft-delete";
-import type { ItemResult } from "../cleanup/results";
-import { getGroup } from "../cleanup/sources/arm-groups";
-import { OperationFailedError } from "../cli/errors";
+import { ArmBudget, ReadPriority } from "../azure/arm-budget";
+import { DEFAULT_WAIT, deleteLabGroup, type WaitOptions } from "../removal/group-deletion";
+import { freeLabSoftDeletables, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "../removal/lab-soft-delete";
+import type { ItemResult } from "../removal/results";
+import { getGroup } from "../removal/arm-groups";
+import { OperationFailedError } from "../errors";
 import { registerProviders } from "../regions/sources/providers";
 
 /**
@@ -46,7 +46,7 @@ export interface LabArm {
 
 /**
  * Providers and the Databricks workspace through the official SDK clients; the lab's resource group is
- * read and deleted with cleanup's group operations (src/cleanup), so deploy, teardown and the janitor
+ * read and deleted with the group operations of src/removal (cleanup's too), so deploy, teardown and the janitor
  * decide "is this the lab's group" and "is it gone" in one place.
  */
 export class SdkLabArm implements LabArm {

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import type { Deployer, StackOutputs } from "./deployer";
 
 /**

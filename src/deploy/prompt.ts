@@ -1,5 +1,5 @@
 import * as readline from "node:readline/promises";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import type { SubscriptionSummary } from "../regions/sources/subscription";
 
 /**

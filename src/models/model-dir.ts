@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { MlmodelError, parseMlmodel, type MlmodelInfo } from "./mlmodel";
 
 /** Reads and validates an MLflow model directory on disk: the folder, its MLmodel, and its files. */

@@ -1,4 +1,5 @@
 import { LabTag, MANAGED_BY } from "../config/lab-tags";
+import { explainRejectedTimestamp, parseUtcTimestamp } from "../config/timestamps";
 import { KEY_VARIABLE, PROXY_CONTAINER } from "../lab/endpoints/aci-containers";
 import { DEPLOY_TIME } from "./markers";
 
@@ -67,10 +68,13 @@ function tagsOf(resource: ResourceRecord): { present: boolean; tags: Record<stri
   return undefined;
 }
 
-/** expires-at must be a date the janitor can parse, or a value the deploy fills in (the lease). */
-function isExpiry(value: unknown): boolean {
-  if (value === DEPLOY_TIME) return true;
-  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
+/**
+ * Why expires-at is not a date cleanup and the janitor can read, by the same strict reader they use
+ * (src/config/timestamps.ts: UTC only), or undefined; the value the deploy fills in (the lease) passes.
+ */
+function expiryProblem(value: string): string | undefined {
+  if (value === DEPLOY_TIME || parseUtcTimestamp(value)) return undefined;
+  return explainRejectedTimestamp(value);
 }
 
 /** Workspace properties ARM rejects on a Serverless workspace (Microsoft.Databricks API 2026-01-01). */
@@ -148,9 +152,8 @@ export const GUARDRAILS: readonly Guardrail[] = [
         if (typeof value !== "string" || value === "") problems.push(`tag ${key} is missing`);
       }
       const expiry = found.tags[LabTag.expiresAt];
-      if (typeof expiry === "string" && expiry !== "" && !isExpiry(expiry)) {
-        problems.push(`tag ${LabTag.expiresAt} '${expiry}' is not an ISO-8601 date`);
-      }
+      const expiryText = typeof expiry === "string" && expiry !== "" ? expiryProblem(expiry) : undefined;
+      if (expiryText) problems.push(`tag ${LabTag.expiresAt} '${expiry}' ${expiryText} (cleanup would keep the lab forever)`);
       const managedBy = found.tags[LabTag.managedBy];
       if (typeof managedBy === "string" && managedBy !== "" && managedBy !== MANAGED_BY) {
         problems.push(`tag ${LabTag.managedBy} is '${managedBy}', must be '${MANAGED_BY}'`);

@@ -3,9 +3,9 @@
  * runtime, like a lab's plan, and shown as what it is: a scheduled cleanup job, the custom role it runs
  * with (the actions as registered), where that role and AcrPull are assigned, and the schedule.
  */
-import { readStackSettings } from "../config/stack-settings";
+import { readStackSettings, type StackRef } from "../config/stack-settings";
 import { buildJanitor, janitorArgs, JANITOR_NAMESPACE, parseJanitorConfig } from "../lab/janitor";
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { BuiltInRole } from "../lab/roles";
 import { runProgram } from "./engine";
 import type { PlanResource } from "./plan";
@@ -25,11 +25,11 @@ const ROLE_DEFINITION = "azure-native:authorization:RoleDefinition";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 
 /** Whether `--stack` names the janitor (its file carries `mlflow-lab-janitor:` keys) rather than a lab. */
-export function isJanitorStack(stack: string): boolean {
+export function isJanitorStack(stack: StackRef): boolean {
   return Object.keys(readStackSettings(stack, JANITOR_NAMESPACE).config).length > 0;
 }
 
-export async function createJanitorPlan(stack: string): Promise<JanitorPlanJson> {
+export async function createJanitorPlan(stack: StackRef): Promise<JanitorPlanJson> {
   const settings = readStackSettings(stack, JANITOR_NAMESPACE);
   let config;
   try {

@@ -4,7 +4,7 @@ import { DEPLOY_TIME } from "./markers";
 /**
  * Pulumi mocks that stand in for Azure and Databricks when the plan (or a test) runs the program. The SDK
  * turns the returned state into resource outputs verbatim, so everything a provider would compute must
- * be synthesised here (pulumi.md §2.1): the `name` Azure assigns, ARM ids, workspace URLs, principal ids,
+ * be synthesised here (https://www.pulumi.com/docs/iac/concepts/testing/unit/): the `name` Azure assigns, ARM ids, workspace URLs, principal ids,
  * scoring URIs. Values that follow a documented pattern from known inputs are built from it (ARM ids,
  * the Azure ML tracking URI, ACI FQDNs, managed scoring URIs); values only Azure knows are DEPLOY_TIME.
  */

@@ -1,6 +1,6 @@
-import { OperationFailedError } from "../cli/errors";
+import { OperationFailedError } from "../errors";
 import { parseLabConfig, type LabConfig } from "../config/lab-config";
-import { projectRoot, readStackSettings } from "../config/stack-settings";
+import { projectRoot, readStackSettings, type StackRef } from "../config/stack-settings";
 import { estimateCostPerHour, type CostEstimate } from "./cost";
 import { runLabProgram, type RecordedResource } from "./engine";
 import { checkGuardrails, describeViolation, type Violation } from "./guardrails";
@@ -45,8 +45,8 @@ export class GuardrailViolationError extends OperationFailedError {
 }
 
 export interface CreatePlanOptions {
-  /** Preset name (`lab`, `course`, `full`), another stack in stacks/, or a path to a stack file. */
-  stack: string;
+  /** Preset name (`lab`, `course`, `full`), another stack in stacks/, a path to a stack file, or the file as read. */
+  stack: StackRef;
   decideRegion?: RegionDecider;
 }
 

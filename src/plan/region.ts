@@ -1,4 +1,4 @@
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { isKnownRegion } from "../config/azure-regions";
 import { PROJECT_NAME, type LabConfig } from "../config/lab-config";
 

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { stateDir } from "../config/state-dir";
+import { zodIssueLine } from "../config/zod-issue";
 import { activeEntries, addEntry, type BlockEntry } from "./blocklist";
 
 /**
@@ -47,11 +48,11 @@ export class BlocklistStore {
     let problem: string | undefined;
     let entries: BlockEntry[] = [];
     try {
-      const parsed = fileSchema.safeParse(JSON.parse(text));
+      const json: unknown = JSON.parse(text);
+      const parsed = fileSchema.safeParse(json);
       if (parsed.success) entries = parsed.data.entries;
       else {
-        const issue = parsed.error.issues[0]!;
-        problem = `field ${issue.path.join(".") || "(top level)"}: ${issue.message}`;
+        problem = zodIssueLine(parsed.error, json, { subject: (path) => `field ${path || "(top level)"}` });
       }
     } catch (error) {
       problem = `not valid JSON (${error instanceof Error ? error.message : String(error)})`;

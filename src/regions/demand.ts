@@ -84,8 +84,9 @@ function unique(values: Iterable<string>): string[] {
 
 /**
  * Model serving is required for every lab stack, not only when the stack creates the Databricks
- * serving endpoint: lab DS-04's "Serve" step is done by hand in the workspace UI (lab-requirements §1.1
- * and §4: "in a region with Core Model Serving"), so a workspace in a region without serving breaks the
+ * serving endpoint: lab DS-04's "Serve" step is done by hand in the workspace UI, in a region with model
+ * serving (https://github.com/MicrosoftLearning/mslearn-databricks/blob/main/Instructions/Exercises/DS-04-Use-MLflow.md;
+ * https://learn.microsoft.com/azure/databricks/resources/feature-region-support), so a workspace in a region without serving breaks the
  * lab half-way through even when `databricksServing.enabled` is false.
  */
 export function demandFromConfig(config: RegionDemandConfig): Demand {

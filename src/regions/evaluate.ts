@@ -1,4 +1,4 @@
-import { OperationFailedError, UserInputError } from "../cli/errors";
+import { OperationFailedError, UserInputError } from "../errors";
 import { type BlockEntry, describeBlock, matchingBlocks } from "./blocklist";
 import type { Demand } from "./demand";
 import { parseNodeType } from "../config/lab-config";

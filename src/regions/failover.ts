@@ -8,8 +8,10 @@ import type { BlockEntry } from "./blocklist";
  * errors block a (region[, family | size]) for a while and move on; a missing provider registration is
  * registered and retried in the same region; throttling is retried and never fails over; subscription,
  * authorization and policy errors stop at once, because no other region can fix them.
- * Codes and messages follow azure-arm.md §6 and the Databricks workspace failures of
- * lab-requirements §5 #4.
+ * Codes and messages follow ARM's error reference
+ * (https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors) and the
+ * Databricks workspace failures learners report (MicrosoftLearning/dp-203-azure-data-engineer#132, #109;
+ * MicrosoftLearning/mslearn-databricks#123).
  */
 
 export interface ArmErrorLike {

@@ -7,8 +7,8 @@
  * Azure/azure-rest-api-specs). Offline (a snapshot without it, the bundled example) the table below is
  * used. The user's geography comes from, in order: `--geography`, the preferred region's geography
  * (`--region` or `region` in the stack), and `--near <region>` (the setup scripts pass Cloud Shell's
- * location, the `ACC_LOCATION` environment variable Cloud Shell sets: MicrosoftDocs/azure-docs
- * includes/cloud-shell-persisting-shell-storage-introblock.md).
+ * location, the `ACC_LOCATION` environment variable Cloud Shell sets:
+ * https://github.com/MicrosoftDocs/azure-docs/blob/main/includes/cloud-shell-persisting-shell-storage-introblock.md).
  */
 import { normalizeLocation } from "./normalize";
 

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { z } from "zod";
-import { UserInputError } from "../cli/errors";
+import { zodIssueLine, zodIssuePath } from "../config/zod-issue";
+import { UserInputError } from "../errors";
 import { normalizeLocation, normalizeResourceType } from "./normalize";
 
 /**
@@ -171,34 +172,19 @@ const snapshotSchema = z.object({
   }),
 });
 
-function pathText(path: ReadonlyArray<PropertyKey>): string {
-  let text = "";
-  for (const part of path) {
-    if (typeof part === "number") text += `[${part}]`;
-    else text += text ? `.${String(part)}` : String(part);
-  }
-  return text || "(top level)";
-}
-
-function issueText(issue: z.core.$ZodIssue, input: unknown): string {
-  const where = pathText(issue.path);
-  // Walk the input to tell "missing" from "wrong type": people fix the two differently.
-  let value: unknown = input;
-  for (const part of issue.path) {
-    value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[part] : undefined;
-  }
-  if (value === undefined) return `field ${where} is missing`;
-  if (issue.code === "invalid_value" && where === "format") {
+function issueText(error: z.ZodError, input: unknown): string {
+  const issue = error.issues[0]!;
+  if (issue.code === "invalid_value" && zodIssuePath(issue.path) === "format") {
     return `field format must be "${SNAPSHOT_FORMAT}" (this is not a region-signals snapshot, or a newer format)`;
   }
-  return `field ${where}: ${issue.message}`;
+  return zodIssueLine(error, input, { indexes: "brackets", subject: (path) => `field ${path || "(top level)"}` });
 }
 
 /** Validates parsed JSON; one-line UserInputError naming the source and the first bad field. */
 export function validateSnapshot(data: unknown, source: string): RegionSignalsSnapshot {
   const parsed = snapshotSchema.safeParse(data);
   if (!parsed.success) {
-    throw new UserInputError(`snapshot ${source}: ${issueText(parsed.error.issues[0]!, data)}`);
+    throw new UserInputError(`snapshot ${source}: ${issueText(parsed.error, data)}`);
   }
   return normalizeSnapshot(parsed.data as RegionSignalsSnapshot);
 }

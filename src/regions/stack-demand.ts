@@ -1,7 +1,7 @@
-import { UserInputError } from "../cli/errors";
+import { UserInputError } from "../errors";
 import { parseRegionName } from "../config/azure-regions";
 import { parseLabConfig, parseNodeType, type LabConfig } from "../config/lab-config";
-import { readStackSettings } from "../config/stack-settings";
+import { readStackSettings, type StackRef } from "../config/stack-settings";
 import { demandFromConfig, type Demand } from "./demand";
 import { KNOWN_GEOGRAPHIES, parseGeography, type UserLocation } from "./geography";
 
@@ -34,7 +34,7 @@ export function validateRegionFlag(region: string, flag = "--region"): string {
   });
 }
 
-export function demandForStack(stack: string, overrides: StackDemandOverrides = {}): StackDemand {
+export function demandForStack(stack: StackRef, overrides: StackDemandOverrides = {}): StackDemand {
   const settings = readStackSettings(stack);
   const raw = { owner: OWNER_PLACEHOLDER, ...settings.config };
   const config = parseLabConfig(raw);

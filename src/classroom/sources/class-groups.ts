@@ -1,6 +1,6 @@
-import { ReadPriority, type ArmBudget } from "../../cleanup/arm-budget";
-import { DATABRICKS_API_VERSION } from "../../cleanup/soft-delete";
-import { RESOURCES_API_VERSION } from "../../cleanup/sources/arm-groups";
+import { ReadPriority, type ArmBudget } from "../../azure/arm-budget";
+import { DATABRICKS_API_VERSION } from "../../removal/soft-delete";
+import { RESOURCES_API_VERSION } from "../../removal/arm-groups";
 import { CLASS_ID_TAG } from "../../config/lab-tags";
 
 /**

@@ -4,7 +4,7 @@
  * every candidate is read again through ARM right before anything is done to it.
  */
 import type { ArmClient } from "../../azure/arm-client";
-import type { ResourceGroupRecord } from "../records";
+import type { LabResource, ResourceGroupRecord } from "../../removal/records";
 
 export const RESOURCE_GRAPH_API_VERSION = "2024-04-01";
 const PAGE_SIZE = 1000;
@@ -87,19 +87,6 @@ export function groupFromRow(row: Record<string, unknown>): ResourceGroupRecord 
     // Resource Graph does not carry locks; the ARM re-read fills them in.
     locks: [],
   };
-}
-
-/** A resource inside a lab group that needs handling before the group is deleted. */
-export interface LabResource {
-  id: string;
-  name: string;
-  /** Lower-case type as Resource Graph reports it. */
-  type: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  location?: string;
-  tags: Record<string, unknown>;
-  properties: Record<string, unknown>;
 }
 
 /** Types whose plain delete leaves a name-blocking soft-deleted record, or a managed group behind. */

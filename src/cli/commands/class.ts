@@ -14,9 +14,9 @@ import { planJson, planReport } from "../../classroom/render";
 import { writeRosterFiles } from "../../classroom/roster-out";
 import { classStateFile, ClassStateStore } from "../../classroom/state";
 import { parseShards } from "../../classroom/units";
-import { ArmBudget } from "../../cleanup/arm-budget";
+import { ArmBudget } from "../../azure/arm-budget";
 import { resolveRunMode } from "../../cleanup/run-guards";
-import { fileJournalStore } from "../../cleanup/teardown";
+import { fileJournalStore } from "../../deploy/teardown";
 import { stateDir } from "../../config/state-dir";
 import { SdkLabArm } from "../../deploy/lab-arm";
 import { loadDeployer } from "../../deploy/load-deployer";
@@ -25,9 +25,9 @@ import type { PricesMode } from "../../plan/sources/retail-prices";
 import { BlocklistStore, defaultBlocklistFile } from "../../regions/blocklist-store";
 import { needsAzureMlQuota } from "../../regions/stack-vms";
 import { classProgress } from "../class-progress";
-import { OperationFailedError, UserInputError } from "../errors";
+import { OperationFailedError, UserInputError } from "../../errors";
 import { useColor } from "../output-mode";
-import { databricksClientFactory } from "./teardown";
+import { databricksClientFactory } from "../../deploy/teardown-target";
 import { readLive } from "./regions";
 
 /** `mlflow-lab class plan|up|status|down` (options: ./register/class.ts). */

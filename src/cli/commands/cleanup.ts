@@ -5,7 +5,7 @@ import { renderGroupTable, renderItemTable, summaryLine, type CleanupReport } fr
 import { resolveRunMode } from "../../cleanup/run-guards";
 import { resolveCleanupSettings } from "../../cleanup/settings";
 import { formatSpan } from "../../config/duration";
-import { OperationFailedError } from "../errors";
+import { OperationFailedError } from "../../errors";
 import { progressBar, useColor } from "../output-mode";
 
 /** `mlflow-lab cleanup`: what runs once the command is chosen (options: ./register/cleanup.ts). */

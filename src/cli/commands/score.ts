@@ -1,19 +1,11 @@
 import * as fs from "node:fs";
 import Table from "cli-table3";
-import { OperationFailedError, UserInputError } from "../errors";
-import { registerSecret } from "../redact";
-import { readModelDir } from "../../models/model-dir";
-import { MlmodelError, parseMlmodel } from "../../models/mlmodel";
-import type { ModelSignature } from "../../models/signature";
-import { conformTable } from "../../scoring/conform";
-import { EndpointError, scoringUrl, sendScoringRequest, type ScoringTarget } from "../../scoring/endpoint-client";
+import { UserInputError } from "../../errors";
 import { readStackOutputs } from "../../deploy/load-deployer";
 import { stackNameOf } from "../../config/stack-settings";
-import { EndpointLookupError, endpointFromOutputs, outputsFromFile, type StackOutputsSource } from "../../scoring/endpoint-lookup";
-import { parseScoringInput } from "../../scoring/input";
-import { buildPayload, checkRawPayload, type EndpointKind, type PayloadFormat } from "../../scoring/payload";
-import { ScoringInputError, type Table as Rows } from "../../scoring/table";
-import { ScoringResponseError } from "../../scoring/response";
+import { outputsFromFile, type StackOutputsSource } from "../../scoring/endpoint-lookup";
+import type { EndpointKind, PayloadFormat } from "../../scoring/payload";
+import { scoreEndpoint } from "../../scoring/score";
 
 /** `mlflow-lab score`: what runs once the command is chosen (options: ./register/score.ts). */
 export interface ScoreOptions {
@@ -39,77 +31,12 @@ function readData(file: string): { text: string; source: string } {
   }
 }
 
-/** Signature for the column check: a model folder or an MLmodel file. */
-function readSignature(location: string): ModelSignature | undefined {
-  if (!fs.existsSync(location)) throw new UserInputError(`--model ${location} does not exist (give an MLflow model folder or its MLmodel file)`);
-  if (fs.statSync(location).isFile()) {
-    try {
-      return parseMlmodel(fs.readFileSync(location, "utf8"), location).signature;
-    } catch (error) {
-      if (error instanceof MlmodelError) throw new UserInputError(`--model: ${error.message}`);
-      throw error;
-    }
-  }
-  return readModelDir(location).mlmodel.signature;
-}
-
 /** Stack outputs from --outputs <file>, else from the deployed stack through the engine. */
-function stackOutputs(options: ScoreOptions): StackOutputsSource {
+function stackOutputs(options: ScoreOptions): StackOutputsSource | undefined {
   if (options.outputs) return outputsFromFile(options.outputs);
-  if (options.stack) {
-    const stack = stackNameOf(options.stack);
-    return () => readStackOutputs(stack);
-  }
-  throw new UserInputError("score needs --stack <stack>, --outputs <file> or --url <scoring url> to find the endpoint");
-}
-
-async function target(endpoint: string | undefined, options: ScoreOptions): Promise<ScoringTarget & { name: string }> {
-  let key: string | undefined;
-  let keySource: string | undefined;
-  if (options.keyEnv) {
-    key = process.env[options.keyEnv];
-    if (!key) throw new UserInputError(`--key-env ${options.keyEnv}: that environment variable is empty or not set`);
-    keySource = `--key-env ${options.keyEnv}`;
-    // The variable's name need not look secret (SCORE_WITH): mask its value in everything printed.
-    registerSecret(key);
-  }
-  if (options.url) {
-    const kind = options.kind ?? "mlflow";
-    let url: string;
-    try {
-      url = scoringUrl(options.url, kind);
-    } catch {
-      // Only the part before any query string is echoed: a mistyped URL may still carry a key or SAS.
-      throw new UserInputError(`--url ${options.url.split("?")[0]} is not a URL (e.g. http://127.0.0.1:5000/invocations)`);
-    }
-    const parsed = new URL(url);
-    if (parsed.username || parsed.password) {
-      throw new UserInputError(`--url must not carry a user name or password (${parsed.host}); put the key in an environment variable and pass --key-env <VAR>`);
-    }
-    if (!key && kind === "databricks" && process.env.DATABRICKS_TOKEN) {
-      key = process.env.DATABRICKS_TOKEN;
-      keySource = "DATABRICKS_TOKEN";
-      registerSecret(key);
-    }
-    return { name: endpoint ?? new URL(url).host, url, kind, key, keySource, deployment: options.deployment };
-  }
-  if (!endpoint) throw new UserInputError("score needs an endpoint name (from the stack) or --url <scoring url>");
-  try {
-    const found = endpointFromOutputs(await stackOutputs(options)(), endpoint);
-    // A key from the stack output endpointKeys is in no environment variable: mask it by value.
-    registerSecret(found.key);
-    return {
-      name: found.name,
-      url: found.url,
-      kind: options.kind ?? found.kind,
-      key: key ?? found.key,
-      keySource: keySource ?? found.keySource,
-      deployment: options.deployment,
-    };
-  } catch (error) {
-    if (error instanceof EndpointLookupError) throw new UserInputError(error.message);
-    throw error;
-  }
+  // The stack's name is worked out when the outputs are read: with --url they never are.
+  if (options.stack) return () => readStackOutputs(stackNameOf(options.stack!));
+  return undefined;
 }
 
 /** The scoring URL for output: a query string may hold a key (function keys, SAS), so it is left out. */
@@ -126,33 +53,10 @@ function cell(value: unknown): string {
 export async function runScore(endpoint: string | undefined, options: ScoreOptions): Promise<void> {
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UserInputError(`--timeout ${options.timeout}: give seconds > 0`);
-  const where = await target(endpoint, options);
-  const { text, source } = readData(options.data);
-  const signature = options.model ? readSignature(options.model) : undefined;
-
-  let payload: Record<string, unknown>;
-  let inputs: Rows | undefined;
-  try {
-    const input = parseScoringInput(text, source);
-    if (input.kind === "table") {
-      inputs = conformTable(input.table, signature);
-      payload = buildPayload(inputs, where.kind, options.format);
-    } else {
-      if (options.format) throw new ScoringInputError(`--format ${options.format} cannot change an input that is already wrapped as "${input.payload.wrapper}"`);
-      payload = checkRawPayload(input.payload, where.kind);
-    }
-  } catch (error) {
-    if (error instanceof ScoringInputError) throw new UserInputError(error.message);
-    throw error;
-  }
-
-  let result;
-  try {
-    result = await sendScoringRequest(where, payload, { timeoutMs: timeoutSeconds * 1000 });
-  } catch (error) {
-    if (error instanceof EndpointError || error instanceof ScoringResponseError) throw new OperationFailedError(error.message);
-    throw error;
-  }
+  const { target: where, inputs, result } = await scoreEndpoint(
+    { ...options, endpoint, input: () => readData(options.data), timeoutMs: timeoutSeconds * 1000 },
+    stackOutputs(options),
+  );
   const { predictions } = result;
   const paired = inputs && inputs.rows.length === predictions.rows.length;
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { OperationFailedError } from "../../cli/errors";
+import { networkErrorCode, retrying } from "../../azure/retry";
+import { OperationFailedError } from "../../errors";
 
 /**
  * Fetches the lab dataset at deploy time and proves it is the file the lab was written for. The file is
@@ -22,31 +23,38 @@ export async function fetchVerifiedDataset(
   const attempts = options.attempts ?? 3;
   const maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
   let lastReason = "";
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    try {
-      const response = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
-      if (!response.ok) {
-        lastReason = `HTTP ${response.status}`;
-        // 4xx other than 408/429 will not get better by retrying.
-        if (response.status < 500 && response.status !== 408 && response.status !== 429) break;
-      } else {
-        const body = Buffer.from(await response.arrayBuffer());
-        if (body.length > maxBytes) {
-          throw new OperationFailedError(`dataset ${url} is ${body.length} bytes, more than the ${maxBytes} expected`);
+  let response: { ok: boolean; status: number; body: Buffer };
+  try {
+    // The toolkit's retry loop: 408, 429, 5xx and network failures (a stalled attempt included) are tried again.
+    response = await retrying(
+      async () => {
+        const answer = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
+        return { ok: answer.ok, status: answer.status, body: answer.ok ? Buffer.from(await answer.arrayBuffer()) : Buffer.alloc(0) };
+      },
+      (result) => {
+        if ("error" in result) {
+          lastReason = result.error instanceof Error ? result.error.message : String(result.error);
+          return { networkErrorCode: (result.error as Error)?.name === "TimeoutError" ? "ETIMEDOUT" : networkErrorCode(result.error) };
         }
-        const actual = createHash("sha256").update(body).digest("hex");
-        if (actual !== expectedSha256.toLowerCase()) {
-          throw new OperationFailedError(
-            `dataset ${url} has sha256 ${actual}, expected ${expectedSha256} (config datasetSha256); the file changed upstream or the download was altered`,
-          );
-        }
-        return body;
-      }
-    } catch (error) {
-      if (error instanceof OperationFailedError) throw error;
-      lastReason = error instanceof Error ? error.message : String(error);
-    }
-    if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        if (result.value.ok) return undefined;
+        lastReason = `HTTP ${result.value.status}`;
+        return { status: result.value.status };
+      },
+      { retry: { maxRetries: attempts - 1, baseDelayMs: 500, maxDelayMs: 5_000 } },
+    );
+  } catch {
+    throw new OperationFailedError(`could not download the dataset from ${url}: ${lastReason}`);
   }
-  throw new OperationFailedError(`could not download the dataset from ${url}: ${lastReason}`);
+  if (!response.ok) throw new OperationFailedError(`could not download the dataset from ${url}: ${lastReason}`);
+  const body = response.body;
+  if (body.length > maxBytes) {
+    throw new OperationFailedError(`dataset ${url} is ${body.length} bytes, more than the ${maxBytes} expected`);
+  }
+  const actual = createHash("sha256").update(body).digest("hex");
+  if (actual !== expectedSha256.toLowerCase()) {
+    throw new OperationFailedError(
+      `dataset ${url} has sha256 ${actual}, expected ${expectedSha256} (config datasetSha256); the file changed upstream or the download was altered`,
+    );
+  }
+  return body;
 }

@@ -1,3 +1,5 @@
+import { networkErrorCode, parseRetryAfterMs, retrying } from "../../azure/retry";
+
 /**
  * "Is Unity Catalog really there?", asked of the new workspace before any Unity Catalog object is
  * created. A workspace is only Unity-Catalog-enabled when a metastore is assigned to it; an account that
@@ -19,9 +21,10 @@
  * databricks/terraform-provider-databricks#1632) and `GET /api/2.1/unity-catalog/catalogs[/{name}]`
  * (docs.databricks.com/api/uc-metastores/v1/metastore-assignment, read 2026-12-03).
  *
- * This module imports nothing (the deploy flow reads its codes without loading Pulumi); the resource
- * class is in ./unity-catalog.ts. The provider is serialized by Pulumi and runs in its own process: every helper uses only its arguments
- * and globals, and loads @azure/identity at run time (the same rule as src/lab/endpoints/traffic.ts).
+ * This module imports only the toolkit's retry loop (src/azure/retry.ts, pure), so the deploy flow reads
+ * its codes without loading Pulumi; the resource class is in ./unity-catalog.ts. The provider is
+ * serialized by Pulumi and runs in its own process: every helper uses only its arguments, globals and
+ * that pure module, and loads @azure/identity at run time (the same rule as src/lab/endpoints/traffic.ts).
  * Token: MLFLOW_LAB_DATABRICKS_TOKEN (an Entra token for Azure Databricks, for hosted labs and tests), else
  * DefaultAzureCredential for the Azure Databricks application's scope.
  */
@@ -54,36 +57,44 @@ async function databricksToken(): Promise<string> {
 
 /**
  * GET a workspace API path. A workspace that just reported Succeeded may not resolve in DNS or answer yet,
- * and the API throttles with 429: those are retried for a few minutes; any other answer is returned.
+ * and the API throttles with 429: those are retried by the toolkit's retry loop for up to `patienceMs`
+ * (waits from 1 s doubling to 30 s, or the Retry-After); any other answer is returned.
  */
 async function workspaceGet(host: string, path: string, token: string, patienceMs: number): Promise<{ status: number; body: Json | undefined }> {
-  const deadline = Date.now() + patienceMs;
-  let wait = 1_000;
-  for (;;) {
-    let problem: string;
-    try {
-      const response = await fetch(`${host.replace(/\/+$/, "")}${path}`, {
-        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-        signal: AbortSignal.timeout(30_000),
-      });
-      const text = await response.text();
-      let body: Json | undefined;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (response.status !== 429 && response.status < 500) return { status: response.status, body };
-      problem = `HTTP ${response.status}`;
-      const retryAfter = Number(response.headers.get("retry-after"));
-      if (Number.isFinite(retryAfter) && retryAfter >= 0) wait = Math.max(wait, retryAfter * 1_000);
-    } catch (error) {
-      problem = error instanceof Error ? error.message : String(error);
-    }
-    if (Date.now() + wait > deadline) throw new Error(`GET ${path} on ${host} kept failing: ${problem}`);
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    wait = Math.min(wait * 2, 30_000);
+  let problem = "";
+  try {
+    const answer = await retrying(
+      async () => {
+        const response = await fetch(`${host.replace(/\/+$/, "")}${path}`, {
+          headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+          signal: AbortSignal.timeout(30_000),
+        });
+        const text = await response.text();
+        let body: Json | undefined;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = undefined;
+        }
+        return { status: response.status, retryAfter: response.headers.get("retry-after") ?? undefined, body };
+      },
+      (result) => {
+        if ("error" in result) {
+          problem = result.error instanceof Error ? result.error.message : String(result.error);
+          // A request that ran into its own time limit is worth another try, like a refused connection.
+          return { networkErrorCode: (result.error as Error)?.name === "TimeoutError" ? "ETIMEDOUT" : networkErrorCode(result.error) };
+        }
+        if (result.value.status !== 429 && result.value.status < 500) return undefined;
+        problem = `HTTP ${result.value.status}`;
+        return { status: result.value.status, retryAfterMs: parseRetryAfterMs((name) => (name === "retry-after" ? result.value.retryAfter : undefined), Date.now()) };
+      },
+      { retry: { maxRetries: Number.MAX_SAFE_INTEGER, baseDelayMs: 1_000, maxDelayMs: 30_000 }, deadline: Date.now() + patienceMs },
+    );
+    if (answer.status !== 429 && answer.status < 500) return { status: answer.status, body: answer.body };
+  } catch (error) {
+    problem ||= error instanceof Error ? error.message : String(error);
   }
+  throw new Error(`GET ${path} on ${host} kept failing: ${problem}`);
 }
 
 function errorText(body: Json | undefined, status: number): string {

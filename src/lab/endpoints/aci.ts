@@ -153,7 +153,8 @@ export class AciEndpoint extends pulumi.ComponentResource {
       {
         parent: this,
         // ACI rejects in-place changes to these ("The updates on container group are invalid"): replace,
-        // deleting first because the group name and DNS label are fixed (pulumi.md §5 #19).
+        // deleting first because the group name and DNS label are fixed
+        // (https://learn.microsoft.com/azure/container-instances/container-instances-update; pulumi/pulumi-azure-native#918).
         replaceOnChanges: ["osType", "restartPolicy", "sku", "containers[*].resources", "ipAddress.dnsNameLabel", "ipAddress.type", "volumes"],
         deleteBeforeReplace: true,
       },

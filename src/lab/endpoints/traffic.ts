@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ArmResponse } from "../../azure/arm-client";
+import { isRunning, operationFromResponse, waitForOperation } from "../../azure/operation";
+import { isRetryableStatus, networkErrorCode, parseRetryAfterMs, retrying } from "../../azure/retry";
 
 /**
  * Routes an Azure ML online endpoint's traffic to its deployment once the deployment exists.
@@ -6,12 +9,14 @@ import * as pulumi from "@pulumi/pulumi";
  * ARM rejects `traffic` naming a deployment that does not exist yet, and the deployment needs the
  * endpoint first, so the endpoint is created without traffic and this small dynamic resource (which
  * depends on the deployment) GETs the endpoint and PUTs it back with `properties.traffic` set
- * (pulumi.md §5 #14). `onlineEndpoints.beginUpdate` in the SDK patches only tags/identity, hence the full
+ * (Azure/azureml-examples#2905 sets traffic in a separate `az ml online-endpoint update --traffic` step).
+ * `onlineEndpoints.beginUpdate` in the SDK patches only tags/identity, hence the full
  * PUT. On delete it sets traffic to {} so the deployment can be deleted.
  *
- * The provider is serialized by Pulumi and runs in its own process: every helper below uses only its
- * arguments and globals (fetch, process), and loads @azure/identity at run time through
- * `process.getBuiltinModule("node:module")`, never through a captured `require`.
+ * The provider is serialized by Pulumi and runs in its own process: the helpers below use only their
+ * arguments, globals (fetch, process) and the toolkit's pure ARM modules (the LRO poller and the retry
+ * loop, src/azure/operation.ts and retry.ts, which Pulumi serializes along), and load @azure/identity
+ * at run time through `process.getBuiltinModule("node:module")`, never through a captured `require`.
  * Credentials follow src/azure/credentials.ts: MLFLOW_LAB_ACCESS_TOKEN if set, else DefaultAzureCredential;
  * MLFLOW_LAB_ARM_ENDPOINT overrides https://management.azure.com.
  */
@@ -31,12 +36,6 @@ export interface TrafficInputs {
 }
 
 type Json = Record<string, any>;
-
-interface ArmResponse {
-  status: number;
-  headers: Headers;
-  json: Json | undefined;
-}
 
 /** The PUT body for an endpoint read with GET, read-only fields removed and traffic replaced. */
 export function endpointPutBody(resource: Json, traffic: Record<string, number>): Json {
@@ -86,86 +85,60 @@ async function armToken(armBase: string): Promise<string> {
   return token.token as string;
 }
 
-async function armRequest(method: string, url: string, token: string, body?: Json): Promise<ArmResponse> {
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  let lastError = "";
-  for (let attempt = 1; attempt <= 6; attempt++) {
-    try {
-      const response = await fetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await response.text();
-      const retryable = response.status === 429 || response.status === 408 || response.status >= 500;
-      if (!retryable || attempt === 6) {
+/** One ARM request over fetch, retried by the toolkit's retry loop; error statuses come back as answers. */
+async function armRequest(method: string, url: string, token: string, body?: Json): Promise<ArmResponse<Json | undefined>> {
+  try {
+    return await retrying(
+      async () => {
+        const response = await fetch(url, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        const text = await response.text();
         let json: Json | undefined;
         try {
           json = text ? JSON.parse(text) : undefined;
         } catch {
           json = undefined;
         }
-        return { status: response.status, headers: response.headers, json };
-      }
-      const retryAfter = Number(response.headers.get("retry-after"));
-      lastError = `HTTP ${response.status}`;
-      await sleep(Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : 2 ** attempt * 1000);
-    } catch (error) {
-      lastError = error instanceof Error ? error.message : String(error);
-      if (attempt === 6) break;
-      await sleep(2 ** attempt * 1000);
-    }
+        const headers: Record<string, string> = {};
+        response.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+        return { status: response.status, headers, body: json, url };
+      },
+      (result) => {
+        if ("error" in result) return { networkErrorCode: networkErrorCode(result.error) };
+        if (!isRetryableStatus(result.value.status)) return undefined;
+        return { status: result.value.status, retryAfterMs: parseRetryAfterMs((name) => result.value.headers[name], Date.now()) };
+      },
+    );
+  } catch (error) {
+    throw new Error(`${method} ${new URL(url).pathname}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  throw new Error(`${method} ${new URL(url).pathname}: ${lastError}`);
 }
 
-function armErrorText(response: ArmResponse): string {
-  const error = response.json?.error;
+function armErrorText(response: ArmResponse<Json | undefined>): string {
+  const error = response.body?.error;
   return error?.code ? `${error.code}: ${error.message ?? ""}`.trim() : `HTTP ${response.status}`;
 }
 
-/** Follows an ARM PUT to its end: Azure-AsyncOperation, then Location, then the resource's provisioningState. */
-async function waitForPut(put: ArmResponse, resourceUrl: string, token: string): Promise<void> {
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const terminal = new Set(["succeeded", "failed", "canceled"]);
-  const asyncUrl = put.headers.get("azure-asyncoperation");
-  const locationUrl = put.headers.get("location");
-  const initialState = String(put.json?.properties?.provisioningState ?? "").toLowerCase();
-  if (!asyncUrl && !locationUrl && (put.status === 200 || put.status === 201) && (initialState === "" || terminal.has(initialState))) {
-    if (initialState === "failed" || initialState === "canceled") throw new Error(`endpoint update ended ${initialState}`);
-    return;
+/**
+ * Follows the endpoint PUT to its end with the toolkit's LRO poller (Operation-Location, Azure-AsyncOperation,
+ * Location, else the endpoint's provisioningState), at most an hour. A poll refused with 401/403/404
+ * fails at once with ARM's error.
+ */
+async function waitForPut(put: ArmResponse<Json | undefined>, token: string): Promise<void> {
+  const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+  const { state, step } = operationFromResponse("PUT", put, clock.now());
+  if (step.error) throw new Error(`endpoint update ${step.status}: ${step.error.message}`);
+  if (!isRunning(state)) return;
+  const send = (req: { method: string; url?: string }) => armRequest(req.method, req.url!, token);
+  const outcome = await waitForOperation(state, send, clock, { firstWaitMs: step.retryAfterMs, defaultPollMs: 5_000, timeoutMs: 60 * 60_000 });
+  if (outcome.kind === "timeout") throw new Error("endpoint update did not finish within 60 minutes");
+  if (outcome.kind === "failed") {
+    const { error } = outcome;
+    throw new Error(outcome.status >= 400 ? `endpoint update: ${error.code}: ${error.message}` : `endpoint update ${state.status}: ${error.message}`);
   }
-  let delay = Number(put.headers.get("retry-after") ?? "5");
-  const deadline = Date.now() + 60 * 60 * 1000;
-  while (Date.now() < deadline) {
-    await sleep((Number.isFinite(delay) && delay >= 0 ? delay : 5) * 1000);
-    const poll = await armRequest("GET", asyncUrl ?? locationUrl ?? resourceUrl, token);
-    delay = Number(poll.headers.get("retry-after") ?? "5");
-    if (asyncUrl || !locationUrl) {
-      // A 401/403/404 answer has no status or provisioningState to wait for: fail with ARM's error now.
-      if (poll.status !== 200 && poll.status !== 201 && poll.status !== 202) {
-        throw new Error(`endpoint update: ${armErrorText(poll)}`);
-      }
-    }
-    if (asyncUrl) {
-      const status = String(poll.json?.status ?? "").toLowerCase();
-      if (status === "succeeded") return;
-      if (status === "failed" || status === "canceled") {
-        throw new Error(`endpoint update ${status}: ${poll.json?.error?.message ?? "no details"}`);
-      }
-    } else if (locationUrl) {
-      if (poll.status === 200 || poll.status === 201 || poll.status === 204) return;
-      if (poll.status !== 202) throw new Error(`endpoint update: ${armErrorText(poll)}`);
-    } else {
-      const state = String(poll.json?.properties?.provisioningState ?? "").toLowerCase();
-      if (state === "succeeded") return;
-      if (state === "failed" || state === "canceled") throw new Error(`endpoint update ended ${state}`);
-    }
-  }
-  throw new Error("endpoint update did not finish within 60 minutes");
 }
 
 /** GET the endpoint, PUT it back with the given traffic, wait for the operation. */
@@ -180,15 +153,15 @@ export async function setEndpointTraffic(
   const url = `${base}${endpointId}?api-version=${apiVersion}`;
   const current = await armRequest("GET", url, token);
   if (current.status === 404 && options.missingOk) return;
-  if (current.status !== 200 || !current.json) {
+  if (current.status !== 200 || !current.body) {
     throw new Error(`reading endpoint ${endpointId} failed: ${armErrorText(current)}`);
   }
-  const put = await armRequest("PUT", url, token, endpointPutBody(current.json, traffic));
+  const put = await armRequest("PUT", url, token, endpointPutBody(current.body, traffic));
   if (put.status === 404 && options.missingOk) return;
   if (put.status !== 200 && put.status !== 201 && put.status !== 202) {
     throw new Error(`setting traffic on ${endpointId} failed: ${armErrorText(put)}`);
   }
-  await waitForPut(put, url, token);
+  await waitForPut(put, token);
 }
 
 export const trafficProvider = {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { parseSpan } from "../../config/duration";
 import { GUID_PATTERN } from "../../config/guid";
+import { zodIssueLine } from "../../config/zod-issue";
 
 export const JANITOR_NAMESPACE = "mlflow-lab-janitor";
 
@@ -73,9 +74,7 @@ export type JanitorConfig = z.infer<typeof JanitorConfigSchema>;
 export function parseJanitorConfig(raw: unknown): JanitorConfig {
   const parsed = JanitorConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue.path.length > 0 ? `${JANITOR_NAMESPACE}:${issue.path.join(".")}` : JANITOR_NAMESPACE;
-    throw new Error(`${key}: ${issue.message}`);
+    throw new Error(zodIssueLine(parsed.error, raw ?? {}, { subject: (path) => (path ? `${JANITOR_NAMESPACE}:${path}` : JANITOR_NAMESPACE) }));
   }
   return parsed.data;
 }

@@ -4,7 +4,7 @@ import { ArmError, type ArmClient } from "../../azure";
  * The handful of Azure ML workspace calls push-model needs (datastores, their secrets, model
  * containers and versions), as plain ARM REST through the shared pipeline. We don't use
  * @azure/arm-machinelearning 2.1.1: its serializer drops fields it doesn't know and it defaults to a
- * 2022 api-version (mlflow-and-serving.md §1.4). The model-version PUT is synchronous (200/201).
+ * 2022 api-version (https://www.npmjs.com/package/@azure/arm-machinelearning, 2.1.1 of 2022-11-28). The model-version PUT is synchronous (200/201).
  */
 
 export const ML_API_VERSION = "2024-10-01";

@@ -1,11 +1,8 @@
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { Worker } from "node:worker_threads";
 import type { ContainerClient } from "@azure/storage-blob";
 import { Semaphore } from "../../azure/rate-limit";
 import { mapLimit } from "../map-limit";
 import type { ModelFile } from "../model-dir";
-import { fileMd5Base64 } from "./content-hash";
 
 /**
  * Uploads a model folder to `<prefix>/<relative path>` in a blob container the way azure-ai-ml does
@@ -13,31 +10,10 @@ import { fileMd5Base64 } from "./content-hash";
  * and gets `{upload_status: "completed", name, version}` metadata once everything is committed.
  * - Unchanged model: the indicator says completed, nothing is uploaded (0 bytes).
  * - Interrupted upload: blobs already committed with the same size and Content-MD5 are kept.
- * - Large files go up as parallel blocks (stageBlock + commitBlockList); the file's MD5 is computed
- *   on a worker thread while its blocks are sent (MD5 costs ~1.5 s per GiB of CPU, which would
- *   otherwise stall the sends) and stored as the blob's Content-MD5 for the next resume check.
+ * - Large files go up as parallel blocks (stageBlock + commitBlockList).
+ * Every blob gets its file's MD5 as Content-MD5 (for the next resume check), taken computed before the sends
+ * (content-hash.ts md5OfFiles): a file is read here only to be sent.
  */
-
-const MD5_WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-const fs = require("node:fs");
-const hash = require("node:crypto").createHash("md5");
-const buffer = Buffer.allocUnsafe(1 << 20);
-const fd = fs.openSync(workerData, "r");
-for (let n; (n = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
-fs.closeSync(fd);
-parentPort.postMessage(hash.digest());
-`;
-
-/** MD5 of a file on another thread (the file is read a second time, from the page cache). */
-function md5OnWorker(file: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(MD5_WORKER, { eval: true, workerData: file });
-    worker.once("message", (digest: Uint8Array) => resolve(Buffer.from(digest)));
-    worker.once("error", reject);
-    worker.once("exit", (code) => code !== 0 && reject(new Error(`MD5 worker for ${file} exited with ${code}`)));
-  });
-}
 
 export const UPLOAD_COMPLETED = { upload_status: "completed" } as const;
 export const BLOCK_SIZE = 8 << 20;
@@ -62,6 +38,8 @@ export interface UploadOptions {
   /** e.g. `LocalUpload/<sha256>/model` (no trailing slash). */
   prefix: string;
   files: ModelFile[];
+  /** Each file's MD5 (base64) by its relative path (content-hash.ts md5OfFiles). */
+  md5: ReadonlyMap<string, string>;
   assetName: string;
   assetVersion: string;
   concurrency?: number;
@@ -119,12 +97,17 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
     return { alreadyUploaded: true, uploadedFiles: 0, skippedFiles: files.length, uploadedBytes: 0 };
   }
 
+  const md5Of = (file: ModelFile): string => {
+    const digest = options.md5.get(file.relPath);
+    if (digest === undefined) throw new Error(`no MD5 for ${file.relPath}: the folder changed after it was hashed`);
+    return digest;
+  };
   const existing = await existingBlobs(container, prefix);
   const todo: Array<{ file: ModelFile; index: number }> = [];
   let skipped = 0;
   for (const [index, file] of files.entries()) {
     const there = existing.get(blobName(prefix, file));
-    if (there && there.size === file.size && there.md5 !== undefined && there.md5 === fileMd5Base64(file.absPath)) {
+    if (there && there.size === file.size && there.md5 !== undefined && there.md5 === md5Of(file)) {
       skipped++;
       continue;
     }
@@ -142,12 +125,12 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
 
   let failure: unknown;
   const uploadOne = async ({ file, index }: { file: ModelFile; index: number }) => {
+    const md5 = Buffer.from(md5Of(file), "base64");
     const blob = container.getBlockBlobClient(blobName(prefix, file));
     const fd = await fs.promises.open(file.absPath, "r");
     try {
       if (file.size <= SMALL_FILE_LIMIT) {
         const data = await fd.readFile();
-        const md5 = createHash("md5").update(data).digest();
         const release = await slots.acquire();
         try {
           if (failure) return;
@@ -157,7 +140,6 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
         }
         sent(data.length);
       } else if (file.size <= (options.singleShotLimit ?? SINGLE_SHOT_LIMIT)) {
-        const md5 = await md5OnWorker(file.absPath);
         const release = await slots.acquire();
         try {
           if (failure) return;
@@ -167,8 +149,6 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
         }
         sent(file.size);
       } else {
-        const md5 = md5OnWorker(file.absPath);
-        md5.catch(() => undefined); // awaited below; avoid an unhandled rejection if staging fails first
         const ids: string[] = [];
         const staging: Promise<void>[] = [];
         for (let offset = 0, i = 0; offset < file.size; offset += blockSize, i++) {
@@ -191,7 +171,7 @@ export async function uploadModelFiles(options: UploadOptions): Promise<UploadRe
         }
         await Promise.all(staging);
         if (failure) return;
-        await blob.commitBlockList(ids, { blobHTTPHeaders: { blobContentMD5: await md5 } });
+        await blob.commitBlockList(ids, { blobHTTPHeaders: { blobContentMD5: md5 } });
       }
       options.afterFile?.(file, index);
     } finally {

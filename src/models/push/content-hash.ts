@@ -1,6 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { ModelFile } from "../model-dir";
 
 /**
  * The folder hash azure-ai-ml uses for upload paths (`LocalUpload/<hash>/<folder>`), reproduced so a
@@ -11,6 +12,10 @@ import * as path from "node:path";
  * lower-cased path; for each entry its name (UTF-8), then the file's bytes or the directory's contents
  * (recursively); symlinks followed. (.amlignore/.gitignore exclusions are not applied: MLflow model
  * folders don't carry them.)
+ *
+ * Each file's MD5 is what Blob storage keeps as Content-MD5 (the upload sets it, and a resumed upload
+ * compares it); both digests read files through the one routine below
+ * (https://learn.microsoft.com/rest/api/storageservices/put-blob: Content-MD5).
  */
 
 const SEED = "Initialize for october 2021 AML CLI version";
@@ -49,6 +54,7 @@ function feedDir(dir: string, hash: Hash, buffer: Buffer, onBytes?: (n: number) 
   }
 }
 
+/** azure-ai-ml's hash of a folder (SHA-256, hex): the `LocalUpload/<hash>/` of the upload path. */
 export function azureMlObjectHash(target: string, onBytes?: (n: number) => void): string {
   const hash = createHash("sha256").update(SEED);
   const buffer = Buffer.allocUnsafe(CHUNK);
@@ -57,9 +63,17 @@ export function azureMlObjectHash(target: string, onBytes?: (n: number) => void)
   return hash.digest("hex");
 }
 
-/** MD5 of one file, base64 as Blob storage keeps it in Content-MD5. */
-export function fileMd5Base64(file: string): string {
-  const hash = createHash("md5");
-  feedFile(file, hash, Buffer.allocUnsafe(CHUNK));
-  return hash.digest("base64");
+/**
+ * Each file's MD5, base64 as Blob storage keeps Content-MD5, by its relative path. Taken only when an
+ * upload is due (an unchanged model is known from the folder hash alone), in one pass before the sends.
+ */
+export function md5OfFiles(files: readonly ModelFile[]): Map<string, string> {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  const md5 = new Map<string, string>();
+  for (const file of files) {
+    const hash = createHash("md5");
+    feedFile(file.absPath, hash, buffer);
+    md5.set(file.relPath, hash.digest("base64"));
+  }
+  return md5;
 }

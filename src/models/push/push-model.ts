@@ -2,15 +2,15 @@ import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } from
 import type { TokenCredential } from "@azure/core-auth";
 import { ArmError, type ArmClient } from "../../azure";
 import { describeNetworkFailure } from "../../azure/retry";
-import { OperationFailedError, UserInputError } from "../../cli/errors";
-import { registerSecret } from "../../cli/redact";
+import { OperationFailedError, UserInputError } from "../../errors";
+import { registerSecret } from "../../secrets/redact";
 import { AZURE_ML_MODEL_NAME } from "../../config/model-ref";
 import { azureMlFlavors } from "../mlmodel";
 import { readModelDir, type LocalModel } from "../model-dir";
 import { resolveModelSource, type ResolveOptions, type ResolvedModel } from "../sources";
 import { AzureMlAssets, workspacePath, type Datastore, type ModelVersionProperties, type WorkspaceRef } from "./azureml-assets";
 import { recordIndicatorVersion, uploadModelFiles, type UploadProgress } from "./blob-upload";
-import { azureMlObjectHash } from "./content-hash";
+import { azureMlObjectHash, md5OfFiles } from "./content-hash";
 import { stageForNoCodeServing } from "./serving-env";
 
 /**
@@ -215,6 +215,7 @@ export async function pushModel(request: PushRequest): Promise<PushResult> {
         container,
         prefix: path,
         files: model.files,
+        md5: md5OfFiles(model.files),
         assetName: request.name,
         assetVersion: version,
         onProgress: request.onProgress,

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserInputError } from "../../cli/errors";
+import { UserInputError } from "../../errors";
 import { authFromEnv, MlflowRegistryClient, type MlflowAuth } from "../registry-client";
 import { MlrunsStore, isMlrunsStore } from "./mlruns-store";
 import { parseSourceSpec, SourceSpecError, type SourceSpec } from "./source-spec";

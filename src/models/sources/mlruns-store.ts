@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { UserInputError } from "../../cli/errors";
+import { UserInputError } from "../../errors";
 import { describeRef, type RegisteredRef } from "./source-spec";
 import type { ModelOrigin, ResolvedModel } from "./types";
 

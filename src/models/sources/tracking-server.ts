@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OperationFailedError, UserInputError } from "../../cli/errors";
+import { OperationFailedError, UserInputError } from "../../errors";
 import {
   allPages,
   isDatabricksHost,

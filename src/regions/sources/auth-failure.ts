@@ -1,5 +1,5 @@
 import { describeSdkError } from "../../azure/sdk-errors";
-import { OperationFailedError } from "../../cli/errors";
+import { OperationFailedError } from "../../errors";
 
 /** Reading signals failed on credentials or permissions: one line that says how to fix the sign-in. */
 export function authFailure(error: unknown, what: string): OperationFailedError {

@@ -3,7 +3,7 @@ import type { PolicyClient } from "@azure/arm-policy";
 import type { ResourceManagementClient } from "@azure/arm-resources";
 import type { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { Semaphore } from "../../azure/rate-limit";
-import { OperationFailedError, UserInputError } from "../../cli/errors";
+import { OperationFailedError, UserInputError } from "../../errors";
 import { modelServingSignals } from "../model-serving-regions";
 import { normalizeLocation } from "../normalize";
 import { SNAPSHOT_FORMAT, type ModelServingSignals, type PolicySignals, type RegionSignals, type RegionSignalsSnapshot, type SkuRow } from "../signals";

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { azureCliConfigDir, type Env } from "../../azure/credentials";
 import { createSdkClients, sdkContextFromEnv, type SdkContext } from "../../azure/sdk-clients";
-import { UserInputError } from "../../cli/errors";
+import { UserInputError } from "../../errors";
 import { isUsableSubscriptionState } from "../evaluate";
 import { modelServingSignals } from "../model-serving-regions";
 import type { RegionSignalsSnapshot } from "../signals";

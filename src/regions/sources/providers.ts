@@ -1,6 +1,6 @@
 import type { ResourceManagementClient } from "@azure/arm-resources";
 import { systemClock, type Clock } from "../../azure/clock";
-import { OperationFailedError } from "../../cli/errors";
+import { OperationFailedError } from "../../errors";
 import { BASE_NAMESPACES, EXTRA_NAMESPACES, RESOURCE_TYPES } from "../demand";
 import { namespaceOf, normalizeLocation, normalizeResourceType } from "../normalize";
 import { describeSdkError, statusOf } from "../../azure/sdk-errors";

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { InventoryInput } from "../../support/arm-test-server";
-import { ALLOWED, ALLOWED_A, LOOKALIKE, OTHER, resourceSetArb, type GeneratedGroup } from "../../unit/cleanup/policy-generators";
+import { ALLOWED, ALLOWED_A, LOOKALIKE, OTHER, resourceSetArb, type GeneratedGroup } from "../../unit/removal/policy-generators";
 import { cleanupOptions, groupDeletes, LOCATIONS, remainingGroups, runAgainst, startServer } from "./helpers";
 
 const SUBSCRIPTIONS = [ALLOWED[0], ALLOWED[1], OTHER, LOOKALIKE];

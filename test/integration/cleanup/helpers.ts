@@ -4,8 +4,8 @@ import { ArmClient } from "../../../src/azure/arm-client";
 import { systemClock } from "../../../src/azure/clock";
 import { StaticTokenCredential } from "../../../src/azure/credentials";
 import { runCleanup, type CleanupOptions } from "../../../src/cleanup/executor";
-import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../../../src/cleanup/name-patterns";
-import type { TokenBucket } from "../../../src/cleanup/pacing";
+import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../../../src/removal/name-patterns";
+import type { TokenBucket } from "../../../src/azure/pacing";
 import { startArmTestServer, type ArmTestServer, type ArmTestServerOptions } from "../../support/arm-test-server";
 import { trustTestCa } from "../../support/tls";
 

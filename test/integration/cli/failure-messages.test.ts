@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { captureCliOutput } from "../../support/cli-output";
-import { OperationFailedError, UserInputError } from "../../../src/cli/errors";
+import { OperationFailedError, UserInputError } from "../../../src/errors";
 import { runDeploy } from "../../../src/cli/commands/deploy";
 import { runTeardownCommand } from "../../../src/cli/commands/teardown";
 import { main } from "../../../src/cli/main";

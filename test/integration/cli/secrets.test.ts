@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { captureCliOutput } from "../../support/cli-output";
 import { main } from "../../../src/cli/main";
-import { clearRegisteredSecrets, redactSecrets } from "../../../src/cli/redact";
+import { clearRegisteredSecrets, redactSecrets } from "../../../src/secrets/redact";
 import { startArmTestServer, type ArmTestServer } from "../../support/arm-test-server";
 import { trustTestCa } from "../../support/tls";
 import { makeModelDir } from "../push/workspace-fixture";

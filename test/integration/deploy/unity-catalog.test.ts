@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { OperationFailedError } from "../../../src/cli/errors";
+import { OperationFailedError } from "../../../src/errors";
 import { deployWithFailover, type DeployWithFailoverArgs } from "../../../src/deploy/failover-flow";
 import { SdkLabArm } from "../../../src/deploy/lab-arm";
 import { BlocklistStore } from "../../../src/regions/blocklist-store";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OperationFailedError, UserInputError } from "../../../src/cli/errors";
+import { OperationFailedError, UserInputError } from "../../../src/errors";
 import { readModelDir } from "../../../src/models/model-dir";
 import { allPages, MlflowRegistryClient } from "../../../src/models/registry-client";
 import { resolveModelSource, type ResolvedModel } from "../../../src/models/sources";

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { RestError } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../support/cli-output";
-import { OperationFailedError, UserInputError } from "../../../src/cli/errors";
+import { OperationFailedError, UserInputError } from "../../../src/errors";
 import { azureMlObjectHash } from "../../../src/models/push/content-hash";
 import { pushModel, type PushRequest, type PushResult } from "../../../src/models/push/push-model";
 import { freePort, startMlflowServer, tempDir, trainModels, type MlflowServer, type TrainedModels } from "../../support/mlflow";

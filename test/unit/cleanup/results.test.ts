@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderGroupTable, renderItemTable, wrapText, type GroupResult } from "../../../src/cleanup/results";
+import { renderGroupTable, renderItemTable, wrapText } from "../../../src/cleanup/results";
+import type { GroupResult } from "../../../src/removal/results";
 import { useColor } from "../../../src/cli/output-mode";
 
 const SUB_A = "0b1f6471-1bf0-4dda-aec3-111122223333";

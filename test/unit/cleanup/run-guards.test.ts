@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DeleteCapExceededError, enforceDeleteCap, parseMax, resolveRunMode } from "../../../src/cleanup/run-guards";
-import { UserInputError } from "../../../src/cli/errors";
+import { UserInputError } from "../../../src/errors";
 
 describe("run mode", () => {
   it("is a dry run unless --yes is given", () => {

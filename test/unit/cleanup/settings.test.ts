@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserInputError } from "../../../src/cli/errors";
+import { UserInputError } from "../../../src/errors";
 import { resolveCleanupSettings } from "../../../src/cleanup/settings";
 
 const A = "0b1f6471-1bf0-4dda-aec3-111122223333";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { failureMessage } from "../../../src/cli/failure-message";
 import { afterEach } from "vitest";
 import { maskSecretsIn } from "../../../src/cli/output-mode";
-import { clearRegisteredSecrets, redactSecrets, registerSecret, registerUriCredentials } from "../../../src/cli/redact";
+import { clearRegisteredSecrets, redactSecrets, registerSecret, registerUriCredentials } from "../../../src/secrets/redact";
 
 /**
  * The CLI's last guard: whatever text an error carries, what reaches the terminal has no secret in it,

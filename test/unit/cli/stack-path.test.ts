@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { captureCliOutput } from "../../support/cli-output";
 import { main } from "../../../src/cli/main";
-import { resolveWorkspace } from "../../../src/cli/commands/push-model";
+import { stackOutputsReader } from "../../../src/cli/commands/push-model";
+import { resolveWorkspace } from "../../../src/models/push/workspace-target";
 import { stackNameOf } from "../../../src/config/stack-settings";
 
 /**
@@ -89,7 +90,7 @@ describe("--stack <path> for the commands that read a deployed stack", () => {
   });
 
   it("push-model takes the workspace from the outputs of the stack the file names", async () => {
-    expect(await resolveWorkspace({ name: "m", stack: stackFile }, engineEnv)).toEqual({
+    expect(await resolveWorkspace({ stack: stackFile }, stackOutputsReader(engineEnv), engineEnv)).toEqual({
       subscriptionId: "0b1f6471-1bf0-4dda-aec3-111122223333",
       resourceGroup: "msl-abc1234",
       workspace: "mlw-msl-abc1234",

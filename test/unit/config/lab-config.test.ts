@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UserInputError } from "../../../src/cli/errors";
+import { UserInputError } from "../../../src/errors";
 import { formatDuration, parseDurationSeconds } from "../../../src/config/duration";
 import { LAB_DATASET_SHA256, LAB_DATASET_URL, parseLabConfig } from "../../../src/config/lab-config";
 

@@ -83,3 +83,25 @@ describe("stack presets", () => {
     }
   });
 });
+
+/**
+ * The README's config table is CONFIG_KEYS as people read it: one row per key, in the same order, with its
+ * type, default and meaning. When a key changes, this test prints the rows to paste.
+ */
+function readmeRow(spec: (typeof CONFIG_KEYS)[number]): string {
+  const type = spec.pulumiType ?? (Array.isArray(spec.default) ? "list of objects" : "object");
+  const fallback = spec.default === undefined ? "—" : `\`${JSON.stringify(spec.default)}\``;
+  const meaning = spec.description.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `| \`${spec.key}\` | ${type} | ${fallback} | ${meaning} |`;
+}
+
+describe("README config table", () => {
+  it("shows every key of CONFIG_KEYS with its type, default and meaning, and nothing else", () => {
+    const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8").split("\n");
+    const header = readme.indexOf("| Key | Type | Default | Meaning |");
+    expect(header, "the README has the config table").toBeGreaterThan(0);
+    const rows: string[] = [];
+    for (let i = header + 2; i < readme.length && readme[i]!.startsWith("|"); i++) rows.push(readme[i]!);
+    expect(rows.join("\n")).toBe(CONFIG_KEYS.map(readmeRow).join("\n"));
+  });
+});

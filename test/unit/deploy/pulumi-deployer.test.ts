@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserInputError } from "../../../src/cli/errors";
+import { UserInputError } from "../../../src/errors";
 import { StackNotFoundError } from "../../../src/deploy/deployer";
 import { PulumiDeployer } from "../../../src/deploy/pulumi-deployer";
 import { fakeStackOpener } from "../../support/fake-stack-opener";

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OperationFailedError } from "../../../src/cli/errors";
+import { OperationFailedError } from "../../../src/errors";
 import { fetchVerifiedDataset } from "../../../src/lab/databricks/dataset";
 
 /**

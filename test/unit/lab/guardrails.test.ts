@@ -65,6 +65,15 @@ describe("guardrails catch a deliberately broken lab", () => {
     expect(rulesBroken(await broken("databricks-serving", (i) => (i.tags = [])))).toEqual(["databricks-serving:lab-tags"]);
   });
 
+  it("reads expires-at as strictly as cleanup: a local time or another offset breaks the rule, with what to write instead", async () => {
+    for (const value of ["2026-11-23T22:00:00+02:00", "2026-11-23T22:00:00", "2026-11-23"]) {
+      const records = await broken("aml-storage", (i) => (i.tags["lab-expires-at"] = value));
+      const violations = checkGuardrails(records);
+      expect(violations.map((v) => `${v.resource}:${v.rule}`), value).toEqual(["aml-storage:lab-tags"]);
+      expect(violations[0]!.problem, value).toMatch(/UTC/);
+    }
+  });
+
   it("accepts a real ISO expiry as well as the deploy-time placeholder", async () => {
     const records = await broken("aml-storage", (i) => (i.tags["lab-expires-at"] = "2026-11-23T22:00:00Z"));
     expect(checkGuardrails(records)).toEqual([]);

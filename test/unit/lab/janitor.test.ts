@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 
 /**
- * The janitor stack under Pulumi mocks (pulumi.md §2.2 pattern 1: own mocks installed in beforeAll,
+ * The janitor stack under Pulumi mocks (https://www.pulumi.com/docs/iac/concepts/testing/unit/, pattern: own mocks installed in beforeAll,
  * program imported afterwards): what it registers with Azure, input by input.
  */
 type Inputs = Record<string, any>;

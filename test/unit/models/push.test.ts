@@ -69,19 +69,20 @@ describe("--deploy edits of the stack config", () => {
 
 describe("which workspace push-model targets", () => {
   it("takes the workspace the lab stack exported (amlWorkspaceId) from an outputs file", async () => {
-    const { resolveWorkspace } = await import("../../../src/cli/commands/push-model");
+    const { resolveWorkspace } = await import("../../../src/models/push/workspace-target");
+    const { stackOutputsReader } = await import("../../../src/cli/commands/push-model");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outputs-"));
     const id = "/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/msl-abc1234/providers/Microsoft.MachineLearningServices/workspaces/mlw-msl-abc1234";
     const withMl = path.join(dir, "course.json");
     fs.writeFileSync(withMl, JSON.stringify({ amlWorkspaceName: "mlw-msl-abc1234", amlWorkspaceId: id }));
-    expect(await resolveWorkspace({ outputs: withMl } as never, {})).toEqual({
+    expect(await resolveWorkspace({ outputs: withMl } as never, stackOutputsReader({}), {})).toEqual({
       subscriptionId: "0b1f6471-1bf0-4dda-aec3-111122223333",
       resourceGroup: "msl-abc1234",
       workspace: "mlw-msl-abc1234",
     });
     const labOnly = path.join(dir, "lab.json");
     fs.writeFileSync(labOnly, JSON.stringify({ labId: "msl-abc1234" }));
-    await expect(resolveWorkspace({ outputs: labOnly } as never, {})).rejects.toThrow(
+    await expect(resolveWorkspace({ outputs: labOnly } as never, stackOutputsReader({}), {})).rejects.toThrow(
       `--outputs ${labOnly} names no Azure ML workspace (output amlWorkspaceId); is azureMl enabled in the stack?`,
     );
   });

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { UserInputError } from "../../../src/cli/errors";
+import { UserInputError } from "../../../src/errors";
 import { projectRoot } from "../../../src/config/stack-settings";
 import { DEPLOY_TIME, SECRET } from "../../../src/plan/markers";
 import { createPlan, GuardrailViolationError, PLAN_EXAMPLE_OWNER } from "../../../src/plan/plan";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserInputError } from "../../../src/cli/errors";
+import { UserInputError } from "../../../src/errors";
 import { demandFromConfig } from "../../../src/regions/demand";
 import { NoEligibleRegionError, selectRegion, SubscriptionNotUsableError, type SelectionResult } from "../../../src/regions/evaluate";
 import { D4DS, DS3, region, sku, snapshot } from "./snapshot-builder";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BLOCK_TTL, blockEntryFor, classifyFailure, type ArmErrorLike } from "../../../src/regions/failover";
 
-/** Golden cases: the messages are the ones quoted in azure-arm.md §6 and lab-requirements §5. */
+/** Golden cases: the messages are ARM's (https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-resource-quota, error-sku-not-available) and the ones learners report (MicrosoftLearning/mslearn-databricks#17, MicrosoftLearning/dp-203-azure-data-engineer#132). */
 const context = { region: "eastus", nodeType: "Standard_DS3_v2", family: "standardDSv2Family" };
 
 const QUOTA_NEW =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserInputError } from "../../../src/cli/errors";
+import { UserInputError } from "../../../src/errors";
 import { AZURE_PUBLIC_REGIONS } from "../../../src/config/azure-regions";
 import { parseLabConfig } from "../../../src/config/lab-config";
 import { demandFromConfig, type Demand } from "../../../src/regions/demand";

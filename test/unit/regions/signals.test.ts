@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserInputError } from "../../../src/cli/errors";
+import { UserInputError } from "../../../src/errors";
 import { loadSnapshotFile, parseSnapshot, serializeSnapshot } from "../../../src/regions/signals";
 import { region, snapshot } from "./snapshot-builder";
 

@@ -27,7 +27,7 @@ export class ArmHttpError extends Error {
   }
 }
 
-// The messages below follow ARM's wording (azure-arm.md §6 and the issue threads cited in README.md).
+// The messages below follow ARM's wording (https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors and the issue threads cited in README.md).
 
 export const armErrors = {
   missingApiVersion: () =>

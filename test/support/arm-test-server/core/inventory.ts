@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { zodIssueLine } from "../../../../src/config/zod-issue";
 
 const Tags = z.record(z.string(), z.string());
 
@@ -198,8 +199,7 @@ export type LocationSeed = z.infer<typeof LocationSchema>;
 export function parseInventory(input: unknown, source = "inventory"): Inventory {
   const r = InventorySchema.safeParse(input);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new Error(`${source}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    throw new Error(`${source}: ${zodIssueLine(r.error, input, { subject: (path) => path || "(root)" })}`);
   }
   return r.data;
 }

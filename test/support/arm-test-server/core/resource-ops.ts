@@ -132,7 +132,7 @@ export function assertLocationAllowedByPolicy(sub: SubscriptionState, resourceNa
   }
 }
 
-/** ARM's quota message (azure-arm.md §6) for a family row in a location. */
+/** ARM's quota message (https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-resource-quota) for a family row in a location. */
 export function quotaExceededMessage(sub: SubscriptionState, location: string, family: string, additional: number): string {
   const rows = sub.usages[location] ?? sub.usages["*"] ?? [];
   const row = rows.find((r) => r.name.toLowerCase() === family.toLowerCase()) ?? rows.find((r) => r.name === "cores");

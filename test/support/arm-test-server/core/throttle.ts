@@ -1,5 +1,5 @@
 /**
- * ARM's token buckets (azure-arm.md §4): per subscription (tenant-level calls share one "tenant"
+ * ARM's token buckets (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling): per subscription (tenant-level calls share one "tenant"
  * bucket) and per operation type. Defaults: reads 250 burst / 25 per s, writes and deletes 200 / 10.
  */
 import type { SimClock } from "./clock";

@@ -2,7 +2,7 @@
  * Microsoft.Databricks/workspaces: the PUT is an LRO (Accepted → Succeeded/Failed); a Hybrid workspace
  * creates its managed resource group (managedBy = workspace id, direct DELETE denied); deleting the
  * workspace removes that group after durations.managedResourceGroupRemoval. GET reports the location
- * as a display name, as the real RP does (azure-arm.md §2.5).
+ * as a display name, as the real RP does (https://learn.microsoft.com/rest/api/resources/providers/get: `locations` are display names).
  *
  * computeMode (API 2026-01-01, Azure/azure-rest-api-specs specification/databricks/.../models.tsp):
  * "Required on create, cannot be changed"; missing, the service takes Hybrid. A Hybrid workspace needs managedResourceGroupId; a Serverless

@@ -1,6 +1,6 @@
 /**
  * Azure ML workspace assets (spec: machinelearningservices/resource-manager/.../stable/2024-10-01/
- * mfe.json, Datastores_* and ModelContainers_* / ModelVersions_*; see mlflow-and-serving.md §1):
+ * mfe.json, Datastores_* and ModelContainers_* / ModelVersions_* in Azure/azure-rest-api-specs):
  * - datastores: list (`isDefault=true` filter, paged), get, put, delete, and POST listSecrets. The
  *   secrets sent in a PUT (`properties.credentials.secrets`) or seeded in the inventory are kept but
  *   never returned by GET/list, as the service does; only listSecrets hands them out.

@@ -6,7 +6,7 @@
  * - Azure ML: ARM `.../workspaces/{ws}/onlineEndpoints` list and delete (long-running).
  * - Databricks: the workspace's REST API `/api/2.0/serving-endpoints` with an Entra token for the
  *   Azure Databricks resource. Every endpoint in a lab's workspace belongs to the lab. Its client
- *   retries throttling (429), 5xx and network errors by the same rules as the ARM client.
+ *   retries throttling (429), 5xx and network errors with the ARM client's retry loop.
  */
 import {
   bearerTokenAuthenticationPolicy,
@@ -14,17 +14,16 @@ import {
   createEmptyPipeline,
   createHttpHeaders,
   createPipelineRequest,
-  retryPolicy,
   type HttpClient,
-  type RetryStrategy,
 } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/core-auth";
-import { decideRetry, DEFAULT_RETRY_OPTIONS, parseRetryAfterMs, type RetryOptions } from "../azure/retry";
-import { ReadPriority, type ArmBudget } from "./arm-budget";
+import type { RetryOptions } from "../azure/retry";
+import { retryPipelinePolicy } from "../azure/retry-policy";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import { DEFAULT_WAIT, type WaitOptions } from "./group-deletion";
 import type { ItemResult } from "./results";
 import { ML_API_VERSION, runToCompletion } from "./soft-delete";
-import type { LabResource } from "./sources/resource-graph";
+import type { LabResource } from "./records";
 
 interface OnlineEndpointBody {
   id?: string;
@@ -77,9 +76,9 @@ export class DatabricksServingClient {
   ) {
     this.http = httpClient ?? createDefaultHttpClient();
     // One 429 or 5xx from the workspace must not stop a teardown: the requests are sent again by the
-    // ARM client's rules (every retry is signed again: the Retry phase runs before Sign).
-    const options = { ...DEFAULT_RETRY_OPTIONS, ...retry };
-    this.pipeline.addPolicy(retryPolicy([armRetryRules(options)], { maxRetries: options.maxRetries }), { phase: "Retry" });
+    // toolkit's retry loop (every retry is signed again: the Retry phase runs before Sign). DELETE is safe
+    // to send again: a second one answers 404 ("gone").
+    this.pipeline.addPolicy(retryPipelinePolicy({ name: "toolkitRetry", retry }), { phase: "Retry" });
     this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: DATABRICKS_SCOPE }), { phase: "Sign" });
   }
 
@@ -115,23 +114,6 @@ export class DatabricksServingClient {
     }
     return { status: response.status, body };
   }
-}
-
-/**
- * The ARM client's retry decisions (src/azure/retry.ts) as a core-rest-pipeline retry strategy: wait
- * out Retry-After on 429/503, back off on a 429 without it (the SDK's own strategies do not retry that),
- * on 408 and 5xx, and on network errors. DELETE is safe to send again: a second one answers 404 ("gone").
- */
-function armRetryRules(options: RetryOptions): RetryStrategy {
-  return {
-    name: "armRetryRules",
-    retry({ retryCount, response, responseError }) {
-      const decision = response
-        ? decideRetry({ attempt: retryCount, status: response.status, retryAfterMs: parseRetryAfterMs((name) => response.headers.get(name), Date.now()) }, options)
-        : decideRetry({ attempt: retryCount, networkErrorCode: responseError?.code ?? "REQUEST_SEND_ERROR" }, options);
-      return decision.retry ? { retryAfterInMs: decision.delayMs } : { skipStrategy: true };
-    },
-  };
 }
 
 /** Deletes every serving endpoint in a lab's Databricks workspace (dry run: lists them). */

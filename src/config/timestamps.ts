@@ -1,5 +1,6 @@
 /**
- * Strict parsing of the `lab-expires-at` tag. (Spans — cleanup's grace and how long ago a lab expired —
+ * The one strict reader of the `lab-expires-at` tag: cleanup's and teardown's rules (src/removal) and
+ * the plan's guardrails (src/plan/guardrails.ts) read it here. (Spans — cleanup's grace and how long ago a lab expired —
  * are read and worded by src/config/duration.ts.)
  *
  * Only an ISO-8601 date-time in UTC is accepted (`2026-11-23T18:00:00Z`, optional seconds and fraction,

@@ -47,3 +47,16 @@ export const SOFT_DELETED_LABELS: Record<SoftDeletedKind, string> = {
   "key-vault": "Key Vault",
   "log-analytics": "Log Analytics workspace",
 };
+
+/** A resource inside a lab group that needs handling before the group is deleted. */
+export interface LabResource {
+  id: string;
+  name: string;
+  /** Lower-case type, as Resource Graph and ARM list it. */
+  type: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location?: string;
+  tags: Record<string, unknown>;
+  properties: Record<string, unknown>;
+}

@@ -12,7 +12,7 @@ export interface TokenBucket {
   refillPerSecond: number;
 }
 
-/** ARM's documented delete bucket (azure-arm.md §4). */
+/** ARM's documented delete bucket (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling). */
 export const ARM_DELETE_BUCKET: TokenBucket = { capacity: 200, refillPerSecond: 10 };
 
 /** What the pacer learns from one DELETE response. */

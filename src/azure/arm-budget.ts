@@ -1,12 +1,13 @@
 /**
- * Sends cleanup's ARM requests through per-subscription gates paced to ARM's read and delete buckets,
+ * Sends ARM requests (cleanup's, teardown's and the deploy flow's group reads, deletes and purges) through
+ * per-subscription gates paced to ARM's read and delete buckets,
  * and turns each response into the signal the pacer learns from (remaining-budget header, 429 and its
  * Retry-After). 429s come back to the gate (allowStatus) instead of being retried blindly inside the
  * pipeline, so the gate can hold every other request of that subscription back as well.
  */
-import { listPages, pageItems, type ArmClient, type ArmRequest, type ArmResponse } from "../azure/arm-client";
-import type { Clock } from "../azure/clock";
-import { parseRetryAfterMs } from "../azure/retry";
+import { listPages, pageItems, type ArmClient, type ArmRequest, type ArmResponse } from "./arm-client";
+import type { Clock } from "./clock";
+import { parseRetryAfterMs } from "./retry";
 import { PacedGate } from "./paced-gate";
 import { ARM_DELETE_BUCKET, type DeleteResponseSignal, type TokenBucket } from "./pacing";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { RULES, decideGroup, decideGroupWith, decideTeardownGroup, type CleanupPolicySettings, type RuleId } from "../../../src/cleanup/policy";
-import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../../../src/cleanup/name-patterns";
-import type { ResourceGroupRecord } from "../../../src/cleanup/records";
+import { RULES, decideGroup, decideGroupWith, decideTeardownGroup, type CleanupPolicySettings, type RuleId } from "../../../src/removal/policy";
+import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../../../src/removal/name-patterns";
+import type { ResourceGroupRecord } from "../../../src/removal/records";
 
 const SUB = "0b1f6471-1bf0-4dda-aec3-111122223333";
 const NOW = new Date("2026-11-23T12:00:00Z");

@@ -6,7 +6,7 @@
  * A request answered with 429 goes back to the front of its priority and is sent again when the
  * bucket allows, so throttling costs time, never a failure.
  */
-import type { Clock } from "../azure/clock";
+import type { Clock } from "./clock";
 import { DeletePacer, type DeleteResponseSignal, type SendTicket, type TokenBucket } from "./pacing";
 
 export interface GateResponse<T> {

@@ -9,13 +9,13 @@
  * Every purge goes through the purge policy (purge-policy.ts) first.
  */
 import type { ArmRequest } from "../azure/arm-client";
-import { ReadPriority, type ArmBudget } from "./arm-budget";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import { DEFAULT_WAIT, isProtectionRefusal, waitForOperation, type WaitOptions } from "./group-deletion";
-import { startDelete } from "./operations";
+import { startDelete } from "../azure/paced-operations";
 import { decidePurge, isNotOurs, type PurgePolicySettings } from "./purge-policy";
 import { SOFT_DELETED_LABELS, type SoftDeletedKind, type SoftDeletedRecord } from "./records";
 import type { ItemOutcome, ItemResult } from "./results";
-import type { LabResource } from "./sources/resource-graph";
+import type { LabResource } from "./records";
 
 export const KEY_VAULT_API_VERSION = "2024-11-01";
 export const ML_API_VERSION = "2024-10-01";

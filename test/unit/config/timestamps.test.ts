@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatSpan, parseSpan } from "../../../src/config/duration";
-import { explainRejectedTimestamp, parseUtcTimestamp } from "../../../src/cleanup/timestamps";
+import { explainRejectedTimestamp, parseUtcTimestamp } from "../../../src/config/timestamps";
 
 describe("lab-expires-at parsing", () => {
   it.each([

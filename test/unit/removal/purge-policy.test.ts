@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { PURGE_RULES, decidePurge, decidePurgeWith, isNotOurs, type PurgePolicySettings, type PurgeRuleId } from "../../../src/cleanup/purge-policy";
-import type { SoftDeletedRecord } from "../../../src/cleanup/records";
+import { PURGE_RULES, decidePurge, decidePurgeWith, isNotOurs, type PurgePolicySettings, type PurgeRuleId } from "../../../src/removal/purge-policy";
+import type { SoftDeletedRecord } from "../../../src/removal/records";
 
 const SUB = "0b1f6471-1bf0-4dda-aec3-111122223333";
 const NOW = new Date("2026-11-23T12:00:00Z");

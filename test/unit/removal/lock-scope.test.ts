@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeScopeLocked, lockPlace } from "../../../src/cleanup/lock-scope";
+import { describeScopeLocked, lockPlace } from "../../../src/removal/lock-scope";
 
 const SUB = "0b1f6471-1bf0-4dda-aec3-111122223333";
 const GROUP = `/subscriptions/${SUB}/resourceGroups/msl-abc1234`;

@@ -1,5 +1,6 @@
 /**
- * The one decision cleanup makes: may this resource group be deleted?
+ * The one decision every removal makes: may this resource group be deleted? Cleanup asks it of expired
+ * labs (decideGroup); teardown and the deploy flow ask it of one named lab (decideTeardownGroup).
  *
  * Allow-list semantics (like Cloud Custodian, the opposite of azure-nuke): a group is deleted only when
  * EVERY rule below holds; any single failing rule keeps it, and every failing rule is reported in words a

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { decideGroup, type CleanupPolicySettings } from "../../../src/cleanup/policy";
-import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../../../src/cleanup/name-patterns";
+import { decideGroup, type CleanupPolicySettings } from "../../../src/removal/policy";
+import { DEFAULT_PROTECTED_NAME_PATTERNS } from "../../../src/removal/name-patterns";
 import { ALLOWED, resourceSetArb, type PolicyWorld } from "./policy-generators";
 
 const settingsFor = (world: PolicyWorld): CleanupPolicySettings => ({

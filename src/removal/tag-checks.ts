@@ -7,7 +7,7 @@
  */
 import { DO_NOT_DELETE_TAGS, LabTag, MANAGED_BY } from "../config/lab-tags";
 import { lookupTag, presentTags, type TagLookup } from "./tags";
-import { explainRejectedTimestamp, parseUtcTimestamp } from "./timestamps";
+import { explainRejectedTimestamp, parseUtcTimestamp } from "../config/timestamps";
 
 type Tags = Readonly<Record<string, unknown>> | null | undefined;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../../src/azure/clock";
-import { PacedGate } from "../../../src/cleanup/paced-gate";
+import { PacedGate } from "../../../src/azure/paced-gate";
 
 const reply = <T>(value: T, remaining?: number) => Promise.resolve({ value, signal: { remaining } });
 

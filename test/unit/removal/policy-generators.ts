@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { MANAGED_BY } from "../../../src/config/lab-tags";
-import type { LockRecord, ResourceGroupRecord } from "../../../src/cleanup/records";
+import type { LockRecord, ResourceGroupRecord } from "../../../src/removal/records";
 
 export const ALLOWED_A = "0b1f6471-1bf0-4dda-aec3-111122223333";
 export const ALLOWED_B = "5c2e9a10-77aa-4f0e-9d5b-444455556666";

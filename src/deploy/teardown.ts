@@ -19,17 +19,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ArmClient } from "../azure/arm-client";
 import type { Clock } from "../azure/clock";
-import { StackNotFoundError, type Deployer } from "../deploy/deployer";
-import { ArmBudget, ReadPriority, type ArmBudgetOptions } from "./arm-budget";
-import { DEFAULT_WAIT, pollUntilGone, type WaitOptions } from "./group-deletion";
-import { decideTeardownGroup } from "./policy";
-import type { GroupResult, ItemResult } from "./results";
-import type { RunMode } from "./run-guards";
-import { deleteDatabricksEndpoints, type DatabricksServingClient } from "./serving-endpoints";
-import { freeLabSoftDeletables, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "./lab-soft-delete";
-import { DATABRICKS_API_VERSION, mlWorkspacePurgeRequest, runToCompletion } from "./soft-delete";
-import { readGroup } from "./sources/arm-groups";
-import type { LabResource } from "./sources/resource-graph";
+import { StackNotFoundError, type Deployer } from "./deployer";
+import { ArmBudget, ReadPriority, type ArmBudgetOptions } from "../azure/arm-budget";
+import { DEFAULT_WAIT, pollUntilGone, type WaitOptions } from "../removal/group-deletion";
+import { decideTeardownGroup } from "../removal/policy";
+import type { GroupResult, ItemResult, RunMode } from "../removal/results";
+import { deleteDatabricksEndpoints, type DatabricksServingClient } from "../removal/serving-endpoints";
+import { freeLabSoftDeletables, listGroupResources, purgeLabKeyVaults, softDeletableWorkspaces } from "../removal/lab-soft-delete";
+import { DATABRICKS_API_VERSION, mlWorkspacePurgeRequest, runToCompletion } from "../removal/soft-delete";
+import { readGroup } from "../removal/arm-groups";
+import type { LabResource } from "../removal/records";
 
 export interface TeardownTarget {
   stack: string;

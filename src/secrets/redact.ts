@@ -1,13 +1,15 @@
 /**
- * The last guard before text reaches a terminal or a log: whatever a lower layer put into an error
- * message (a URL with a SAS or a user:password, a bearer header, a connection string, the value of a
- * secret environment variable), the CLI prints it masked. Each module still keeps its own secrets out of
- * its messages; this catches what slips through (e.g. a runtime error that quotes the URL it was given).
+ * Secret masking, below every layer that handles secrets (no imports): the last guard before text
+ * reaches a terminal or a log. Whatever a lower layer put into an error message (a URL with a SAS or a
+ * user:password, a bearer header, a connection string, the value of a secret environment variable) is
+ * printed masked by the CLI (src/cli/output-mode.ts masks stderr, src/cli/failure-message.ts the error
+ * line). Each module still keeps its own secrets out of its messages; this catches what slips through
+ * (e.g. a runtime error that quotes the URL it was given).
  *
  * A secret that is not in the environment under a secret-looking name (an endpoint key read from the
  * stack outputs, a --key-env variable called e.g. SCORE_WITH, a password inside a tracking URI, a
- * datastore's account key or SAS) is registered with registerSecret() where the CLI obtains it, and every
- * redactSecrets() call masks it from then on, for the rest of the process.
+ * datastore's account key or SAS) is registered with registerSecret() where it enters the process
+ * (push-model, score), and every redactSecrets() call masks it from then on, for the rest of the process.
  */
 
 const MASK = "***";

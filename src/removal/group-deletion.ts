@@ -4,10 +4,10 @@
  * with a GET that answers 404. Used by cleanup for many groups at once, by teardown to wait for its
  * groups to go, and by the deploy flow for a failed attempt's group (deleteLabGroup).
  */
-import { ReadPriority, type ArmBudget } from "./arm-budget";
-import { pollOnce, startDelete, type RunningOperation } from "./operations";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
+import { startDelete, waitForPacedOperation, type RunningOperation } from "../azure/paced-operations";
 import { decideTeardownGroup } from "./policy";
-import { getGroup, groupPath, readGroup, RESOURCES_API_VERSION } from "./sources/arm-groups";
+import { getGroup, groupPath, readGroup, RESOURCES_API_VERSION } from "./arm-groups";
 import { ArmError } from "../azure/errors";
 
 export interface WaitOptions {
@@ -52,23 +52,9 @@ export function isProtectionRefusal(error: ArmError): boolean {
   return error.allCodes().some((code) => PROTECTED_CODES.has(code));
 }
 
-/** Waits for a running operation to reach a terminal state, one paced poll at a time. */
-export async function waitForOperation(
-  budget: ArmBudget,
-  operation: RunningOperation,
-  firstWaitMs: number | undefined,
-  wait: WaitOptions,
-): Promise<{ kind: "succeeded" } | { kind: "failed"; error: ArmError } | { kind: "timeout" }> {
-  const deadline = budget.clock.now() + wait.timeoutMs;
-  let delay = firstWaitMs ?? wait.defaultPollMs;
-  for (;;) {
-    if (budget.clock.now() + delay > deadline) return { kind: "timeout" };
-    await budget.clock.sleep(delay);
-    const result = await pollOnce(budget, operation);
-    if (result.kind !== "running") return result;
-    wait.onStillRunning?.();
-    delay = result.retryAfterMs ?? wait.defaultPollMs;
-  }
+/** Waits for a running delete, each poll a paced read, within `wait.timeoutMs` (the shared poller). */
+export function waitForOperation(budget: ArmBudget, operation: RunningOperation, firstWaitMs: number | undefined, wait: WaitOptions) {
+  return waitForPacedOperation(budget, operation, { firstWaitMs, defaultPollMs: wait.defaultPollMs, timeoutMs: wait.timeoutMs, onStillRunning: wait.onStillRunning });
 }
 
 /** GETs the group until ARM answers 404; true when it did within the allowed attempts. */

@@ -5,15 +5,15 @@
  * region attempts, because the next attempt reuses the same suffix and so the same names.
  * Only items whose own tags name this lab are touched (soft-delete.ts's purge rules, teardown scope).
  */
-import { ReadPriority, type ArmBudget } from "./arm-budget";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
 import type { WaitOptions } from "./group-deletion";
 import type { PurgePolicySettings } from "./purge-policy";
 import type { ItemResult } from "./results";
 import { deleteWorkspaceEndpoints } from "./serving-endpoints";
 import { listDeletedVaults, preDeleteResource, purgeSoftDeleted } from "./soft-delete";
 import { labIdOf } from "./tag-checks";
-import { RESOURCES_API_VERSION } from "./sources/arm-groups";
-import type { LabResource } from "./sources/resource-graph";
+import { RESOURCES_API_VERSION } from "./arm-groups";
+import type { LabResource } from "./records";
 
 /** One lab: its id, its group, and the subscription both are in. */
 export interface LabScope {

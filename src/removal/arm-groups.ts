@@ -3,10 +3,10 @@
  * provisioningState) and the locks that apply to it (at its scope and below, plus any at subscription
  * scope, which every group inherits). Reads go through the paced budget.
  */
-import type { ArmResponse } from "../../azure/arm-client";
-import { ArmError } from "../../azure/errors";
-import { ReadPriority, type ArmBudget } from "../arm-budget";
-import type { LockRecord, ResourceGroupRecord } from "../records";
+import type { ArmResponse } from "../azure/arm-client";
+import { ArmError } from "../azure/errors";
+import { ReadPriority, type ArmBudget } from "../azure/arm-budget";
+import type { LockRecord, ResourceGroupRecord } from "./records";
 
 export const RESOURCES_API_VERSION = "2025-04-01";
 export const LOCKS_API_VERSION = "2020-05-01";

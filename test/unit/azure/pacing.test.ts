@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ARM_DELETE_BUCKET, DeletePacer, planDeleteSchedule, type SendTicket, type TokenBucket } from "../../../src/cleanup/pacing";
+import { ARM_DELETE_BUCKET, DeletePacer, planDeleteSchedule, type SendTicket, type TokenBucket } from "../../../src/azure/pacing";
 
 interface SimOptions {
   count: number;
