@@ -4,6 +4,7 @@ import { deriveSuffix } from "../config/suffix";
 import { buildLab, type DatasetFetcher } from "../lab";
 import { DEPLOY_TIME, SECRET } from "./markers";
 import { PlanMocks } from "./mocks";
+import { withoutProviderSerialization } from "./provider-serialization";
 
 /**
  * Runs the lab program in-process under the Pulumi SDK's mock runtime and records every registration:
@@ -96,7 +97,11 @@ interface Registration {
   inputs: Record<string, unknown>;
 }
 
-async function recordProgram(stack: string, program: () => unknown): Promise<RecordedProgram> {
+function recordProgram(stack: string, program: () => unknown): Promise<RecordedProgram> {
+  return withoutProviderSerialization(() => recordRegistrations(stack, program));
+}
+
+async function recordRegistrations(stack: string, program: () => unknown): Promise<RecordedProgram> {
   const registrations: Registration[] = [];
   const mocks = new PlanMocks();
   const recording: pulumi.runtime.Mocks = {

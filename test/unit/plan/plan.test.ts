@@ -27,6 +27,26 @@ describe("createPlan", () => {
     for (const resource of plan.json.resources) expect(Object.keys(resource)).toEqual(["type", "name", "parent", "inputs"]);
   });
 
+  it("makes no provider code for dynamic resources (the plan leaves it out) and leaves Pulumi's serializer as it found it", async () => {
+    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: (...args: unknown[]) => Promise<unknown> };
+    const original = closure.serializeFunction;
+    let calls = 0;
+    const counting = (...args: unknown[]) => {
+      calls++;
+      return original(...args);
+    };
+    closure.serializeFunction = counting;
+    try {
+      const plan = await createPlan({ stack: "full" });
+      // full has all three dynamic resources: the lease, the Unity Catalog check and the endpoint traffic.
+      expect(plan.json.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).length).toBeGreaterThanOrEqual(3);
+      expect(calls).toBe(0);
+      expect(closure.serializeFunction).toBe(counting);
+    } finally {
+      closure.serializeFunction = original;
+    }
+  });
+
   it("gives byte-identical JSON when run twice", async () => {
     const first = JSON.stringify((await createPlan({ stack: "full" })).json);
     const second = JSON.stringify((await createPlan({ stack: "full" })).json);
