@@ -5,6 +5,10 @@ import { defineConfig } from "vitest/config";
 // against real parts (ARM test server, Azurite, real MLflow) prepared once by a global setup.
 export default defineConfig({
   test: {
+    // Two files at a time even on a 2-core machine (the default would be one): most integration files
+    // spend their time waiting on servers and subprocesses (MLflow, Spark, Caddy, Azurite), so a second
+    // file overlaps with them instead of the suite running file after file.
+    maxWorkers: 2,
     projects: [
       {
         test: {
