@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import Table from "cli-table3";
+import { tableHead } from "../../cleanup/results";
 import { createArmClient } from "../../azure/arm-client";
 import { systemClock } from "../../azure/clock";
 import { armScope } from "../../azure/credentials";
@@ -152,7 +153,7 @@ export async function runClassUp(options: ClassCommandOptions, env: NodeJS.Proce
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ classId: setup.classId, shard, writesPerLab, counts: result.counts, roster: result.rows, files }, null, 2)}\n`);
   } else {
-    const table = new Table({ head: ["Learner", "Status", "Region", "Workspace URL", "Expires"], ...(useColor() ? {} : { style: { head: [], border: [] } }) });
+    const table = new Table(tableHead(["Learner", "Status", "Region", "Workspace URL", "Expires"], useColor()));
     for (const r of result.rows) table.push([r.learner, r.status, r.region, r.workspaceUrl, r.expiresAt]);
     process.stdout.write(`${table.toString()}\n`);
     const c = result.counts;
@@ -171,7 +172,7 @@ export async function runClassStatus(options: ClassCommandOptions, env: NodeJS.P
     process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     return;
   }
-  const table = new Table({ head: ["Learner", "Status", "Region", "Workspace URL", "Expires", "Detail"], ...(useColor() ? {} : { style: { head: [], border: [] } }) });
+  const table = new Table(tableHead(["Learner", "Status", "Region", "Workspace URL", "Expires", "Detail"], useColor()));
   for (const l of status.learners) table.push([l.learner, l.status, l.region, l.workspaceUrl, l.expiresAt, l.detail]);
   process.stdout.write(`${table.toString()}\n`);
   const c = status.counts;
@@ -204,7 +205,7 @@ export async function runClassDown(options: ClassCommandOptions, env: NodeJS.Pro
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ classId: setup.classId, mode, labs: result.labs.map(({ report: _report, ...lab }) => lab) }, null, 2)}\n`);
   } else {
-    const table = new Table({ head: ["Resource group", "Learners", "Outcome", "Reason"], wordWrap: true, colWidths: [16, 34, 14, 70], ...(useColor() ? {} : { style: { head: [], border: [] } }) });
+    const table = new Table({ ...tableHead(["Resource group", "Learners", "Outcome", "Reason"], useColor()), wordWrap: true, colWidths: [16, 34, 14, 70] });
     for (const lab of result.labs) table.push([lab.resourceGroup, lab.learners.join(", "), lab.outcome, lab.reason]);
     process.stdout.write(`${table.toString()}\nclass ${setup.classId}: ${result.labs.length} lab(s) tagged with the class${mode === "dry-run" ? " (dry run: nothing was changed; pass --yes to tear them down)" : ""}\n`);
   }
