@@ -114,7 +114,9 @@ describe("SDK clients and a 429 without Retry-After", () => {
   it("are retried by the shared throttle policy instead of failing", async () => {
     const server = await startArmTestServer({
       seed: join(INVENTORIES, "trial-4-vcpu.json"),
-      throttle: { reads: { burst: 1, refillPerSecond: 20 }, retryAfter: false },
+      // One token every 500 ms: the second list comes sooner than that even on a loaded machine, and the
+      // client's backoff (60-200 ms, 8 retries) outlasts the wait.
+      throttle: { reads: { burst: 1, refillPerSecond: 2 }, retryAfter: false },
     });
     try {
       trustTestCa(server.caCertPem);

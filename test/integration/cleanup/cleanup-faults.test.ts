@@ -64,7 +64,9 @@ describe("cleanup under faults", () => {
     server = await startServer({
       seed: labs(40, [{ name: "keep-me" }]),
       timeScale,
-      throttle: { deletes: { burst: 5, refillPerSecond: 2 }, reads: { burst: 30, refillPerSecond: 10 } },
+      // Refill slow enough in real time (10 deletes a second at this scale) that even a client slowed by a
+      // loaded machine outruns it: the storm must happen for the test to mean anything.
+      throttle: { deletes: { burst: 5, refillPerSecond: 0.5 }, reads: { burst: 30, refillPerSecond: 10 } },
     });
     const statuses = groupDeleteStatuses(server);
     // The toolkit assumes ARM's documented buckets; the server's are smaller, so it must learn.
@@ -82,7 +84,8 @@ describe("cleanup under faults", () => {
 
   it("handles 429s that carry no Retry-After", async () => {
     const timeScale = 0.02;
-    server = await startServer({ seed: labs(15), timeScale, throttle: { deletes: { burst: 3, refillPerSecond: 1 }, retryAfter: false } });
+    // 5 deletes a second in real time at this scale: a storm however slow the machine makes the client.
+    server = await startServer({ seed: labs(15), timeScale, throttle: { deletes: { burst: 3, refillPerSecond: 0.1 }, retryAfter: false } });
     const report = await runAgainst(server, cleanupOptions({ subscriptions: [SUB], buckets: scaledBuckets(timeScale) }, timeScale));
     expect(report.counts).toMatchObject({ deleted: 15, failed: 0 });
     expect(report.throttled.deletes).toBeGreaterThan(0);
