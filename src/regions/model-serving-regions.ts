@@ -1,4 +1,4 @@
-import { normalizeLocation } from "./normalize";
+import { bundledOrOverride } from "./dated-region-list";
 import type { ModelServingSignals } from "./signals";
 
 /**
@@ -72,20 +72,12 @@ export const MODEL_SERVING_OVERRIDE_ENV = "MLFLOW_LAB_MODEL_SERVING_REGIONS";
 
 /** The bundled list, or the override from the environment when set (comma/space separated). */
 export function modelServingSignals(env: NodeJS.ProcessEnv = process.env): ModelServingSignals {
-  const override = env[MODEL_SERVING_OVERRIDE_ENV];
-  if (override !== undefined && override.trim() !== "") {
-    return {
-      regions: override.split(/[\s,]+/).filter(Boolean).map(normalizeLocation),
-      retrievedAt: new Date().toISOString().slice(0, 10),
-      source: `${MODEL_SERVING_OVERRIDE_ENV} (overrides the bundled list of ${MODEL_SERVING_REGIONS_RETRIEVED_AT})`,
-    };
-  }
-  return {
-    regions: [...MODEL_SERVING_REGIONS],
+  return bundledOrOverride(env, MODEL_SERVING_OVERRIDE_ENV, {
+    regions: MODEL_SERVING_REGIONS,
     retrievedAt: MODEL_SERVING_REGIONS_RETRIEVED_AT,
     source: MODEL_SERVING_REGIONS_SOURCE,
     note: "bundled hint; rows not verified one by one against the live table (see src/regions/model-serving-regions.ts)",
-  };
+  });
 }
 
 /**

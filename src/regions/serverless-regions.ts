@@ -1,4 +1,4 @@
-import { normalizeLocation } from "./normalize";
+import { bundledOrOverride, type DatedRegionList } from "./dated-region-list";
 
 /**
  * Azure regions where a Serverless Databricks workspace (and serverless notebook compute) can be created.
@@ -53,22 +53,14 @@ export const SERVERLESS_WORKSPACE_REGIONS: readonly string[] = [
 
 export const SERVERLESS_OVERRIDE_ENV = "MLFLOW_LAB_SERVERLESS_REGIONS";
 
-export interface ServerlessWorkspaceSignals {
-  /** Regions where Serverless workspaces can be created (programmatic names). */
-  regions: string[];
-  retrievedAt: string;
-  source: string;
-}
+/** Regions where Serverless workspaces can be created (programmatic names), dated, with their source. */
+export type ServerlessWorkspaceSignals = DatedRegionList;
 
 /** The bundled list, or the override from the environment when set (comma/space separated). */
 export function serverlessWorkspaceSignals(env: NodeJS.ProcessEnv = process.env): ServerlessWorkspaceSignals {
-  const override = env[SERVERLESS_OVERRIDE_ENV];
-  if (override !== undefined && override.trim() !== "") {
-    return {
-      regions: override.split(/[\s,]+/).filter(Boolean).map(normalizeLocation),
-      retrievedAt: new Date().toISOString().slice(0, 10),
-      source: `${SERVERLESS_OVERRIDE_ENV} (overrides the bundled list of ${SERVERLESS_REGIONS_RETRIEVED_AT})`,
-    };
-  }
-  return { regions: [...SERVERLESS_WORKSPACE_REGIONS], retrievedAt: SERVERLESS_REGIONS_RETRIEVED_AT, source: SERVERLESS_REGIONS_SOURCE };
+  return bundledOrOverride(env, SERVERLESS_OVERRIDE_ENV, {
+    regions: SERVERLESS_WORKSPACE_REGIONS,
+    retrievedAt: SERVERLESS_REGIONS_RETRIEVED_AT,
+    source: SERVERLESS_REGIONS_SOURCE,
+  });
 }
