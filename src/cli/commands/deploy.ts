@@ -1,6 +1,6 @@
 import Table from "cli-table3";
 import { sdkContextFromEnv } from "../../azure/sdk-clients";
-import { deployLab } from "../../deploy/deploy-lab";
+import { deployLab, type DeployRequest } from "../../deploy/deploy-lab";
 import type { DeployOutcome } from "../../deploy/failover-flow";
 import { loadDeployer } from "../../deploy/load-deployer";
 import type { PromptIO } from "../../deploy/prompt";
@@ -11,17 +11,10 @@ import { parseSeed } from "./regions";
  * where the lab is, when it expires and how to remove it. Cloud Shell's setup scripts end here.
  * Options: ./register/deploy.ts.
  */
-export interface DeployCommandOptions {
-  stack: string;
-  region?: string;
-  geography?: string;
-  near?: string;
-  subscription?: string;
-  owner?: string;
-  yes?: boolean;
+export type DeployCommandOptions = Omit<DeployRequest, "seed"> & {
+  /** --seed as typed (checked by parseSeed). */
   seed?: string;
-  json?: boolean;
-}
+};
 
 export function outcomeReport(outcome: DeployOutcome): string {
   const lines = [
