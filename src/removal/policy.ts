@@ -17,7 +17,7 @@ import { lookupTag } from "./tags";
 import { formatSpan } from "../config/duration";
 import { matchingPattern } from "./name-patterns";
 import { describeLock } from "./lock-scope";
-import { checkExpiry, doNotDeleteTagged, hasLabMarker, labIdOf, notThisLab, readExpiry, subscriptionNotAllowed, tagProblem } from "./tag-checks";
+import { checkExpiry, doNotDeleteTagged, expiryKeepReason, hasLabMarker, labIdOf, notThisLab, readExpiry, subscriptionNotAllowed, tagProblem } from "./tag-checks";
 
 export interface CleanupPolicySettings {
   /** Subscription ids cleanup may act in. Empty means nothing is ever deleted. */
@@ -126,17 +126,8 @@ export const RULES: readonly Rule[] = [
   {
     id: "expired",
     check: ({ group, settings }) => {
-      const expiry = checkExpiry(group.tags, settings.now, settings.graceMs);
-      switch (expiry.kind) {
-        case "expired":
-          return undefined;
-        case "problem":
-          return { rule: "expired", reason: expiry.reason };
-        case "not-yet":
-          return { rule: "expired", reason: `expires in ${formatSpan(expiry.inMs)}` };
-        case "within-grace":
-          return { rule: "expired", reason: `expired ${formatSpan(expiry.pastMs)} ago, within the ${formatSpan(settings.graceMs)} grace` };
-      }
+      const reason = expiryKeepReason(checkExpiry(group.tags, settings.now, settings.graceMs), { subject: "", graceMs: settings.graceMs });
+      return reason === undefined ? undefined : { rule: "expired", reason };
     },
   },
   {

@@ -13,9 +13,8 @@
  */
 import { LabTag, MANAGED_BY } from "../config/lab-tags";
 import type { SoftDeletedRecord } from "./records";
-import { checkExpiry, doNotDeleteTagged, hasLabMarker, labIdOf, notThisLab, subscriptionNotAllowed } from "./tag-checks";
+import { checkExpiry, doNotDeleteTagged, expiryKeepReason, hasLabMarker, labIdOf, notThisLab, subscriptionNotAllowed } from "./tag-checks";
 import { lookupTag } from "./tags";
-import { formatSpan } from "../config/duration";
 
 export type PurgeScope =
   | { mode: "teardown"; labId: string }
@@ -101,17 +100,8 @@ export const PURGE_RULES: readonly PurgeRule[] = [
     id: "expired",
     check: (item, settings) => {
       if (settings.scope.mode !== "cleanup") return undefined;
-      const expiry = checkExpiry(item.tags, settings.scope.now, settings.scope.graceMs);
-      switch (expiry.kind) {
-        case "expired":
-          return undefined;
-        case "problem":
-          return { rule: "expired", reason: expiry.reason };
-        case "not-yet":
-          return { rule: "expired", reason: `its lab expires in ${formatSpan(expiry.inMs)}` };
-        case "within-grace":
-          return { rule: "expired", reason: `its lab expired ${formatSpan(expiry.pastMs)} ago, within the grace` };
-      }
+      const reason = expiryKeepReason(checkExpiry(item.tags, settings.scope.now, settings.scope.graceMs), { subject: "its lab " });
+      return reason === undefined ? undefined : { rule: "expired", reason };
     },
   },
 ];

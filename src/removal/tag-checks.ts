@@ -8,6 +8,7 @@
 import { DO_NOT_DELETE_TAGS, LabTag, MANAGED_BY } from "../config/lab-tags";
 import { lookupTag, presentTags, type TagLookup } from "./tags";
 import { explainRejectedTimestamp, parseUtcTimestamp } from "../config/timestamps";
+import { formatSpan } from "../config/duration";
 
 type Tags = Readonly<Record<string, unknown>> | null | undefined;
 
@@ -88,4 +89,22 @@ export function checkExpiry(tags: Tags, now: Date, graceMs: number): ExpiryCheck
   const pastMs = now.getTime() - expiry.expiresAt.getTime();
   if (pastMs > graceMs) return { kind: "expired" };
   return pastMs <= 0 ? { kind: "not-yet", inMs: -pastMs } : { kind: "within-grace", pastMs };
+}
+
+/**
+ * Why the expiry check keeps something, in words (undefined once it is past its grace): the `expired`
+ * rule of both the group and the purge policies. `subject` starts the sentence ("" or "its lab "); the
+ * grace is named when `graceMs` is given.
+ */
+export function expiryKeepReason(expiry: ExpiryCheck, wording: { subject: string; graceMs?: number }): string | undefined {
+  switch (expiry.kind) {
+    case "expired":
+      return undefined;
+    case "problem":
+      return expiry.reason;
+    case "not-yet":
+      return `${wording.subject}expires in ${formatSpan(expiry.inMs)}`;
+    case "within-grace":
+      return `${wording.subject}expired ${formatSpan(expiry.pastMs)} ago, within the${wording.graceMs === undefined ? "" : ` ${formatSpan(wording.graceMs)}`} grace`;
+  }
 }
