@@ -1,3 +1,4 @@
+import { fetchJson } from "../../azure/fetch-json";
 import { networkErrorCode, parseRetryAfterMs, retrying } from "../../azure/retry";
 
 /**
@@ -64,20 +65,11 @@ async function workspaceGet(host: string, path: string, token: string, patienceM
   let problem = "";
   try {
     const answer = await retrying(
-      async () => {
-        const response = await fetch(`${host.replace(/\/+$/, "")}${path}`, {
+      () =>
+        fetchJson(`${host.replace(/\/+$/, "")}${path}`, {
           headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-          signal: AbortSignal.timeout(30_000),
-        });
-        const text = await response.text();
-        let body: Json | undefined;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          body = undefined;
-        }
-        return { status: response.status, retryAfter: response.headers.get("retry-after") ?? undefined, body };
-      },
+          timeoutMs: 30_000,
+        }),
       (result) => {
         if ("error" in result) {
           problem = result.error instanceof Error ? result.error.message : String(result.error);
@@ -86,7 +78,7 @@ async function workspaceGet(host: string, path: string, token: string, patienceM
         }
         if (result.value.status !== 429 && result.value.status < 500) return undefined;
         problem = `HTTP ${result.value.status}`;
-        return { status: result.value.status, retryAfterMs: parseRetryAfterMs((name) => (name === "retry-after" ? result.value.retryAfter : undefined), Date.now()) };
+        return { status: result.value.status, retryAfterMs: parseRetryAfterMs((name) => result.value.headers[name], Date.now()) };
       },
       { retry: { maxRetries: Number.MAX_SAFE_INTEGER, baseDelayMs: 1_000, maxDelayMs: 30_000 }, deadline: Date.now() + patienceMs },
     );

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ArmResponse } from "../../azure/arm-client";
 import { isRunning, operationFromResponse, waitForOperation } from "../../azure/operation";
+import { fetchJson } from "../../azure/fetch-json";
 import { isRetryableStatus, networkErrorCode, parseRetryAfterMs, retrying } from "../../azure/retry";
 
 /**
@@ -89,23 +90,7 @@ async function armToken(armBase: string): Promise<string> {
 async function armRequest(method: string, url: string, token: string, body?: Json): Promise<ArmResponse<Json | undefined>> {
   try {
     return await retrying(
-      async () => {
-        const response = await fetch(url, {
-          method,
-          headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-          body: body ? JSON.stringify(body) : undefined,
-        });
-        const text = await response.text();
-        let json: Json | undefined;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        const headers: Record<string, string> = {};
-        response.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
-        return { status: response.status, headers, body: json, url };
-      },
+      async () => ({ ...(await fetchJson(url, { method, headers: { authorization: `Bearer ${token}` }, body })), url }),
       (result) => {
         if ("error" in result) return { networkErrorCode: networkErrorCode(result.error) };
         if (!isRetryableStatus(result.value.status)) return undefined;
